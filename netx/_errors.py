@@ -1,0 +1,27 @@
+"""The netx exception hierarchy: every bad value is a ``NetxError`` (a ``ValueError``)."""
+
+from __future__ import annotations
+
+__all__ = ["NetxError", "AddressError", "NetworkError", "shorten"]
+
+_SHOW = 60  # characters of a bad input quoted in a message
+
+
+class NetxError(ValueError):
+    """Base of every error netx raises for a bad value."""
+
+
+class AddressError(NetxError):
+    """A value is not a valid IP address (or leaves the address space)."""
+
+
+class NetworkError(NetxError):
+    """A value is not a valid IP network, interface or CIDR."""
+
+
+def shorten(value: object) -> str:
+    """``repr`` of a bad input, cut to a readable length so huge inputs never flood a log."""
+    if isinstance(value, (str, bytes)) and len(value) > _SHOW:
+        return f"{value[:_SHOW]!r}... ({len(value)} {'characters' if isinstance(value, str) else 'bytes'})"
+    text = repr(value)
+    return text if len(text) <= _SHOW + 20 else text[: _SHOW + 20] + "..."
