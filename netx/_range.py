@@ -1,0 +1,415 @@
+"""``IPRange``: an inclusive run of addresses of one family, ``10.0.0.10-10.0.0.20``.
+
+A range is two keys of netx's single key space (``netx._keys``), so ranges of both
+families sort together and feed ``IPSet`` without conversion. This module also holds
+the value -> key-bounds conversion that ``IPSet`` reuses for its items.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from socket import AF_INET, AF_INET6
+from typing import Any, Iterator
+
+from ._errors import AddressError, NetworkError, shorten
+from ._ip import IP, MAX_TEXT, _fmt4, _fmt6, _make, parse_ip
+from ._keys import V6_BASE
+from ._net import IPInterface, IPNet, _make_net
+
+try:  # the core's inet_pton: libc's, or a strict one where libc is laxer than ipaddress
+    from ._ip import _pton as inet_pton
+except ImportError:  # pragma: no cover - the core renamed it; libc agrees on every mainstream OS
+    from socket import inet_pton
+
+__all__ = ["IPRange"]
+
+_from_bytes = int.from_bytes
+_new = object.__new__
+_V4_TOP = (1 << 32) - 1
+_ADDRESS_TYPES = (ipaddress.IPv4Address, ipaddress.IPv6Address)
+_NETWORK_TYPES = (ipaddress.IPv4Network, ipaddress.IPv6Network)
+_INTERFACE_TYPES = (ipaddress.IPv4Interface, ipaddress.IPv6Interface)
+_MAX_RANGE_TEXT = 2 * MAX_TEXT + 1
+
+
+def _text(key: int) -> str:
+    """Canonical text of the address of a key."""
+    return _fmt6(key - V6_BASE) if key >= V6_BASE else _fmt4(key)
+
+
+def _ver(key: int) -> int:
+    return 6 if key >= V6_BASE else 4
+
+
+# -- value -> key conversion (shared with IPSet) ---------------------------------------
+def _addr_key(text: str) -> int:
+    """Key of an address string; zones are dropped. Raises ``AddressError``.
+
+    ``inet_pton`` takes the common forms; everything else is left to ``parse_ip``,
+    which accepts exactly what the stdlib accepts (the rule ``IP`` follows).
+    """
+    if ":" in text:
+        if "%" not in text:
+            try:
+                return _from_bytes(inet_pton(AF_INET6, text), "big") + V6_BASE
+            except (OSError, ValueError):
+                pass
+    else:
+        try:
+            return _from_bytes(inet_pton(AF_INET, text), "big")
+        except (OSError, ValueError):
+            pass
+    ip = parse_ip(text)
+    return ip._int + V6_BASE if ip._ver == 6 else ip._int
+
+
+def _host_bits_error(text: str, network: str, address: str) -> NetworkError:
+    return NetworkError(
+        f"invalid IP network {shorten(text)}: has host bits set "
+        f"(the network is {network!r}; for the one address write {address!r})"
+    )
+
+
+# prefix-length text -> host mask: one dict lookup validates and converts it
+_HOST4 = {str(p): (1 << (32 - p)) - 1 for p in range(33)}
+_HOST6 = {str(p): (1 << (128 - p)) - 1 for p in range(129)}
+
+
+def _net_bounds(text: str) -> tuple[int, int]:
+    """Key bounds of a CIDR string (strict: host bits are an error). Raises ``NetworkError``."""
+    addr, _, plen_text = text.partition("/")
+    if ":" in addr:
+        host = _HOST6.get(plen_text)
+        if host is not None and "%" not in addr:
+            try:
+                i = _from_bytes(inet_pton(AF_INET6, addr), "big")
+            except (OSError, ValueError):
+                pass
+            else:
+                if i & host:
+                    raise _host_bits_error(text, f"{_fmt6(i & ~host)}/{plen_text}", _fmt6(i))
+                return V6_BASE + i, V6_BASE + (i | host)
+    else:
+        host = _HOST4.get(plen_text)
+        if host is not None:
+            try:
+                i = _from_bytes(inet_pton(AF_INET, addr), "big")
+            except (OSError, ValueError):
+                pass
+            else:
+                if i & host:
+                    raise _host_bits_error(text, f"{_fmt4(i & ~host)}/{plen_text}", _fmt4(i))
+                return i, i | host
+    # Netmask forms, zones, and every rejection: the stdlib decides, via IPNet.
+    try:
+        net = IPNet(text)
+    except NetworkError:
+        try:  # valid once masked: the only fault is host bits
+            masked = IPNet(text, strict=False)
+        except NetworkError:
+            masked = None
+        if masked is None:
+            raise
+        address = str(IPInterface(text).ip)
+        raise _host_bits_error(text, f"{_text(_net_keys(masked)[0])}/{masked._plen}", address) from None
+    return _net_keys(net)
+
+
+def _net_keys(net: IPNet) -> tuple[int, int]:
+    if net._ver == 4:
+        return net._int, net._int | (_V4_TOP >> net._plen)
+    lo = V6_BASE + net._int
+    return lo, lo | ((1 << (128 - net._plen)) - 1)
+
+
+def _range_bounds(text: str) -> tuple[int, int]:
+    """Key bounds of ``"first-last"``. Raises ``AddressError``."""
+    if len(text) > _MAX_RANGE_TEXT:
+        raise AddressError(f"invalid IP range {shorten(text)}: longer than {_MAX_RANGE_TEXT} characters")
+    dashes = [i for i, ch in enumerate(text) if ch == "-"]
+    error: AddressError | None = None
+    for at in dashes:  # one dash normally; more only when a zone id holds one
+        try:
+            lo, hi = _addr_key(text[:at]), _addr_key(text[at + 1 :])
+        except AddressError as exc:
+            error = error or exc
+            continue
+        return _checked(lo, hi, text)
+    if error is not None and len(dashes) == 1:
+        raise AddressError(f"invalid IP range {shorten(text)}: {error}") from None
+    raise AddressError(f"invalid IP range {shorten(text)}: expected 'first-last', e.g. '10.0.0.10-10.0.0.20'")
+
+
+def _checked(lo: int, hi: int, shown: str) -> tuple[int, int]:
+    if (lo >= V6_BASE) != (hi >= V6_BASE):
+        raise AddressError(f"invalid IP range {shorten(shown)}: mixes IPv{_ver(lo)} and IPv{_ver(hi)}")
+    if lo > hi:
+        raise AddressError(f"invalid IP range {shorten(shown)}: first address {_text(lo)} is after last {_text(hi)}")
+    return lo, hi
+
+
+def _str_bounds(text: str) -> tuple[int, int]:
+    """Key bounds of an address, CIDR or ``first-last`` string."""
+    if "/" in text:
+        return _net_bounds(text)
+    if "-" in text:
+        try:
+            return _range_bounds(text)
+        except AddressError:
+            if "%" not in text:  # a zone id may hold a dash: "fe80::1%en-0"
+                raise
+            try:
+                key = _addr_key(text)
+            except AddressError:
+                pass
+            else:
+                return key, key
+            raise
+    key = _addr_key(text)
+    return key, key
+
+
+def _endpoint_key(value: Any) -> int:
+    """Key of one range endpoint: anything ``IP()`` accepts (zones dropped)."""
+    if type(value) is IP:
+        ip = value
+    elif type(value) is str:
+        return _addr_key(value)
+    else:
+        ip = IP(value)
+    return ip._int + V6_BASE if ip._ver == 6 else ip._int
+
+
+def _bounds(value: Any) -> tuple[int, int]:
+    """Key bounds of one address, network, range or interface (an interface is its address).
+
+    Strings may be an address, a CIDR or ``first-last``. Other types -> ``TypeError``.
+    """
+    t = type(value)
+    if t is str:
+        return _str_bounds(value)
+    if t is IP:
+        key = value._int + V6_BASE if value._ver == 6 else value._int
+        return key, key
+    if t is IPNet:
+        return _net_keys(value)
+    if t is IPRange:
+        return value._lo, value._hi
+    if t is IPInterface:
+        ip = value._ip
+        key = ip._int + V6_BASE if ip._ver == 6 else ip._int
+        return key, key
+    if isinstance(value, _INTERFACE_TYPES):
+        key = int(value.ip) + (V6_BASE if value.version == 6 else 0)
+        return key, key
+    if isinstance(value, _ADDRESS_TYPES):
+        key = int(value) + (V6_BASE if value.version == 6 else 0)
+        return key, key
+    if isinstance(value, _NETWORK_TYPES):
+        return _net_keys(IPNet(value))
+    if isinstance(value, str):
+        return _str_bounds(str(value))
+    netaddr = sys.modules.get("netaddr")
+    if netaddr is not None:
+        base = V6_BASE if getattr(value, "version", 4) == 6 else 0
+        if isinstance(value, netaddr.IPAddress):
+            return base + int(value), base + int(value)
+        if isinstance(value, netaddr.IPNetwork):
+            if value.ip != value.network:
+                raise _host_bits_error(str(value), str(value.cidr), str(value.ip))
+            return base + value.first, base + value.last
+        if isinstance(value, netaddr.IPRange):
+            return base + value.first, base + value.last
+    raise TypeError(
+        f"expected an address, network, range or string, not {type(value).__name__} {shorten(value)}"
+    )
+
+
+def _cover(out: list[IPNet], lo: int, hi: int) -> None:
+    """Append the minimal CIDR cover of keys ``lo..hi`` (one family) to ``out``, in order."""
+    if lo >= V6_BASE:
+        a, end, bits, ver = lo - V6_BASE, hi - V6_BASE + 1, 128, 6
+    else:
+        a, end, bits, ver = lo, hi + 1, 32, 4
+    span = end - a
+    if not span & (span - 1) and not a & (span - 1):  # exactly one aligned block
+        out.append(_make_net(a, bits + 1 - span.bit_length(), ver))
+        return
+    append = out.append
+    while a < end:
+        align = (a & -a).bit_length() - 1 if a else bits
+        fit = (end - a).bit_length() - 1
+        k = align if align < fit else fit
+        append(_make_net(a, bits - k, ver))
+        a += 1 << k
+
+
+def _from_keys(lo: int, hi: int) -> IPRange:
+    r = _new(IPRange)
+    r._lo = lo
+    r._hi = hi
+    return r
+
+
+class IPRange:
+    """An inclusive range of addresses of one family (``10.0.0.10-10.0.0.20``), immutable.
+
+    ``IPRange(first, last)`` takes two addresses; ``IPRange(value)`` takes a
+    ``"first-last"`` string, a CIDR (its whole network), or one address.
+    """
+
+    __slots__ = ("_lo", "_hi")
+
+    _lo: int
+    _hi: int
+
+    def __init__(self, first: Any, last: Any = None) -> None:
+        if last is None:
+            if type(first) is IPRange:
+                lo, hi = first._lo, first._hi
+            else:
+                lo, hi = _bounds(first)
+        else:
+            lo, hi = _checked(_endpoint_key(first), _endpoint_key(last), f"{first}-{last}")
+        self._lo = lo
+        self._hi = hi
+
+    # -- shared interface (keys of netx._keys) ------------------------------------------
+    @classmethod
+    def _from_keys(cls, first_key: int, last_key: int) -> IPRange:
+        """Trusted constructor from two keys of one family, ``first_key <= last_key``."""
+        return _from_keys(first_key, last_key)
+
+    def _key_bounds(self) -> tuple[int, int]:
+        """``(first_key, last_key)`` in netx's key space."""
+        return self._lo, self._hi
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> IPRange:
+        """Parse JSON text holding one range string (``'"10.0.0.10-10.0.0.20"'``; any
+        string ``IPRange()`` takes)."""
+        import orjson
+
+        try:
+            value = orjson.loads(data)
+        except (orjson.JSONDecodeError, TypeError):
+            raise AddressError(f"invalid JSON for an IP range: {shorten(data)}") from None
+        if type(value) is not str:
+            raise AddressError(f"expected a JSON string holding an IP range, got {shorten(data)}")
+        return cls(value)
+
+    # -- properties ---------------------------------------------------------------------
+    @property
+    def first(self) -> IP:
+        """The first address."""
+        lo = self._lo
+        return _make(lo - V6_BASE, 6) if lo >= V6_BASE else _make(lo, 4)
+
+    @property
+    def last(self) -> IP:
+        """The last address (inclusive)."""
+        hi = self._hi
+        return _make(hi - V6_BASE, 6) if hi >= V6_BASE else _make(hi, 4)
+
+    @property
+    def size(self) -> int:
+        """How many addresses the range holds (exact, even for IPv6)."""
+        return self._hi - self._lo + 1
+
+    @property
+    def version(self) -> int:
+        """4 or 6."""
+        return 6 if self._lo >= V6_BASE else 4
+
+    def __len__(self) -> int:
+        size = self._hi - self._lo + 1
+        if size > sys.maxsize:
+            raise OverflowError(f"{self} holds {size} addresses, more than len() can return; use .size")
+        return size
+
+    def __bool__(self) -> bool:
+        return True
+
+    # -- membership and conversion --------------------------------------------------------
+    def __contains__(self, item: Any) -> bool:
+        """True for an address, network, range or string (address, CIDR, ``a-b``) inside."""
+        if type(item) is IP:
+            key = item._int + V6_BASE if item._ver == 6 else item._int
+            return self._lo <= key <= self._hi
+        try:
+            lo, hi = _bounds(item)
+        except (ValueError, TypeError):
+            return False
+        return self._lo <= lo and hi <= self._hi
+
+    def __iter__(self) -> Iterator[IP]:
+        """The addresses, lazily, in order."""
+        lo, hi = self._lo, self._hi
+        if lo >= V6_BASE:
+            for i in range(lo - V6_BASE, hi - V6_BASE + 1):
+                yield _make(i, 6)
+        else:
+            for i in range(lo, hi + 1):
+                yield _make(i, 4)
+
+    def cidrs(self) -> list[IPNet]:
+        """The fewest CIDR networks that together hold exactly this range, in order."""
+        out: list[IPNet] = []
+        _cover(out, self._lo, self._hi)
+        return out
+
+    def to_netaddr(self) -> Any:
+        """This range as a ``netaddr.IPRange``."""
+        import netaddr
+
+        return netaddr.IPRange(str(self.first), str(self.last))
+
+    # -- text ---------------------------------------------------------------------------
+    def __str__(self) -> str:
+        return f"{_text(self._lo)}-{_text(self._hi)}"
+
+    def __repr__(self) -> str:
+        return f"IPRange({str(self)!r})"
+
+    def to_json(self) -> str:
+        """This range as JSON text: ``'"10.0.0.10-10.0.0.20"'``."""
+        return f'"{self}"'
+
+    # -- comparison ---------------------------------------------------------------------
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not IPRange:
+            return NotImplemented
+        return self._lo == other._lo and self._hi == other._hi
+
+    def __hash__(self) -> int:
+        return hash((IPRange, self._lo, self._hi))
+
+    def __lt__(self, other: IPRange) -> bool:
+        if type(other) is not IPRange:
+            return NotImplemented
+        return (self._lo, self._hi) < (other._lo, other._hi)
+
+    def __le__(self, other: IPRange) -> bool:
+        if type(other) is not IPRange:
+            return NotImplemented
+        return (self._lo, self._hi) <= (other._lo, other._hi)
+
+    def __gt__(self, other: IPRange) -> bool:
+        if type(other) is not IPRange:
+            return NotImplemented
+        return (self._lo, self._hi) > (other._lo, other._hi)
+
+    def __ge__(self, other: IPRange) -> bool:
+        if type(other) is not IPRange:
+            return NotImplemented
+        return (self._lo, self._hi) >= (other._lo, other._hi)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_from_keys, (self._lo, self._hi))
+
+    def __copy__(self) -> IPRange:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> IPRange:
+        return self

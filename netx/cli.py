@@ -1,0 +1,643 @@
+"""The ``netx`` command line: ``netx VERB NOUN [ARGS] --FLAGS`` over netx values and IPAM stores.
+
+Verbs: ``parse``, ``create pool``, ``get pools|pool|allocations``, ``allocate ip``,
+``release ip``, ``delete pool``. Global options ``--db URL`` and ``-o text|json`` are
+accepted before the verb and after the command. Errors print one ``netx: error: ...``
+line on stderr and exit 1; usage errors exit 2 (click's convention).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any, Callable, Iterable, Sequence, TypeVar
+
+import click
+
+from . import __version__
+from ._errors import NetxError, shorten
+from ._ip import IP
+from ._net import IPInterface, IPNet
+
+__all__ = ["cli", "main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_DB = "netx.db"
+_OUTPUT = "netx.output"
+_STRATEGIES = ("lowest", "round_robin", "random")
+_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+_U64 = (1 << 64) - 1
+_I64_MIN = -(1 << 63)
+
+
+# -- errors ----------------------------------------------------------------------
+class CLIError(click.ClickException):
+    """A failure reported as one ``netx: error: ...`` line on stderr, exit status 1."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(str(message).split()))
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"netx: error: {self.message}", err=True)
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    module = type(exc).__module__ or ""
+    return module.split(".")[0] in ("sqlite3", "psycopg", "psycopg2", "psycopg_binary")
+
+
+def _guard(func: F) -> F:
+    """Turn every error of a command into one line on stderr (exit 1); set NETX_DEBUG=1 for tracebacks."""
+
+    @functools.wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError, KeyboardInterrupt):
+            raise
+        except NetxError as exc:
+            raise CLIError(str(exc)) from None
+        except Exception as exc:
+            if os.environ.get("NETX_DEBUG"):
+                raise
+            if _is_database_error(exc):
+                raise CLIError(f"database error: {exc}") from None
+            if isinstance(exc, OSError):
+                raise CLIError(str(exc)) from None
+            detail = f": {exc}" if str(exc) else ""
+            raise CLIError(
+                f"unexpected {type(exc).__name__}{detail} "
+                "(probably a bug in netx; rerun with NETX_DEBUG=1 to see the traceback)"
+            ) from None
+
+    return run  # type: ignore[return-value]
+
+
+# -- global options --------------------------------------------------------------
+def _remember(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is not None:  # the later position (after the command) wins
+            ctx.meta[key] = value
+        return value
+
+    return callback
+
+
+def _global_options(func: F) -> F:
+    """Add ``--db`` and ``-o/--output`` to a group or command (values shared through ``ctx.meta``)."""
+    func = click.option(
+        "-o", "--output", type=click.Choice(["text", "json"]), default=None, expose_value=False,
+        callback=_remember(_OUTPUT), help="Output format: text (default) or json.",
+    )(func)
+    func = click.option(
+        "--db", metavar="URL", default=None, expose_value=False, callback=_remember(_DB),
+        help="Store URL (sqlite:///file.db, postgresql://..., memory://). "
+        "Default: $NETX_IPAM_URL, else a SQLite file in the user data directory.",
+    )(func)
+    return func
+
+
+def _json_mode() -> bool:
+    return click.get_current_context().meta.get(_OUTPUT, "text") == "json"
+
+
+def _open_store() -> Any:
+    """The store named by --db, else ``netx.ipam.open(None)``'s default; use it in a ``with``."""
+    from . import ipam
+
+    return ipam.open(click.get_current_context().meta.get(_DB))
+
+
+# -- output ----------------------------------------------------------------------
+def _text(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value) if value else "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _fields(pairs: Iterable[tuple[str, Any]]) -> None:
+    """Print ``key  value`` lines with the values aligned."""
+    items = list(pairs)
+    width = max(len(key) for key, _ in items)
+    click.echo("\n".join(f"{key.ljust(width)}  {_text(value)}".rstrip() for key, value in items))
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Iterable[int] = ()) -> None:
+    """Print an aligned table; columns in ``right`` (numbers) are right-aligned."""
+    right = set(right)
+    cells = [list(headers)] + [[_text(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for row in cells:
+        parts = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        lines.append("  ".join(parts).rstrip())
+    click.echo("\n".join(lines))
+
+
+def _exact_ints(value: Any) -> Any:
+    """Ints beyond 64 bits (IPv6 sizes) as raw JSON numbers: exact, where orjson alone would refuse."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if _I64_MIN <= value <= _U64:
+            return value
+        import orjson
+
+        return orjson.Fragment(str(value).encode())
+    if isinstance(value, dict):
+        return {k: _exact_ints(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_exact_ints(v) for v in value]
+    return value
+
+
+def _emit_json(data: Any) -> None:
+    """Print ``data`` as indented JSON through ``netx.json`` (netx values become strings)."""
+    import orjson
+
+    from . import json as netx_json
+
+    payload = netx_json.dumps(_exact_ints(data), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    click.echo(payload.decode(), nl=False)
+
+
+def _note(message: str) -> None:
+    click.echo(f"netx: {message}", err=True)
+
+
+# -- argument conversion ---------------------------------------------------------
+def _pool_range(text: str) -> Any:
+    """A pool range argument: ``first-last`` is an IPRange, anything else a CIDR (bare address = /32, /128)."""
+    if "-" in text:
+        from ._range import IPRange
+
+        return IPRange(text)
+    return IPNet(text)
+
+
+def _reserve_item(text: str) -> Any:
+    """A ``--reserve`` value: an address, a CIDR or a ``first-last`` range."""
+    if "/" in text:
+        return IPNet(text)
+    if "-" in text:
+        try:
+            return IP(text)  # an IPv6 zone may contain '-'
+        except NetxError:
+            from ._range import IPRange
+
+            return IPRange(text)
+    return IP(text)
+
+
+def _quote(name: str) -> str:
+    return shorten(name)
+
+
+# -- parse -----------------------------------------------------------------------
+_FLAGS = ("private", "global", "loopback", "link_local", "multicast", "reserved", "unspecified", "site_local")
+
+
+def _flags(obj: Any) -> list[str]:
+    found = [flag for flag in _FLAGS if getattr(obj, f"is_{flag}", False)]
+    if getattr(obj, "ipv4_mapped", None) is not None:
+        found.append("ipv4_mapped")
+    return found
+
+
+def describe_value(text: str) -> dict[str, Any]:
+    """What ``netx parse`` reports about ``text``: its kind (address, network, interface, range) and facts."""
+    if "/" in text:
+        try:
+            net = IPNet(text)
+        except NetxError as net_error:
+            try:
+                iface = IPInterface(text)
+            except NetxError:
+                raise net_error from None
+            net = iface.network
+            return {
+                "input": text, "kind": "interface", "version": iface.version, "canonical": str(iface),
+                "address": iface.ip, "network": net, "prefixlen": net.prefixlen, "netmask": net.netmask,
+                "first": net.ip, "last": net.last, "size": net.size, "flags": _flags(iface.ip.address),
+            }
+        return {
+            "input": text, "kind": "network", "version": net.version, "canonical": str(net),
+            "network": net, "prefixlen": net.prefixlen, "netmask": net.netmask, "hostmask": net.hostmask,
+            "first": net.ip, "last": net.last, "size": net.size, "flags": _flags(net.network),
+        }
+    try:
+        ip = IP(text)
+    except NetxError as ip_error:
+        if "-" not in text:
+            raise
+        from ._range import IPRange
+
+        try:
+            rng = IPRange(text)
+        except NetxError as range_error:
+            raise range_error from ip_error
+        return {
+            "input": text, "kind": "range", "version": rng.first.version, "canonical": str(rng),
+            "first": rng.first, "last": rng.last, "size": rng.size, "cidrs": list(rng.cidrs()),
+        }
+    info: dict[str, Any] = {"input": text, "kind": "address", "version": ip.version, "canonical": str(ip)}
+    if ip.zone is not None:
+        info["zone"] = ip.zone
+    info.update({
+        "network": IPNet(ip), "first": ip, "last": ip, "size": 1, "integer": int(ip),
+        # the zone is dropped for reverse_pointer: Python 3.11's stdlib fails on zoned addresses there
+        "reverse_pointer": ip.with_zone(None).address.reverse_pointer, "flags": _flags(ip.address),
+    })
+    return info
+
+
+# -- pools -----------------------------------------------------------------------
+def _pool_info(pool: Any, name: str) -> dict[str, Any]:
+    spec = pool.spec
+    stats = pool.stats()
+    return {
+        "name": name, "ranges": list(spec.ranges), "strategy": spec.strategy, "gateway": spec.gateway,
+        "reserve": list(spec.reserve), "size": stats.size, "allocated": stats.allocated, "free": stats.free,
+    }
+
+
+def _show_pools(infos: list[dict[str, Any]]) -> None:
+    rows = [[i["name"], i["strategy"], i["size"], i["allocated"], i["free"], i["ranges"]] for i in infos]
+    _table(["NAME", "STRATEGY", "SIZE", "ALLOCATED", "FREE", "RANGES"], rows, right=(2, 3, 4))
+
+
+def _show_allocations(items: list[dict[str, Any]]) -> None:
+    _table(["ADDRESS", "OWNER"], [[item["ip"], item["owner"]] for item in items])
+
+
+# -- the command tree ------------------------------------------------------------
+@click.group(name="netx", context_settings=_CONTEXT)
+@click.version_option(__version__, "--version", prog_name="netx", message="%(prog)s %(version)s")
+@_global_options
+def cli() -> None:
+    """netx: IP addresses, networks and address pools from the shell.
+
+    Commands read `netx VERB NOUN [ARGS] --FLAGS`. Pools live in a store chosen by
+    --db (default: $NETX_IPAM_URL, else a SQLite file in your user data directory).
+    The global options --db and -o/--output work before the verb or after the
+    command; errors print one `netx: error: ...` line and exit 1.
+
+    \b
+    Examples:
+      netx parse 10.0.0.5/24
+      netx create pool lab 10.0.0.0/24 --gateway 10.0.0.1
+      netx allocate ip lab --owner web --count 3
+      netx get pool lab -o json
+      netx --db sqlite:///ipam.db get pools
+    """
+
+
+@cli.command("parse", short_help="Describe an address, network, interface or range.")
+@click.argument("value")
+@_global_options
+@_guard
+def parse_command(value: str) -> None:
+    """Describe an address, network, interface (address/prefix) or range.
+
+    Prints its version, canonical form, network, first and last address, size and,
+    for addresses, networks and interfaces, the ipaddress flags (private, global,
+    loopback, link_local, multicast, reserved, unspecified, site_local, ipv4_mapped).
+
+    \b
+    Examples:
+      netx parse 10.0.0.5
+      netx parse 2001:db8::/32
+      netx parse 192.168.1.7/24
+      netx parse 10.0.0.10-10.0.0.20 -o json
+    """
+    info = describe_value(value)
+    if _json_mode():
+        _emit_json(info)
+    else:
+        _fields((key, val) for key, val in info.items() if key != "input")
+
+
+@cli.group("create", context_settings=_CONTEXT)
+@_global_options
+def create_group() -> None:
+    """Create pools: `netx create pool NAME CIDR|RANGE...`.
+
+    \b
+    Examples:
+      netx create pool lab 10.0.0.0/24 --gateway 10.0.0.1
+      netx create pool lab 10.0.0.0/24 --if-not-exists
+    """
+
+
+@create_group.command("pool", short_help="Create an address pool.")
+@click.argument("name")
+@click.argument("ranges", nargs=-1, required=True, metavar="CIDR|RANGE...")
+@click.option("--reserve", multiple=True, metavar="IP|CIDR|RANGE",
+              help="Never hand out these addresses (repeatable).")
+@click.option("--gateway", metavar="IP", help="The gateway address (never handed out).")
+@click.option("--strategy", type=click.Choice(_STRATEGIES), default="lowest", show_default=True,
+              help="Which free address to hand out next.")
+@click.option("--if-not-exists", is_flag=True,
+              help="Succeed without changes when a pool of that name already exists.")
+@_global_options
+@_guard
+def create_pool(name: str, ranges: tuple[str, ...], reserve: tuple[str, ...], gateway: str | None,
+                strategy: str, if_not_exists: bool) -> None:
+    """Create the address pool NAME over one or more CIDRs or first-last ranges.
+
+    IPv4 and IPv6 ranges may be mixed. For IPv4 CIDRs the network and broadcast
+    addresses are never handed out, nor are the gateway and reserved addresses.
+    With --if-not-exists an existing pool of that name is left as it is (its
+    definition is not compared) and the command succeeds.
+
+    \b
+    Examples:
+      netx create pool lab 10.0.0.0/24 --gateway 10.0.0.1
+      netx create pool dual 10.1.0.0/24 2001:db8::/120 --strategy round_robin
+      netx create pool dhcp 192.168.1.100-192.168.1.199 --reserve 192.168.1.150
+      netx create pool lab 10.0.0.0/24 --if-not-exists
+    """
+    items = [_pool_range(text) for text in ranges]
+    reserved = [_reserve_item(text) for text in reserve]
+    gateway_ip = IP(gateway) if gateway is not None else None
+    with _open_store() as store:
+        created = True
+        if if_not_exists and name in store.pools():
+            pool, created = store.pool(name), False
+        else:
+            try:
+                pool = store.create_pool(name, *items, reserve=reserved, gateway=gateway_ip, strategy=strategy)
+            except NetxError:
+                if not (if_not_exists and name in store.pools()):  # lost a race to a concurrent creator
+                    raise
+                pool, created = store.pool(name), False
+        info = _pool_info(pool, name)
+    if _json_mode():
+        _emit_json({**info, "created": created})
+    elif created:
+        click.echo(f"created pool {name}: {_text(info['ranges'])} ({info['size']} addresses)")
+    else:
+        click.echo(f"pool {name} already exists, left unchanged")
+
+
+@cli.group("get", context_settings=_CONTEXT)
+@_global_options
+def get_group() -> None:
+    """Show pools and allocations: `netx get pools|pool|allocations`.
+
+    \b
+    Examples:
+      netx get pools
+      netx get pool lab -o json
+      netx get allocations lab --owner web
+    """
+
+
+@get_group.command("pools", short_help="List the pools.")
+@_global_options
+@_guard
+def get_pools() -> None:
+    """List every pool with its strategy, size, allocated and free counts and ranges.
+
+    \b
+    Examples:
+      netx get pools
+      netx get pools -o json
+    """
+    with _open_store() as store:
+        infos = [_pool_info(store.pool(name), name) for name in store.pools()]
+    if _json_mode():
+        _emit_json(infos)
+    elif infos:
+        _show_pools(infos)
+    else:
+        _note("no pools")
+
+
+@get_group.command("pool", short_help="Show one pool.")
+@click.argument("name")
+@_global_options
+@_guard
+def get_pool(name: str) -> None:
+    """Show the pool NAME: ranges, strategy, gateway, reserved addresses, size, allocated, free.
+
+    `size` counts the addresses that can be handed out (without network, broadcast,
+    gateway and reserved addresses); `free` is size minus allocated.
+
+    \b
+    Examples:
+      netx get pool lab
+      netx get pool lab -o json
+    """
+    with _open_store() as store:
+        info = _pool_info(store.pool(name), name)
+    if _json_mode():
+        _emit_json(info)
+    else:
+        _fields(info.items())
+
+
+@get_group.command("allocations", short_help="List a pool's allocations.")
+@click.argument("pool_name", metavar="POOL")
+@click.option("--owner", metavar="O", help="Only the addresses allocated to this owner.")
+@_global_options
+@_guard
+def get_allocations(pool_name: str, owner: str | None) -> None:
+    """List the allocated addresses of POOL and their owners, in address order.
+
+    An allocation without an owner shows `-` as its owner (null in JSON).
+
+    \b
+    Examples:
+      netx get allocations lab
+      netx get allocations lab --owner web
+      netx get allocations lab -o json
+    """
+    with _open_store() as store:
+        pool = store.pool(pool_name)
+        if owner is None:
+            items = [{"ip": ip, "owner": who} for ip, who in pool.allocations()]
+        else:
+            items = [{"ip": ip, "owner": owner} for ip in pool.addresses_of(owner)]
+    if _json_mode():
+        _emit_json(items)
+    elif items:
+        _show_allocations(items)
+    else:
+        _note(f"no allocations in pool {pool_name}" + (f" for owner {owner}" if owner is not None else ""))
+
+
+@cli.group("allocate", context_settings=_CONTEXT)
+@_global_options
+def allocate_group() -> None:
+    """Allocate addresses: `netx allocate ip POOL`.
+
+    \b
+    Examples:
+      netx allocate ip lab --owner web --count 3
+      netx allocate ip lab --ip 10.0.0.50
+    """
+
+
+@allocate_group.command("ip", short_help="Allocate addresses from a pool.")
+@click.argument("pool_name", metavar="POOL")
+@click.option("--owner", metavar="O", help="Record this owner (a host, container, interface...).")
+@click.option("--ip", "wanted", metavar="IP", help="Allocate this particular address.")
+@click.option("--count", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="How many addresses (all or nothing).")
+@click.option("--version", "version", type=click.Choice(["4", "6"]),
+              help="Only from the pool's IPv4 or IPv6 ranges.")
+@_global_options
+@_guard
+def allocate_ip(pool_name: str, owner: str | None, wanted: str | None, count: int, version: str | None) -> None:
+    """Allocate addresses from POOL and print them, exactly one per line.
+
+    The pool's strategy picks the addresses; --ip asks for one particular address
+    instead. --count N allocates N addresses in one transaction, or none at all
+    when fewer than N are free.
+
+    \b
+    Examples:
+      netx allocate ip lab
+      netx allocate ip lab --owner web --count 3
+      netx allocate ip lab --owner db --ip 10.0.0.50
+      netx allocate ip dual --version 6
+      IP=$(netx allocate ip lab --owner vm-7)
+    """
+    if wanted is not None and (count != 1 or version is not None):
+        raise click.UsageError("--ip cannot be combined with --count or --version")
+    ver = int(version) if version is not None else None
+    with _open_store() as store:
+        pool = store.pool(pool_name)
+        if wanted is not None:
+            ips = [pool.allocate(owner, ip=IP(wanted))]
+        elif count == 1:
+            ips = [pool.allocate(owner, version=ver)]
+        else:
+            ips = list(pool.allocate_many(count, owner, version=ver))
+    if _json_mode():
+        _emit_json([{"ip": ip, "owner": owner} for ip in ips])
+    else:
+        click.echo("\n".join(str(ip) for ip in ips))
+
+
+@cli.group("release", context_settings=_CONTEXT)
+@_global_options
+def release_group() -> None:
+    """Release addresses: `netx release ip POOL IP...|--owner O`.
+
+    \b
+    Examples:
+      netx release ip lab 10.0.0.2 10.0.0.3
+      netx release ip lab --owner web
+    """
+
+
+@release_group.command("ip", short_help="Release addresses of a pool.")
+@click.argument("pool_name", metavar="POOL")
+@click.argument("addresses", nargs=-1, metavar="[IP]...")
+@click.option("--owner", metavar="O", help="Release every address allocated to this owner.")
+@click.option("--ignore-missing", is_flag=True,
+              help="Exit 0 even when a given address was not allocated.")
+@_global_options
+@_guard
+def release_ip(pool_name: str, addresses: tuple[str, ...], owner: str | None, ignore_missing: bool) -> None:
+    """Release the given addresses (or every address of --owner) in POOL; print those released.
+
+    Every address is checked to lie in POOL before any is released. An address
+    that was not allocated is reported in one `netx: error: not allocated ...`
+    line and the exit status is 1 (the others are still released); with
+    --ignore-missing that is not an error. Releasing --owner O when O holds
+    nothing is not an error (a note goes to stderr).
+
+    \b
+    Examples:
+      netx release ip lab 10.0.0.2
+      netx release ip lab 10.0.0.3 10.0.0.4
+      netx release ip lab --owner web
+    """
+    if bool(addresses) == (owner is not None):
+        raise click.UsageError("give either addresses or --owner (not both)")
+    missing: list[IP] = []
+    with _open_store() as store:
+        pool = store.pool(pool_name)
+        if owner is not None:
+            released = list(pool.release_owner(owner))
+        else:
+            ips = list(dict.fromkeys(IP(text) for text in addresses))
+            outside = [ip for ip in ips if ip not in pool]
+            if outside:
+                raise CLIError(f"not in pool {_quote(pool_name)}: {', '.join(map(str, outside))}")
+            released = []
+            for ip in ips:
+                (released if pool.release(ip) else missing).append(ip)
+    if _json_mode():
+        _emit_json({"released": released, "not_allocated": missing})
+    elif released:
+        click.echo("\n".join(str(ip) for ip in released))
+    if owner is not None and not released:
+        _note(f"nothing allocated to owner {owner} in pool {pool_name}")
+    if missing and not ignore_missing:
+        raise CLIError(f"not allocated in pool {_quote(pool_name)}: {', '.join(map(str, missing))}")
+
+
+@cli.group("delete", context_settings=_CONTEXT)
+@_global_options
+def delete_group() -> None:
+    """Delete pools: `netx delete pool NAME`.
+
+    \b
+    Examples:
+      netx delete pool lab
+      netx delete pool lab --force
+    """
+
+
+@delete_group.command("pool", short_help="Delete a pool.")
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Delete the pool even if it still has allocations.")
+@click.option("--if-exists", is_flag=True, help="Succeed without changes when there is no such pool.")
+@_global_options
+@_guard
+def delete_pool(name: str, force: bool, if_exists: bool) -> None:
+    """Delete the pool NAME with its allocations.
+
+    A pool that still has allocated addresses is only deleted with --force.
+
+    \b
+    Examples:
+      netx delete pool dhcp
+      netx delete pool lab --force
+      netx delete pool lab --if-exists
+    """
+    with _open_store() as store:
+        if if_exists and name not in store.pools():
+            deleted = False
+        else:
+            if not force:
+                allocated = store.pool(name).stats().allocated
+                if allocated:
+                    raise CLIError(
+                        f"pool {_quote(name)} still has {allocated} allocated "
+                        f"address{'es' if allocated != 1 else ''}; use --force to delete it anyway"
+                    )
+            store.delete_pool(name, force=force)
+            deleted = True
+    if _json_mode():
+        _emit_json({"name": name, "deleted": deleted})
+    elif deleted:
+        click.echo(f"deleted pool {name}")
+    else:
+        click.echo(f"pool {name} does not exist, nothing deleted")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``netx`` script and ``python -m netx``."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="netx")
