@@ -1,0 +1,299 @@
+"""pydantic v2 support: one-call core schemas, standard JSON Schemas, and ``IPv4`` / ``IPv6`` /
+``IPv4Net`` / ``IPv6Net``, the version-constrained forms (field types, constructors, isinstance).
+
+pydantic itself is imported only when a schema is first built, so ``netx.IPv4`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any, Callable
+
+from ._errors import AddressError, NetworkError, NetxError, shorten
+from ._ip import IP, parse_ip
+from ._net import IPInterface, IPNet
+
+__all__ = ["IPv4", "IPv6", "IPv4Net", "IPv6Net", "core_schema_for", "json_schema_for"]
+
+
+# -- the version-constrained forms ---------------------------------------------------------
+class _Constrained(type):
+    """Metaclass of ``IPv4`` & co: calling the class builds the netx value of that version,
+    ``isinstance`` tests the version, and pydantic gets the constrained schema."""
+
+    _base: type
+    _version: int
+
+    def __call__(cls, value: Any, **kwargs: Any) -> Any:
+        if cls._base is IP:
+            return _ip_of_version(value, cls._version, **kwargs)
+        return _net_of_version(value, cls._version, **kwargs)
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return type(obj) is cls._base and obj._ver == cls._version
+
+
+def _ip_of_version(value: Any, version: int) -> IP:
+    """``IP(value)``, which must be of ``version`` (an int is read as that version)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return IP(value, version=version)
+    ip = IP(value)
+    if ip._ver != version:
+        raise AddressError(f"{shorten(value)} is an IPv{ip._ver} address, not IPv{version}")
+    return ip
+
+
+def _net_of_version(value: Any, version: int, *, strict: bool = True) -> IPNet:
+    """``IPNet(value, strict=strict)``, which must be of ``version``."""
+    net = IPNet(value, strict=strict)
+    if net._ver != version:
+        raise NetworkError(f"{shorten(value)} is an IPv{net._ver} network, not IPv{version}")
+    return net
+
+
+class _Pydantic:
+    """Mixin giving a constrained form the pydantic hooks (the core types define their own)."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return core_schema_for(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> Any:
+        return json_schema_for(cls)
+
+
+if TYPE_CHECKING:  # to a type checker the constrained forms are the netx types they return
+    IPv4 = IP
+    IPv6 = IP
+    IPv4Net = IPNet
+    IPv6Net = IPNet
+else:
+
+    class IPv4(_Pydantic, metaclass=_Constrained):
+        """An IPv4 ``IP``: a pydantic field type; ``IPv4("10.0.0.1")`` returns an ``IP``;
+        ``isinstance(ip, IPv4)`` is true for IPv4 addresses."""
+
+        _base = IP
+        _version = 4
+
+    class IPv6(_Pydantic, metaclass=_Constrained):
+        """An IPv6 ``IP``: a pydantic field type; ``IPv6("::1")`` returns an ``IP``;
+        ``isinstance(ip, IPv6)`` is true for IPv6 addresses."""
+
+        _base = IP
+        _version = 6
+
+    class IPv4Net(_Pydantic, metaclass=_Constrained):
+        """An IPv4 ``IPNet``: a pydantic field type; ``IPv4Net("10.0.0.0/8")`` returns an ``IPNet``;
+        ``isinstance(net, IPv4Net)`` is true for IPv4 networks."""
+
+        _base = IPNet
+        _version = 4
+
+    class IPv6Net(_Pydantic, metaclass=_Constrained):
+        """An IPv6 ``IPNet``: a pydantic field type; ``IPv6Net("2001:db8::/32")`` returns an
+        ``IPNet``; ``isinstance(net, IPv6Net)`` is true for IPv6 networks."""
+
+        _base = IPNet
+        _version = 6
+
+    for _form in (IPv4, IPv6, IPv4Net, IPv6Net):  # they are public as netx.IPv4 etc.
+        _form.__module__ = "netx"
+    del _form
+
+
+# -- validators ------------------------------------------------------------------------------
+# Each kind gets three plain functions: lax Python input (anything the constructor takes),
+# strict Python input (only the netx object) and JSON input (a str, already checked by
+# str_schema). Failures become PydanticCustomError with the NetxError message, which
+# quotes the input and says what is wrong.
+_Validator = Callable[[Any], Any]
+
+
+def _validators(kind: type) -> tuple[_Validator, _Validator, _Validator]:
+    from pydantic_core import PydanticCustomError
+
+    code, what, base, version = _KINDS[kind]
+    type_code = f"{code}_type"
+    accepted = "a str, int, bytes or address object" if base is IP else "a str, tuple or network object"
+    if base is IPInterface:
+        accepted = "a str, tuple or interface object"
+
+    def bad_value(exc: NetxError) -> PydanticCustomError:
+        return PydanticCustomError(code, "{reason}", {"reason": str(exc)})
+
+    def bad_type(value: Any) -> PydanticCustomError:
+        return PydanticCustomError(
+            type_code,
+            "Input should be a valid {what} ({accepted}), not {type}",
+            {"what": what, "accepted": accepted, "type": type(value).__name__},
+        )
+
+    def not_instance(value: Any) -> PydanticCustomError:
+        return PydanticCustomError(
+            type_code, "Input should be an instance of {cls} (strict mode)", {"cls": f"netx.{kind.__name__}"}
+        )
+
+    if base is IP and version is None:
+
+        def python(value: Any) -> IP:
+            if type(value) is IP:
+                return value
+            try:
+                return IP(value)
+            except NetxError as exc:
+                raise bad_value(exc) from None
+            except TypeError:
+                raise bad_type(value) from None
+
+        def strict(value: Any) -> IP:
+            if type(value) is IP:
+                return value
+            raise not_instance(value)
+
+        def from_json(text: str) -> IP:
+            try:
+                return parse_ip(text)
+            except AddressError as exc:
+                raise bad_value(exc) from None
+
+    elif base is IP and version is not None:
+
+        def python(value: Any) -> IP:
+            if type(value) is IP:
+                if value._ver == version:
+                    return value
+                raise bad_value(AddressError(f"{shorten(value)} is an IPv{value._ver} address, not IPv{version}"))
+            try:
+                return _ip_of_version(value, version)
+            except NetxError as exc:
+                raise bad_value(exc) from None
+            except TypeError:
+                raise bad_type(value) from None
+
+        def strict(value: Any) -> IP:
+            if type(value) is IP:
+                if value._ver == version:
+                    return value
+                raise bad_value(AddressError(f"{shorten(value)} is an IPv{value._ver} address, not IPv{version}"))
+            raise not_instance(value)
+
+        def from_json(text: str) -> IP:
+            try:
+                ip = parse_ip(text)
+            except AddressError as exc:
+                raise bad_value(exc) from None
+            if ip._ver != version:
+                raise bad_value(AddressError(f"{shorten(text)} is an IPv{ip._ver} address, not IPv{version}"))
+            return ip
+
+    else:
+
+        def python(value: Any) -> Any:
+            if type(value) is base:
+                result = value
+            else:
+                try:
+                    result = base(value)
+                except NetxError as exc:
+                    raise bad_value(exc) from None
+                except TypeError:
+                    raise bad_type(value) from None
+            if version is not None and result._ver != version:
+                raise bad_value(NetworkError(f"{shorten(value)} is an IPv{result._ver} network, not IPv{version}"))
+            return result
+
+        def strict(value: Any) -> Any:
+            if type(value) is not base:
+                raise not_instance(value)
+            return python(value)
+
+        from_json = python
+
+    for fn in {python, strict, from_json}:  # pydantic names validators after them: list[...IPv4()...]
+        fn.__name__ = fn.__qualname__ = kind.__name__
+    return python, strict, from_json
+
+
+# -- core schema -----------------------------------------------------------------------------
+# kind -> (error type, what it is, netx class of the validated value, version or None)
+_KINDS: dict[type, tuple[str, str, type, int | None]] = {
+    IP: ("ip_address", "IP address", IP, None),
+    IPv4: ("ip_v4_address", "IPv4 address", IP, 4),
+    IPv6: ("ip_v6_address", "IPv6 address", IP, 6),
+    IPNet: ("ip_network", "IP network", IPNet, None),
+    IPv4Net: ("ip_v4_network", "IPv4 network", IPNet, 4),
+    IPv6Net: ("ip_v6_network", "IPv6 network", IPNet, 6),
+    IPInterface: ("ip_interface", "IP interface", IPInterface, None),
+}
+_CORE: dict[type, Any] = {}
+
+
+def _kind_of(cls: type) -> type:
+    if cls in _KINDS:
+        return cls
+    for kind in (IP, IPNet, IPInterface):  # a subclass validates as its netx base
+        if isinstance(cls, type) and issubclass(cls, kind):
+            return kind
+    raise TypeError(f"netx has no pydantic schema for {cls!r}")
+
+
+def core_schema_for(cls: type) -> Any:
+    """The pydantic core schema of a netx type: one validator call per value, ``str`` in JSON mode."""
+    kind = _kind_of(cls)
+    schema = _CORE.get(kind)
+    if schema is None:
+        from pydantic_core import core_schema as cs
+
+        python, strict, from_json = _validators(kind)
+        schema = cs.json_or_python_schema(
+            json_schema=cs.no_info_after_validator_function(from_json, cs.str_schema()),
+            python_schema=cs.lax_or_strict_schema(
+                lax_schema=cs.no_info_plain_validator_function(python),
+                strict_schema=cs.no_info_plain_validator_function(strict),
+            ),
+            serialization=cs.to_string_ser_schema(when_used="json-unless-none"),
+        )
+        _CORE[kind] = schema
+    return copy.deepcopy(schema)  # pydantic may annotate the dict it gets; keep ours pristine
+
+
+# -- JSON Schema -----------------------------------------------------------------------------
+# Standard formats for addresses. Networks and interfaces have no standard format, so they
+# get a description and a pattern that every valid value matches (a loose check: host bits,
+# octet ranges and prefix limits are left to the validator).
+_V4 = {"type": "string", "format": "ipv4"}
+_V6 = {"type": "string", "format": "ipv6"}
+_V4_NET = r"[0-9.]+(/[0-9.]+)?"
+_V6_NET = r"[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[^%/]+)?(/[0-9]+)?"
+_JSON: dict[type, dict[str, Any]] = {
+    IP: {"anyOf": [_V4, _V6]},
+    IPv4: _V4,
+    IPv6: _V6,
+    IPNet: {
+        "type": "string",
+        "pattern": f"^({_V4_NET}|{_V6_NET})$",
+        "description": "IPv4 or IPv6 network in CIDR notation, e.g. 10.0.0.0/24 or 2001:db8::/32",
+    },
+    IPv4Net: {
+        "type": "string",
+        "pattern": f"^{_V4_NET}$",
+        "description": "IPv4 network in CIDR notation, e.g. 10.0.0.0/24",
+    },
+    IPv6Net: {
+        "type": "string",
+        "pattern": f"^{_V6_NET}$",
+        "description": "IPv6 network in CIDR notation, e.g. 2001:db8::/32",
+    },
+    IPInterface: {
+        "type": "string",
+        "pattern": f"^({_V4_NET}|{_V6_NET})$",
+        "description": "IPv4 or IPv6 address with its prefix length, e.g. 10.0.0.5/24 or 2001:db8::5/64",
+    },
+}
+
+
+def json_schema_for(cls: type) -> dict[str, Any]:
+    """The JSON Schema of a netx type: ``format`` ipv4/ipv6 for addresses, never an unknown format."""
+    return copy.deepcopy(_JSON[_kind_of(cls)])

@@ -1,0 +1,540 @@
+"""netx types as pydantic v2 fields: validation, dumps, errors, JSON Schema, IPv4 & co."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import pickle
+import re
+import subprocess
+import sys
+from typing import Any, Optional, Union
+
+import netaddr
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+import netx
+from netx import IP, IPInterface, IPNet, IPv4, IPv4Net, IPv6, IPv6Net
+from netx._pydantic import core_schema_for, json_schema_for
+
+
+class Everything(BaseModel):
+    ip: IP
+    v4: IPv4
+    v6: IPv6
+    net: IPNet
+    net4: IPv4Net
+    net6: IPv6Net
+    iface: IPInterface
+
+
+class Optionals(BaseModel):
+    ip: Optional[IP] = None
+    v4: Optional[IPv4] = None
+    net: Optional[IPNet] = None
+    net6: Optional[IPv6Net] = None
+    iface: Optional[IPInterface] = None
+
+
+class Collections(BaseModel):
+    ips: list[IP] = []
+    nets: dict[str, IPNet] = {}
+    by_ip: dict[IP, IPv4Net] = {}
+    members: frozenset[IPv6] = frozenset()
+    pair: tuple[IPv4, IPInterface] | None = None
+
+
+GOOD = {
+    "ip": "2001:db8::1",
+    "v4": "10.0.0.1",
+    "v6": "fe80::1",
+    "net": "10.0.0.0/8",
+    "net4": "192.168.0.0/16",
+    "net6": "2001:db8::/32",
+    "iface": "10.0.0.5/24",
+}
+
+
+def everything() -> Everything:
+    return Everything(**GOOD)
+
+
+# -- validation -----------------------------------------------------------------------------
+def test_validated_values_are_netx_objects() -> None:
+    m = everything()
+    assert m.ip == IP("2001:db8::1") and type(m.ip) is IP
+    assert m.v4 == IP("10.0.0.1") and type(m.v4) is IP
+    assert m.v6 == IP("fe80::1") and type(m.v6) is IP
+    assert m.net == IPNet("10.0.0.0/8") and type(m.net) is IPNet
+    assert m.net4 == IPNet("192.168.0.0/16") and type(m.net4) is IPNet
+    assert m.net6 == IPNet("2001:db8::/32") and type(m.net6) is IPNet
+    assert m.iface == IPInterface("10.0.0.5/24") and type(m.iface) is IPInterface
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "10.0.0.1",
+        167772161,
+        b"\x0a\x00\x00\x01",
+        bytearray(b"\x0a\x00\x00\x01"),
+        ipaddress.IPv4Address("10.0.0.1"),
+        IP("10.0.0.1"),
+        netaddr.IPAddress("10.0.0.1"),
+    ],
+    ids=repr,
+)
+def test_python_input_is_anything_the_constructor_takes(value: Any) -> None:
+    assert TypeAdapter(IP).validate_python(value) == IP("10.0.0.1")
+    assert TypeAdapter(IPv4).validate_python(value) == IP("10.0.0.1")
+
+
+def test_python_input_for_networks_and_interfaces() -> None:
+    for value in ("10.0.0.0/24", ("10.0.0.0", 24), ipaddress.ip_network("10.0.0.0/24"), IPNet("10.0.0.0/24"),
+                  netaddr.IPNetwork("10.0.0.0/24"), "10.0.0.0/255.255.255.0"):
+        assert TypeAdapter(IPNet).validate_python(value) == IPNet("10.0.0.0/24")
+        assert TypeAdapter(IPv4Net).validate_python(value) == IPNet("10.0.0.0/24")
+    for value in ("10.0.0.5/24", ("10.0.0.5", 24), ipaddress.ip_interface("10.0.0.5/24"), IPInterface("10.0.0.5/24")):
+        assert TypeAdapter(IPInterface).validate_python(value) == IPInterface("10.0.0.5/24")
+    assert TypeAdapter(IPv6Net).validate_python(("2001:db8::", 32)) == IPNet("2001:db8::/32")
+    for value in (IP("10.0.0.1"), ipaddress.IPv4Address("10.0.0.1")):  # an address is its /32
+        assert TypeAdapter(IPNet).validate_python(value) == IPNet("10.0.0.1/32")
+        assert TypeAdapter(IPInterface).validate_python(value) == IPInterface("10.0.0.1/32")
+
+
+def test_netx_objects_pass_through_unchanged() -> None:
+    ip, net, iface = IP("10.0.0.1"), IPNet("10.0.0.0/8"), IPInterface("10.0.0.1/8")
+    m = Everything(ip=ip, v4=ip, v6=IP("::1"), net=net, net4=net, net6=IPNet("::/0"), iface=iface)
+    assert m.ip is ip and m.v4 is ip and m.net is net and m.net4 is net and m.iface is iface
+
+
+def test_json_input() -> None:
+    m = Everything.model_validate_json(
+        '{"ip": "10.0.0.1", "v4": "10.0.0.2", "v6": "2001:DB8::1", "net": "2001:db8::/32", '
+        '"net4": "10.0.0.0/255.0.0.0", "net6": "::/0", "iface": "fe80::1%eth0/64"}'
+    )
+    assert (m.ip, m.v4, m.v6) == (IP("10.0.0.1"), IP("10.0.0.2"), IP("2001:db8::1"))
+    assert (m.net, m.net4, m.net6) == (IPNet("2001:db8::/32"), IPNet("10.0.0.0/8"), IPNet("::/0"))
+    assert m.iface == IPInterface("fe80::1%eth0/64")
+    assert str(m.v6) == "2001:db8::1"
+
+
+@pytest.mark.parametrize("field", list(GOOD))
+@pytest.mark.parametrize("bad", ["167772161", '["10.0.0.1"]', "null", "true", '{"a": 1}'])
+def test_json_input_is_strings_only(field: str, bad: str) -> None:
+    payload = ", ".join(f'"{k}": "{v}"' if k != field else f'"{k}": {bad}' for k, v in GOOD.items())
+    with pytest.raises(ValidationError) as info:
+        Everything.model_validate_json("{" + payload + "}")
+    (error,) = info.value.errors()
+    assert error["loc"] == (field,)
+    assert error["type"] == "string_type"
+
+
+def test_zoned_addresses() -> None:
+    assert TypeAdapter(IP).validate_json('"fe80::1%eth0"') == IP("fe80::1%eth0")
+    assert TypeAdapter(IPv6).validate_python("fe80::1%2") == IP("fe80::1%2")
+
+
+# -- errors ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "field, value, code, words",
+    [
+        ("ip", "10.0.0.256", "ip_address", ["'10.0.0.256'", "256"]),
+        ("ip", "nope", "ip_address", ["'nope'"]),
+        ("ip", -1, "ip_address", ["-1"]),
+        ("ip", b"\x01\x02\x03", "ip_address", ["3 bytes"]),
+        ("v4", "::1", "ip_v4_address", ["'::1'", "IPv6", "not IPv4"]),
+        ("v4", IP("::1"), "ip_v4_address", ["::1", "IPv6", "not IPv4"]),
+        ("v4", "1.2.3", "ip_v4_address", ["'1.2.3'"]),
+        ("v6", "10.0.0.1", "ip_v6_address", ["'10.0.0.1'", "IPv4", "not IPv6"]),
+        ("v6", "2001:db8::g", "ip_v6_address", ["'2001:db8::g'"]),
+        ("net", "10.0.0.1/24", "ip_network", ["'10.0.0.1/24'", "host bits"]),
+        ("net", "10.0.0.0/33", "ip_network", ["'10.0.0.0/33'"]),
+        ("net4", "2001:db8::/32", "ip_v4_network", ["'2001:db8::/32'", "IPv6", "not IPv4"]),
+        ("net6", "10.0.0.0/8", "ip_v6_network", ["'10.0.0.0/8'", "IPv4", "not IPv6"]),
+        ("net6", "2001:db8::1/32", "ip_v6_network", ["'2001:db8::1/32'", "host bits"]),
+        ("iface", "10.0.0.5/40", "ip_interface", ["'10.0.0.5/40'"]),
+        ("iface", "x" * 5000, "ip_interface", ["5000 characters"]),
+    ],
+)
+def test_bad_values_name_the_field_and_quote_the_input(field: str, value: Any, code: str, words: list[str]) -> None:
+    with pytest.raises(ValidationError) as info:
+        Everything(**{**GOOD, field: value})
+    (error,) = info.value.errors()
+    assert error["loc"] == (field,)
+    assert error["type"] == code
+    assert error["input"] is value
+    for word in words:
+        assert word in error["msg"]
+    text = str(info.value)
+    assert f"\n{field}\n" in text and code in text
+
+
+@pytest.mark.parametrize("value", ["10.0.0.256", "10.0.0.0/33", "::1"])
+def test_bad_json_values_name_the_field_and_quote_the_input(value: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        Everything.model_validate_json(f'{{"ip": "2001:db8::1", "v4": "{value}", "v6": "::1", "net": "10.0.0.0/8",'
+                                       f' "net4": "10.0.0.0/8", "net6": "::/0", "iface": "10.0.0.5/24"}}')
+    (error,) = info.value.errors()
+    assert error["loc"] == ("v4",) and error["type"] == "ip_v4_address" and error["input"] == value
+    assert repr(value) in error["msg"]
+
+
+@pytest.mark.parametrize("field", list(GOOD))
+@pytest.mark.parametrize("value", [1.5, True, None, [1], object()], ids=repr)
+def test_wrong_python_types_are_validation_errors(field: str, value: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        Everything(**{**GOOD, field: value})
+    (error,) = info.value.errors()
+    assert error["loc"] == (field,)
+    assert error["type"].endswith("_type")
+    assert type(value).__name__ in error["msg"]
+
+
+def test_many_errors_at_once() -> None:
+    with pytest.raises(ValidationError) as info:
+        TypeAdapter(list[IP]).validate_python(["10.0.0.1", "bad", "::1", "10.1"])
+    assert [e["loc"] for e in info.value.errors()] == [(1,), (3,)]
+
+
+def test_strict_mode_takes_only_netx_objects_in_python_and_strings_in_json() -> None:
+    class Strict(BaseModel):
+        model_config = ConfigDict(strict=True)
+        ip: IP
+        v4: IPv4
+        net: IPNet
+        net6: IPv6Net
+
+    ok = Strict(ip=IP("::1"), v4=IP("10.0.0.1"), net=IPNet("10.0.0.0/8"), net6=IPNet("::/0"))
+    assert Strict.model_validate_json(ok.model_dump_json()) == ok
+    with pytest.raises(ValidationError) as info:
+        Strict(ip="::1", v4=IP("10.0.0.1"), net=IPNet("10.0.0.0/8"), net6=IPNet("::/0"))
+    assert info.value.errors()[0]["type"] == "ip_address_type"
+    with pytest.raises(ValidationError) as info:
+        Strict(ip=IP("::1"), v4=IP("::2"), net=IPNet("10.0.0.0/8"), net6=IPNet("10.0.0.0/8"))
+    assert [(e["loc"], e["type"]) for e in info.value.errors()] == [(("v4",), "ip_v4_address"), (("net6",), "ip_v6_network")]
+
+
+# -- dumps ----------------------------------------------------------------------------------
+def test_model_dump_keeps_netx_objects() -> None:
+    dumped = everything().model_dump()
+    assert dumped == {
+        "ip": IP("2001:db8::1"), "v4": IP("10.0.0.1"), "v6": IP("fe80::1"), "net": IPNet("10.0.0.0/8"),
+        "net4": IPNet("192.168.0.0/16"), "net6": IPNet("2001:db8::/32"), "iface": IPInterface("10.0.0.5/24"),
+    }
+    assert [type(v) for v in dumped.values()] == [IP, IP, IP, IPNet, IPNet, IPNet, IPInterface]
+
+
+def test_json_dumps_give_strings() -> None:
+    m = everything()
+    assert m.model_dump(mode="json") == GOOD
+    assert m.model_dump_json() == (
+        '{"ip":"2001:db8::1","v4":"10.0.0.1","v6":"fe80::1","net":"10.0.0.0/8",'
+        '"net4":"192.168.0.0/16","net6":"2001:db8::/32","iface":"10.0.0.5/24"}'
+    )
+
+
+def test_dumps_write_canonical_text() -> None:
+    m = Everything(**{**GOOD, "ip": "2001:0DB8:0:0::1", "v4": 167772161, "net4": "10.0.0.0/255.0.0.0"})
+    assert m.model_dump(mode="json")["ip"] == "2001:db8::1"
+    assert m.model_dump(mode="json")["v4"] == "10.0.0.1"
+    assert m.model_dump(mode="json")["net4"] == "10.0.0.0/8"
+
+
+def test_round_trips() -> None:
+    m = everything()
+    assert Everything.model_validate_json(m.model_dump_json()) == m
+    assert Everything.model_validate(m.model_dump()) == m
+    assert Everything.model_validate(m.model_dump(mode="json")) == m
+    assert pickle.loads(pickle.dumps(m)) == m
+    assert m.model_copy(deep=True) == m
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 2**128 - 1), st.integers(0, 32), st.integers(0, 128))
+def test_round_trips_for_any_values(v4: int, v6: int, p4: int, p6: int) -> None:
+    m = Everything(
+        ip=IP(v6, version=6), v4=IP(v4), v6=IP(v6, version=6), net=IP(v4).prefix(p4), net4=IP(v4).prefix(p4),
+        net6=IP(v6, version=6).prefix(p6), iface=IPInterface(f"{ipaddress.IPv6Address(v6)}/{p6}"),
+    )
+    assert Everything.model_validate_json(m.model_dump_json()) == m
+    assert m.model_dump(mode="json")["v6"] == str(ipaddress.IPv6Address(v6))
+
+
+def test_optional_fields_and_none() -> None:
+    empty = Optionals()
+    assert empty.model_dump() == dict.fromkeys(("ip", "v4", "net", "net6", "iface"))
+    assert empty.model_dump_json() == '{"ip":null,"v4":null,"net":null,"net6":null,"iface":null}'
+    assert Optionals.model_validate_json(empty.model_dump_json()) == empty
+    full = Optionals(ip="::1", v4="10.0.0.1", net="10.0.0.0/8", net6="::/0", iface="::1/64")
+    assert Optionals.model_validate_json(full.model_dump_json()) == full
+    assert Optionals(ip=None).ip is None
+    with pytest.raises(ValidationError):
+        Optionals(v4="::1")
+
+
+def test_lists_dicts_sets_tuples_of_netx_types() -> None:
+    c = Collections(
+        ips=["10.0.0.1", IP("::1")],
+        nets={"a": "10.0.0.0/8"},
+        by_ip={"10.0.0.1": "10.0.0.0/24"},
+        members=["::1", "::2", "::1"],
+        pair=("10.0.0.1", "10.0.0.1/24"),
+    )
+    assert c.ips == [IP("10.0.0.1"), IP("::1")]
+    assert c.nets == {"a": IPNet("10.0.0.0/8")}
+    assert c.by_ip == {IP("10.0.0.1"): IPNet("10.0.0.0/24")}
+    assert c.members == frozenset({IP("::1"), IP("::2")})
+    assert c.pair == (IP("10.0.0.1"), IPInterface("10.0.0.1/24"))
+    text = c.model_dump_json()
+    assert '"by_ip":{"10.0.0.1":"10.0.0.0/24"}' in text
+    assert Collections.model_validate_json(text) == c
+    assert c.model_dump()["by_ip"] == {IP("10.0.0.1"): IPNet("10.0.0.0/24")}
+    with pytest.raises(ValidationError) as info:
+        Collections(by_ip={"10.0.0.1": "::/0"})
+    assert info.value.errors()[0]["loc"] == ("by_ip", "10.0.0.1")
+
+
+def test_unions_pick_the_type_that_fits() -> None:
+    ta = TypeAdapter(list[Union[IP, IPNet]])
+    assert ta.validate_json('["10.0.0.1", "10.0.0.0/8"]') == [IP("10.0.0.1"), IPNet("10.0.0.0/8")]
+    ta4 = TypeAdapter(Union[IPv4, IPv6Net])
+    assert ta4.validate_python("::/0") == IPNet("::/0")
+    assert ta4.validate_python("10.0.0.1") == IP("10.0.0.1")
+
+
+def test_validate_assignment_and_defaults() -> None:
+    class Conf(BaseModel):
+        model_config = ConfigDict(validate_assignment=True)
+        gateway: IPv4 = IP("10.0.0.1")
+        subnet: IPNet = IPNet("10.0.0.0/24")
+
+    conf = Conf()
+    conf.gateway = "10.0.0.254"
+    assert conf.gateway == IP("10.0.0.254")
+    with pytest.raises(ValidationError):
+        conf.gateway = "::1"
+    schema = Conf.model_json_schema()
+    assert schema["properties"]["gateway"]["default"] == "10.0.0.1"
+    assert schema["properties"]["subnet"]["default"] == "10.0.0.0/24"
+
+
+# -- the constrained forms --------------------------------------------------------------------
+def test_constrained_forms_are_constructors() -> None:
+    assert IPv4("10.0.0.1") == IP("10.0.0.1") and type(IPv4("10.0.0.1")) is IP
+    assert IPv4(167772161) == IP("10.0.0.1")
+    assert IPv6("::1") == IP("::1") and type(IPv6("::1")) is IP
+    assert IPv6(1) == IP("::1")  # an int is IPv6 when IPv6 is asked for
+    assert IPv4Net("10.0.0.0/8") == IPNet("10.0.0.0/8") and type(IPv4Net("10.0.0.0/8")) is IPNet
+    assert IPv6Net("2001:db8::/32") == IPNet("2001:db8::/32")
+    assert IPv4Net("10.0.0.1/8", strict=False) == IPNet("10.0.0.0/8")
+
+
+@pytest.mark.parametrize(
+    "form, value, error",
+    [
+        (IPv4, "::1", netx.AddressError),
+        (IPv4, "10.0.0.256", netx.AddressError),
+        (IPv6, "10.0.0.1", netx.AddressError),
+        (IPv4Net, "::/0", netx.NetworkError),
+        (IPv6Net, "10.0.0.0/8", netx.NetworkError),
+        (IPv4Net, "10.0.0.1/8", netx.NetworkError),
+        (IPv4, 1.5, TypeError),
+    ],
+)
+def test_constrained_forms_reject_the_other_version(form: Any, value: Any, error: type) -> None:
+    with pytest.raises(error) as info:
+        form(value)
+    if error is not TypeError:
+        assert repr(value) in str(info.value)
+
+
+def test_isinstance_checks_the_version() -> None:
+    v4, v6 = IP("10.0.0.1"), IP("::1")
+    n4, n6 = IPNet("10.0.0.0/8"), IPNet("::/0")
+    assert isinstance(v4, IPv4) and not isinstance(v6, IPv4)
+    assert isinstance(v6, IPv6) and not isinstance(v4, IPv6)
+    assert isinstance(n4, IPv4Net) and not isinstance(n6, IPv4Net)
+    assert isinstance(n6, IPv6Net) and not isinstance(n4, IPv6Net)
+    for other in ("10.0.0.1", ipaddress.IPv4Address("10.0.0.1"), n4, IPInterface("10.0.0.1/8"), None, 4):
+        assert not isinstance(other, IPv4)
+    assert not isinstance(v4, IPv4Net) and not isinstance(IPInterface("::1/64"), IPv6)
+    assert isinstance(v4, (IPv6, IPv4))
+    assert [ip for ip in [v4, v6, n4] if isinstance(ip, IPv6)] == [v6]
+
+
+def test_constrained_forms_are_public_classes() -> None:
+    assert netx.IPv4 is IPv4 and IPv4.__module__ == "netx" and IPv4.__name__ == "IPv4"
+    assert isinstance(IPv4, type)
+    assert pickle.loads(pickle.dumps(IPv6Net)) is IPv6Net
+    assert IPv4.__doc__ and "IPv4" in IPv4.__doc__
+
+
+def test_importing_netx_and_the_forms_does_not_import_pydantic() -> None:
+    code = "import sys, netx; netx.IPv4; isinstance(netx.IP('::1'), netx.IPv6); print('pydantic' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+# -- JSON Schema ----------------------------------------------------------------------------
+V4_SCHEMA = {"type": "string", "format": "ipv4"}
+V6_SCHEMA = {"type": "string", "format": "ipv6"}
+
+
+def test_address_schemas_use_the_standard_formats() -> None:
+    assert TypeAdapter(IPv4).json_schema() == V4_SCHEMA
+    assert TypeAdapter(IPv6).json_schema() == V6_SCHEMA
+    assert TypeAdapter(IP).json_schema() == {"anyOf": [V4_SCHEMA, V6_SCHEMA]}
+    for mode in ("validation", "serialization"):
+        assert TypeAdapter(IP).json_schema(mode=mode) == {"anyOf": [V4_SCHEMA, V6_SCHEMA]}
+
+
+def test_network_and_interface_schemas_are_strings_without_a_format() -> None:
+    for kind in (IPNet, IPv4Net, IPv6Net, IPInterface):
+        schema = TypeAdapter(kind).json_schema()
+        assert schema["type"] == "string"
+        assert "format" not in schema
+        assert schema["description"]
+        re.compile(schema["pattern"])
+
+
+def _formats(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["format"]] if isinstance(node.get("format"), str) else []
+        return found + [f for value in node.values() for f in _formats(value)]
+    if isinstance(node, list):
+        return [f for value in node for f in _formats(value)]
+    return []
+
+
+def _validator(model: type[BaseModel]) -> Draft202012Validator:
+    schema = model.model_json_schema()
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def test_schemas_hold_no_unknown_format() -> None:
+    known = set(Draft202012Validator.FORMAT_CHECKER.checkers)
+    assert {"ipv4", "ipv6"} <= known
+    for model in (Everything, Optionals, Collections):
+        formats = _formats(model.model_json_schema())
+        assert formats, model
+        assert set(formats) <= known, model
+        assert set(formats) <= {"ipv4", "ipv6"}
+
+
+def test_schema_accepts_good_payloads() -> None:
+    validator = _validator(Everything)
+    payloads = [
+        GOOD,
+        everything().model_dump(mode="json"),
+        {"ip": "10.0.0.1", "v4": "0.0.0.0", "v6": "::", "net": "::/0", "net4": "10.0.0.0/255.0.0.0",
+         "net6": "fe80::%eth0/64", "iface": "2001:db8::5/64"},
+        {"ip": "::ffff:1.2.3.4", "v4": "255.255.255.255", "v6": "::ffff:10.0.0.1", "net": "10.0.0.0/0.255.255.255",
+         "net4": "10.0.0.0/08", "net6": "::ffff:0.0.0.0/96", "iface": "10.0.0.5/255.255.255.0"},
+    ]
+    for payload in payloads:
+        Everything.model_validate(payload)  # netx takes them ...
+        assert list(validator.iter_errors(payload)) == [], payload  # ... and so does the schema
+    _validator(Optionals).validate(Optionals().model_dump(mode="json"))
+    _validator(Collections).validate(
+        Collections(ips=["::1"], nets={"a": "10.0.0.0/8"}, by_ip={"10.0.0.1": "10.0.0.0/8"}, members=["::2"],
+                    pair=("10.0.0.1", "::1/128")).model_dump(mode="json")
+    )
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("ip", "10.0.0.256"),
+        ("ip", "nope"),
+        ("ip", 167772161),
+        ("v4", "10.0.0.256"),
+        ("v4", "::1"),
+        ("v4", "010.0.0.1"),
+        ("v6", "10.0.0.1"),
+        ("v6", "2001:db8::g"),
+        ("v6", "1::2::3"),
+        ("net", "garbage"),
+        ("net", "10.0.0.0/-8"),
+        ("net4", "2001:db8::/32"),
+        ("net4", "10.0.0.0/abc"),
+        ("net6", "10.0.0.0/8"),
+        ("net6", "2001:db8::/255.255.0.0"),
+        ("iface", "x"),
+        ("iface", None),
+    ],
+)
+def test_schema_rejects_bad_payloads(field: str, value: Any) -> None:
+    payload = {**GOOD, field: value}
+    assert [tuple(e.path) for e in _validator(Everything).iter_errors(payload)] == [(field,)]
+    with pytest.raises(ValidationError):  # netx agrees
+        Everything.model_validate_json(json.dumps(payload))
+
+
+def _network_texts(draw: Any, version: int, interface: bool) -> str:
+    bits = 32 if version == 4 else 128
+    plen = draw(st.integers(0, bits))
+    value = draw(st.integers(0, 2**bits - 1))
+    if not interface:
+        value &= ~((1 << (bits - plen)) - 1)
+    addr = ipaddress.ip_address(value) if version == 4 else ipaddress.IPv6Address(value)
+    text = addr.exploded if draw(st.booleans()) else str(addr)
+    if version == 6 and draw(st.booleans()):
+        text += "%" + draw(st.text(st.characters(exclude_characters="%/"), min_size=1, max_size=5))
+    form = draw(st.sampled_from(["prefix", "zeros", "netmask", "hostmask", "bare"] if version == 4 else ["prefix", "zeros", "bare"]))
+    if form == "prefix":
+        return f"{text}/{plen}"
+    if form == "zeros":
+        return f"{text}/{plen:04d}"
+    if form == "netmask":
+        return f"{text}/{ipaddress.IPv4Network(f'0.0.0.0/{plen}').netmask}"
+    if form == "hostmask" and 0 < plen < 32:  # /0 and /32 hostmasks read as netmasks
+        return f"{text}/{ipaddress.IPv4Network(f'0.0.0.0/{plen}').hostmask}"
+    if form == "bare" and (plen == bits or interface):
+        return text
+    return f"{text}/{plen}"
+
+
+@st.composite
+def _networks(draw: Any) -> tuple[int, bool, str]:
+    version = draw(st.sampled_from([4, 6]))
+    interface = draw(st.booleans())
+    return version, interface, _network_texts(draw, version, interface)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_networks())
+def test_network_patterns_accept_every_valid_text(case: tuple[int, bool, str]) -> None:
+    """The patterns are loose checks: whatever the stdlib (and so netx) accepts must match them."""
+    version, interface, text = case
+    stdlib = ipaddress.ip_interface(text) if interface else ipaddress.ip_network(text)
+    assert stdlib.version == version
+    kinds = [IPInterface] if interface else [IPNet, IPv4Net if version == 4 else IPv6Net]
+    for kind in kinds:
+        assert re.search(json_schema_for(kind)["pattern"], text), (kind, text)
+        assert TypeAdapter(kind).validate_python(text) is not None
+    other = IPv6Net if version == 4 else IPv4Net  # and the other family's pattern refuses it
+    assert not re.search(json_schema_for(other)["pattern"], text), (other, text)
+
+
+# -- the schema functions -------------------------------------------------------------------
+def test_schema_functions_hand_out_fresh_copies() -> None:
+    a, b = core_schema_for(IP), core_schema_for(IP)
+    assert a == b and a is not b
+    a["python_schema"]["lax_schema"]["function"] = None  # a caller scribbling on its copy ...
+    assert core_schema_for(IP)["python_schema"]["lax_schema"]["function"] is not None  # ... harms no one
+    s = json_schema_for(IPv4)
+    s["format"] = "x"
+    assert json_schema_for(IPv4) == V4_SCHEMA
+
+
+def test_schema_functions_reject_foreign_classes() -> None:
+    with pytest.raises(TypeError):
+        core_schema_for(str)
+    with pytest.raises(TypeError):
+        json_schema_for(int)
