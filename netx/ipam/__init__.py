@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import AlreadyAllocated, IPAMError, NotInPool, PoolExhausted, Reserved
+from .errors import (
+    AlreadyAllocated, IPAMError, NotInPool, PoolExhausted, PoolExists, PoolNotFound, Reserved, StoreError,
+)
 
 if TYPE_CHECKING:
     from .pool import Pool, PoolStats
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Pool", "PoolStats", "SubnetPool", "Store", "open",
     "IPAMError", "PoolExhausted", "AlreadyAllocated", "NotInPool", "Reserved",
+    "PoolNotFound", "PoolExists", "StoreError",
 ]
 
 _LAZY = {"Pool": ".pool", "PoolStats": ".pool", "SubnetPool": ".subnet", "Store": ".store", "open": ".store"}

@@ -82,9 +82,10 @@ class PoolState(Protocol):
         ...
 
     # -- round-robin cursor -----------------------------------------------------
-    def cursor(self) -> int | None:
-        """Key handed out last by round_robin, or None."""
+    def cursor(self, family: int) -> int | None:
+        """Key handed out last by round_robin in ``family`` (4 or 6), or None."""
         ...
 
     def set_cursor(self, key: int) -> None:
+        """Record ``key`` as the last handed out in its family."""
         ...

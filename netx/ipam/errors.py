@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from .._errors import NetxError
 
-__all__ = ["IPAMError", "PoolExhausted", "AlreadyAllocated", "NotInPool", "Reserved"]
+__all__ = [
+    "IPAMError", "PoolExhausted", "AlreadyAllocated", "NotInPool", "Reserved",
+    "PoolNotFound", "PoolExists", "StoreError",
+]
 
 
 class IPAMError(NetxError):
@@ -25,3 +28,15 @@ class NotInPool(IPAMError):
 
 class Reserved(IPAMError):
     """The address is reserved (network, broadcast, gateway or ``reserve=``) and never handed out."""
+
+
+class PoolNotFound(IPAMError):
+    """No pool of that name exists in the store (or it was deleted meanwhile)."""
+
+
+class PoolExists(IPAMError):
+    """A pool of that name already exists in the store."""
+
+
+class StoreError(IPAMError):
+    """The store itself failed: closed, unreachable, busy for too long, corrupt or inconsistent."""

@@ -1,0 +1,409 @@
+"""The ``PoolState`` of the SQL stores, and the transaction machinery SQLite and PostgreSQL share.
+
+Tables (in PostgreSQL inside the store's schema, ``netx`` by default)::
+
+    meta        (key TEXT PRIMARY KEY, value TEXT)                schema_version, ...
+    pools       (id, name UNIQUE, spec JSON text, cursor4, cursor6, allocated, created)
+    free        (pool, lo, hi)       PRIMARY KEY (pool, hi)         free key intervals
+    allocations (pool, key, address, owner)  PRIMARY KEY (pool, key), INDEX (pool, owner, key)
+
+Keys (netx's one ordered key space, up to 2**129) are stored as 17-byte big-endian
+blobs, so byte order is numeric order and every lookup is one B-tree probe. Free
+intervals are disjoint, so ordering them by their last key orders them by their
+first too; they are keyed by the last key ``hi`` because handing out the lowest key
+of an interval changes only ``lo``: an in-place update (a HOT update in PostgreSQL)
+that adds no index entry.
+``address`` is the human-readable text of an allocated key, for people reading the
+database directly; netx itself only reads ``key``.
+
+Each pool call runs inside ``SqlState.transaction()``: one database transaction that
+first locks and re-reads the pool's row (so a pool deleted elsewhere raises
+``PoolNotFound``), then runs the algorithm's primitives as small indexed statements,
+writes the pool row back (round-robin cursor, allocation count) and commits.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
+
+from ..._ip import _fmt4, _fmt6
+from ..._keys import V6_BASE
+from .._state import NOT_ALLOCATED
+from .base import PoolNotFound, Store, StoreError
+
+if TYPE_CHECKING:
+    from ..pool import PoolSpec
+
+__all__ = ["SqlStore", "SqlState", "Queries", "SCHEMA_VERSION", "kb", "ki", "address_text"]
+
+SCHEMA_VERSION = 1
+"""Version of the table layout; recorded in ``meta`` and checked on open (newer -> ``IPAMError``)."""
+
+_KEY_BYTES = 17  # keys go up to 2**129 - 1
+_BATCH0, _BATCH_MAX = 16, 1024  # rows per lazy fetch: first batch, growing to this
+
+
+def kb(key: int) -> bytes:
+    """A key as stored: 17 bytes, big-endian (byte order == numeric order)."""
+    return key.to_bytes(_KEY_BYTES, "big")
+
+
+def ki(blob: bytes) -> int:
+    """A stored key back as an int."""
+    return int.from_bytes(blob, "big")
+
+
+def address_text(key: int) -> str:
+    """The address of a key as text (what ``str(IP)`` prints)."""
+    return _fmt4(key) if key < V6_BASE else _fmt6(key - V6_BASE)
+
+
+class Queries:
+    """The SQL text of every statement, for one backend and table prefix (all parameterized)."""
+
+    __slots__ = (
+        "enter", "flush", "floor", "ceil", "iter_first", "iter_after",
+        "free_update", "free_delete", "free_insert",
+        "alloc_get", "alloc_put", "alloc_del", "alloc_of", "alloc_of_null", "alloc_iter_first", "alloc_iter_after",
+        "alloc_any", "pool_by_name", "pool_names", "pool_insert", "pool_delete", "free_drop", "alloc_drop",
+    )
+
+    def __init__(self, t: str, p: str, lock: str, address: str = "") -> None:
+        """``t``: table prefix (``""`` or ``'"schema".'``); ``p``: placeholder (``?``/``%s``); ``lock``: row lock
+        clause; ``address``: cast of the address text (``::inet`` in PostgreSQL)."""
+        pools, free, allocs = f"{t}pools", f"{t}free", f"{t}allocations"
+        self.enter = f"SELECT cursor4, cursor6, allocated FROM {pools} WHERE id = {p}{lock}"
+        self.flush = f"UPDATE {pools} SET cursor4 = {p}, cursor6 = {p}, allocated = {p} WHERE id = {p}"
+        # the interval holding `key` or, failing that, the one before it: two index probes, one round trip
+        self.floor = (
+            f"SELECT lo, hi FROM (SELECT lo, hi FROM {free} WHERE pool = {p} AND hi >= {p} ORDER BY hi LIMIT 1) AS a"
+            f" UNION ALL"
+            f" SELECT lo, hi FROM (SELECT lo, hi FROM {free} WHERE pool = {p} AND hi < {p} ORDER BY hi DESC LIMIT 1) AS b"
+        )
+        # the interval holding `key` (if any) and the next one
+        self.ceil = f"SELECT lo, hi FROM {free} WHERE pool = {p} AND hi >= {p} ORDER BY hi LIMIT 2"
+        self.iter_first = f"SELECT lo, hi FROM {free} WHERE pool = {p} AND hi >= {p} ORDER BY hi LIMIT {p}"
+        self.iter_after = f"SELECT lo, hi FROM {free} WHERE pool = {p} AND hi > {p} ORDER BY hi LIMIT {p}"
+        # the interval starting at `old` is the first one ending at or after `old`
+        holding = f"(SELECT hi FROM {free} WHERE pool = {p} AND hi >= {p} ORDER BY hi LIMIT 1)"
+        self.free_update = f"UPDATE {free} SET lo = {p}, hi = {p} WHERE pool = {p} AND hi = {holding} AND lo = {p}"
+        self.free_delete = f"DELETE FROM {free} WHERE pool = {p} AND hi = {holding} AND lo = {p}"
+        self.free_insert = f"INSERT INTO {free} (pool, lo, hi) VALUES ({p}, {p}, {p})"
+        self.alloc_get = f"SELECT owner FROM {allocs} WHERE pool = {p} AND key = {p}"
+        self.alloc_put = f"INSERT INTO {allocs} (pool, key, address, owner) VALUES ({p}, {p}, {p}{address}, {p})"
+        self.alloc_del = f"DELETE FROM {allocs} WHERE pool = {p} AND key = {p}"
+        self.alloc_of = f"SELECT key FROM {allocs} WHERE pool = {p} AND owner = {p} ORDER BY key"
+        self.alloc_of_null = f"SELECT key FROM {allocs} WHERE pool = {p} AND owner IS NULL ORDER BY key"
+        self.alloc_iter_first = f"SELECT key, owner FROM {allocs} WHERE pool = {p} ORDER BY key LIMIT {p}"
+        self.alloc_iter_after = f"SELECT key, owner FROM {allocs} WHERE pool = {p} AND key > {p} ORDER BY key LIMIT {p}"
+        self.alloc_any = f"SELECT count(*) FROM {allocs} WHERE pool = {p}"
+        self.pool_by_name = f"SELECT id, spec FROM {pools} WHERE name = {p}{lock}"
+        self.pool_names = f"SELECT name FROM {pools}"
+        self.pool_insert = f"INSERT INTO {pools} (name, spec, allocated) VALUES ({p}, {p}, 0)"
+        self.pool_delete = f"DELETE FROM {pools} WHERE id = {p}"
+        self.free_drop = f"DELETE FROM {free} WHERE pool = {p}"
+        self.alloc_drop = f"DELETE FROM {allocs} WHERE pool = {p}"
+
+
+class SqlStore(Store):
+    """A store on a SQL database: one connection, used by one thread at a time, one transaction per call."""
+
+    __slots__ = ("_q", "_depth", "_entered", "_specs")
+
+    _q: Queries
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self._depth = 0  # nesting of transactions on the connection (guarded by _guard)
+        self._entered: list[SqlState] = []  # pools touched by the open transaction
+        self._specs: dict[int, PoolSpec] = {}  # pool id -> its (immutable) spec; ids are never reused
+
+    # -- backend primitives (one statement each) ---------------------------------------
+    def _one(self, sql: str, params: Sequence[Any]) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _all(self, sql: str, params: Sequence[Any]) -> list[Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _run(self, sql: str, params: Sequence[Any]) -> int:  # pragma: no cover - abstract
+        """Execute one statement; its row count."""
+        raise NotImplementedError
+
+    def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:  # pragma: no cover - abstract
+        """Execute one statement per row; the total row count."""
+        raise NotImplementedError
+
+    def _begin(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _start(self, state: SqlState | None) -> None:
+        """Begin the transaction and enter ``state`` (lock its pool row)."""
+        self._begin()
+        if state is not None:
+            state._enter()
+
+    def _commit(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _rollback(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _translate(self, exc: BaseException) -> BaseException:
+        """The exception to raise for ``exc`` (database errors become ``StoreError``)."""
+        return exc
+
+    def _insert_pool(self, name: str, spec_json: str) -> int:  # pragma: no cover - abstract
+        """Insert a pool row; its new id (a unique name violation raises ``PoolExists``)."""
+        raise NotImplementedError
+
+    # -- transactions ------------------------------------------------------------------
+    @contextmanager
+    def _transaction(self, state: SqlState | None = None) -> Iterator[None]:
+        """One atomic, durable unit on the connection; nested use joins the open one."""
+        with self._guard:
+            self._check_open()
+            if self._depth:
+                self._depth += 1
+                try:
+                    if state is not None and state not in self._entered:
+                        state._enter()
+                        self._entered.append(state)
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._depth = 1
+            try:
+                self._start(state)
+                if state is not None:
+                    self._entered.append(state)
+                yield
+                for entered in self._entered:
+                    entered._flush()
+                self._commit()
+            except BaseException as exc:
+                try:
+                    self._rollback()
+                except Exception:  # the connection is gone; the server rolls back for us
+                    pass
+                translated = self._translate(exc)
+                if translated is exc:
+                    raise
+                raise translated from exc
+            finally:
+                self._depth = 0
+                for entered in self._entered:
+                    entered._reset()
+                self._entered.clear()
+
+    # -- Store hooks ------------------------------------------------------------------
+    def _create(self, name: str, spec: PoolSpec) -> SqlState:
+        q = self._q
+        with self._transaction():
+            pid = self._insert_pool(name, spec.to_json())
+            free = [(pid, kb(lo), kb(hi)) for lo, hi in spec.initial_free()]
+            if free:
+                self._many(q.free_insert, free)
+        self._specs[pid] = spec
+        return self._state(pid, name)
+
+    def _open_pool(self, name: str) -> tuple[PoolSpec, SqlState]:
+        from ..pool import PoolSpec
+
+        with self._transaction():
+            row = self._one(self._q.pool_by_name, (name,))
+        if row is None:
+            raise self._not_found(name)
+        pid = int(row[0])
+        spec = self._specs.get(pid)
+        if spec is None:
+            spec = self._specs[pid] = PoolSpec.from_json(row[1])
+        return spec, self._state(pid, name)
+
+    def _names(self) -> list[str]:
+        with self._transaction():
+            return [row[0] for row in self._all(self._q.pool_names, ())]
+
+    def _delete(self, name: str, force: bool) -> None:
+        q = self._q
+        with self._transaction():
+            row = self._one(q.pool_by_name, (name,))
+            if row is None:
+                raise self._not_found(name)
+            pid = row[0]
+            if not force:
+                count = self._one(q.alloc_any, (pid,))[0]
+                if count:
+                    raise self._in_use(name, int(count))
+            self._run(q.alloc_drop, (pid,))
+            self._run(q.free_drop, (pid,))
+            self._run(q.pool_delete, (pid,))
+        self._specs.pop(int(pid), None)
+
+    def _state(self, pid: int, name: str) -> SqlState:
+        return SqlState(self, pid, name)
+
+
+class SqlState:
+    """``PoolState`` of one pool in a SQL store: every primitive is one small indexed statement."""
+
+    __slots__ = ("_store", "_id", "_name", "_cursors", "_count", "_dirty")
+
+    def __init__(self, store: SqlStore, pid: int, name: str) -> None:
+        self._store = store
+        self._id = pid
+        self._name = name
+        self._reset()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} pool={self._name!r} id={self._id}>"
+
+    # -- transaction ----------------------------------------------------------------
+    def transaction(self) -> Any:
+        """One atomic, exclusive (the pool's row is locked) and durable unit; re-entrant in a thread."""
+        return self._store._transaction(self)
+
+    def _enter(self) -> None:
+        """Lock the pool's row and load its cursors and allocation count (checks it still exists)."""
+        row = self._store._one(self._store._q.enter, (self._id,))
+        if row is None:
+            raise PoolNotFound(f"pool {self._name!r} no longer exists (it was deleted)")
+        c4, c6, count = row
+        self._cursors = {4: None if c4 is None else ki(c4), 6: None if c6 is None else ki(c6)}
+        self._count = int(count)
+        self._dirty = False
+
+    def _flush(self) -> None:
+        if self._dirty:
+            c4, c6 = self._cursors[4], self._cursors[6]
+            params = (None if c4 is None else kb(c4), None if c6 is None else kb(c6), self._count, self._id)
+            self._store._run(self._store._q.flush, params)
+            self._dirty = False
+
+    def _reset(self) -> None:
+        self._cursors: dict[int, int | None] = {4: None, 6: None}
+        self._count = 0
+        self._dirty = False
+
+    # -- free intervals ---------------------------------------------------------------
+    def free_floor(self, key: int) -> tuple[int, int] | None:
+        """The free interval with the greatest start <= key, or None."""
+        k = kb(key)
+        pid = self._id
+        holding = before = None
+        for lo, hi in self._store._all(self._store._q.floor, (pid, k, pid, k)):
+            if hi >= k:
+                holding = (lo, hi)
+            else:
+                before = (lo, hi)
+        row = holding if holding is not None and holding[0] <= k else before
+        return None if row is None else (ki(row[0]), ki(row[1]))
+
+    def free_ceil(self, key: int) -> tuple[int, int] | None:
+        """The free interval with the least start >= key, or None."""
+        k = kb(key)
+        for lo, hi in self._store._all(self._store._q.ceil, (self._id, k)):
+            if lo >= k:
+                return ki(lo), ki(hi)
+        return None
+
+    def free_iter(self, key: int = 0) -> Iterator[tuple[int, int]]:
+        """Free intervals whose end >= key, ascending, fetched lazily in growing batches."""
+        store, pid = self._store, self._id
+        size = _BATCH0
+        rows = store._all(store._q.iter_first, (pid, kb(key), size))
+        while True:
+            for lo, hi in rows:
+                yield ki(lo), ki(hi)
+            if len(rows) < size:
+                return
+            size = min(size * 4, _BATCH_MAX)
+            rows = store._all(store._q.iter_after, (pid, rows[-1][1], size))
+
+    def free_replace(self, old_start: int | None, new: Sequence[tuple[int, int]]) -> None:
+        """Remove the interval starting at ``old_start`` (if given) and insert ``new``."""
+        store, q, pid = self._store, self._store._q, self._id
+        rest: Sequence[tuple[int, int]] = new
+        if old_start is not None:
+            old = kb(old_start)
+            if new:
+                lo, hi = new[0]
+                changed = store._run(q.free_update, (kb(lo), kb(hi), pid, pid, old, old))
+                rest = new[1:]
+            else:
+                changed = store._run(q.free_delete, (pid, pid, old, old))
+            if changed != 1:
+                raise StoreError(
+                    f"pool {self._name!r}: no free interval starts at key {old_start} (store inconsistent); nothing was changed"
+                )
+        if rest:
+            store._many(q.free_insert, [(pid, kb(lo), kb(hi)) for lo, hi in rest])
+
+    # -- allocations ----------------------------------------------------------------
+    def alloc_get(self, key: int) -> object:
+        """The owner of an allocated key (may be None), or ``NOT_ALLOCATED``."""
+        row = self._store._one(self._store._q.alloc_get, (self._id, kb(key)))
+        return NOT_ALLOCATED if row is None else row[0]
+
+    def alloc_put(self, items: Sequence[tuple[int, str | None]]) -> None:
+        """Record allocations ``(key, owner)``; the primary key (pool, key) refuses any duplicate."""
+        if not items:
+            return
+        pid = self._id
+        rows = [(pid, kb(key), address_text(key), owner) for key, owner in items]
+        self._store._many(self._store._q.alloc_put, rows)
+        self._count += len(rows)
+        self._dirty = True
+
+    def alloc_del(self, keys: Sequence[int]) -> None:
+        """Forget allocations; every key must be allocated (checked)."""
+        if not keys:
+            return
+        pid = self._id
+        removed = self._store._many(self._store._q.alloc_del, [(pid, kb(key)) for key in keys])
+        if removed != len(keys):
+            raise StoreError(
+                f"pool {self._name!r}: {len(keys) - removed} of {len(keys)} released keys were not allocated"
+                " (store inconsistent); nothing was changed"
+            )
+        self._count -= removed
+        self._dirty = True
+
+    def alloc_of(self, owner: str | None) -> list[int]:
+        """Sorted keys allocated to ``owner``."""
+        store = self._store
+        if owner is None:
+            rows = store._all(store._q.alloc_of_null, (self._id,))
+        else:
+            rows = store._all(store._q.alloc_of, (self._id, owner))
+        return [ki(row[0]) for row in rows]
+
+    def alloc_iter(self) -> Iterator[tuple[int, str | None]]:
+        """All ``(key, owner)`` allocations in key order, fetched lazily in growing batches."""
+        store, pid = self._store, self._id
+        size = _BATCH0
+        rows = store._all(store._q.alloc_iter_first, (pid, size))
+        while True:
+            for key, owner in rows:
+                yield ki(key), owner
+            if len(rows) < size:
+                return
+            last = rows[-1][0]
+            size = min(size * 4, _BATCH_MAX)
+            rows = store._all(store._q.alloc_iter_after, (pid, last, size))
+
+    def alloc_count(self) -> int:
+        """How many keys are allocated (kept in the pool's row, so O(1))."""
+        return self._count
+
+    # -- round-robin cursors (one per family) ----------------------------------------
+    def cursor(self, family: int) -> int | None:
+        """Key handed out last by round_robin in ``family`` (4 or 6), or None."""
+        return self._cursors[family]
+
+    def set_cursor(self, key: int) -> None:
+        """Remember ``key`` as the last handed out in its family (written with the pool's row at commit)."""
+        self._cursors[6 if key >= V6_BASE else 4] = key
+        self._dirty = True
+

@@ -1,0 +1,203 @@
+"""The PostgreSQL store (``postgresql://...``, needs ``pip install 'netx[postgres]'``).
+
+Each call is one READ COMMITTED transaction that starts with ``SELECT ... FOR UPDATE``
+on the pool's row: calls on one pool from any number of processes and hosts run one
+after another, while different pools proceed in parallel. The allocations table's
+primary key ``(pool, key)`` is the hard backstop against handing an address out twice;
+``COMMIT`` returns only once PostgreSQL has made the transaction durable.
+
+The tables live in their own schema, ``netx`` unless the URL says ``?schema=NAME``
+(a netx option, removed before the URL reaches libpq).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any, Sequence
+
+from .base import StoreError
+from ._sql import SCHEMA_VERSION, Queries, SqlState, SqlStore
+from .url import mask_url
+
+__all__ = ["PostgresStore", "schema_sql"]
+
+_RETRIES = 5  # attempts to start a transaction (lost connection, deadlock, serialization failure)
+
+
+def schema_sql(schema: str) -> list[str]:
+    """The DDL creating netx's tables in ``schema`` (a quoted identifier)."""
+    s = schema
+    return [
+        f"CREATE SCHEMA IF NOT EXISTS {s}",
+        f"CREATE TABLE IF NOT EXISTS {s}.meta (key text PRIMARY KEY, value text NOT NULL)",
+        f"""CREATE TABLE IF NOT EXISTS {s}.pools (
+            id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            name      text NOT NULL UNIQUE,
+            spec      text NOT NULL,
+            cursor4   bytea,
+            cursor6   bytea,
+            allocated bigint NOT NULL DEFAULT 0,
+            created   timestamptz NOT NULL DEFAULT now()) WITH (fillfactor = 50)""",
+        f"""CREATE TABLE IF NOT EXISTS {s}.free (
+            pool bigint NOT NULL REFERENCES {s}.pools (id) ON DELETE CASCADE,
+            hi   bytea NOT NULL CHECK (length(hi) = 17),
+            lo   bytea NOT NULL CHECK (length(lo) = 17 AND lo <= hi),
+            PRIMARY KEY (pool, hi)) WITH (fillfactor = 50)""",
+        f"""CREATE TABLE IF NOT EXISTS {s}.allocations (
+            pool    bigint NOT NULL REFERENCES {s}.pools (id) ON DELETE CASCADE,
+            key     bytea NOT NULL CHECK (length(key) = 17),
+            address inet NOT NULL,
+            owner   text,
+            PRIMARY KEY (pool, key))""",
+        f"CREATE INDEX IF NOT EXISTS allocations_owner ON {s}.allocations (pool, owner, key)",
+    ]
+
+
+def _quote(ident: str) -> str:
+    return '"' + ident.replace('"', '""') + '"'
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise StoreError(
+            "PostgreSQL IPAM stores need the psycopg driver: pip install 'netx[postgres]'"
+        ) from exc
+    return psycopg
+
+
+class PostgresStore(SqlStore):
+    """Pools in a PostgreSQL database, shared by any number of processes and hosts."""
+
+    __slots__ = ("schema", "_conninfo", "_conn", "_pg")
+
+    def __init__(self, url: str, conninfo: str, schema: str) -> None:
+        super().__init__(url)
+        self._pg = _psycopg()
+        self.schema = schema
+        self._conninfo = conninfo
+        q = _quote(schema)
+        self._q = Queries(q + ".", "%s", " FOR UPDATE", "::inet")
+        self._conn = None
+        try:
+            self._connect()
+            self._setup(q)
+        except BaseException as exc:
+            self._close()
+            self._closed = True
+            if isinstance(exc, self._pg.Error):
+                raise StoreError(f"cannot open IPAM store {mask_url(url)!r}: {exc}".strip()) from exc
+            raise
+
+    def _connect(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:
+                pass
+        self._conn = None
+        self._conn = self._pg.connect(self._conninfo, autocommit=False, connect_timeout=30)
+
+    def _setup(self, q: str) -> None:
+        conn = self._conn
+        key = f"netx.ipam schema {self.schema}"
+        with self._transaction():
+            # one opener at a time creates (or migrates) the schema
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (key,))
+            exists = conn.execute("SELECT to_regclass(%s)", (f"{q}.meta",)).fetchone()[0]
+            if exists is None:
+                for statement in schema_sql(q):
+                    conn.execute(statement)
+                conn.execute(f"INSERT INTO {q}.meta (key, value) VALUES ('schema_version', %s)", (str(SCHEMA_VERSION),))
+            row = conn.execute(f"SELECT value FROM {q}.meta WHERE key = 'schema_version'").fetchone()
+            version = row[0] if row else None
+            if version is None or not str(version).isdigit():
+                raise StoreError(f"schema {self.schema!r}: the netx meta table has no valid schema_version ({version!r})")
+            if int(version) > SCHEMA_VERSION:
+                raise StoreError(
+                    f"schema {self.schema!r} uses IPAM schema version {version}, newer than the {SCHEMA_VERSION}"
+                    " this netx understands: upgrade netx"
+                )
+
+    # -- SqlStore primitives ------------------------------------------------------------
+    def _one(self, sql: str, params: Sequence[Any]) -> Any:
+        return self._conn.execute(sql, params).fetchone()
+
+    def _all(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        return self._conn.execute(sql, params).fetchall()
+
+    def _run(self, sql: str, params: Sequence[Any]) -> int:
+        return self._conn.execute(sql, params).rowcount
+
+    def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        if len(rows) == 1:  # executemany would enter pipeline mode: a round trip more
+            return self._conn.execute(sql, rows[0]).rowcount
+        with self._conn.cursor() as cur:
+            cur.executemany(sql, rows)
+            return cur.rowcount
+
+    def _begin(self) -> None:
+        conn = self._conn
+        if conn is None or conn.closed or conn.broken:
+            try:
+                self._connect()
+            except self._pg.Error as exc:
+                raise StoreError(f"cannot reconnect to IPAM store {mask_url(self.url)!r}: {exc}".strip()) from exc
+
+    def _start(self, state: SqlState | None) -> None:
+        """Begin, then lock the pool's row; retry on a lost connection, a deadlock or a serialization failure."""
+        pg = self._pg
+        retryable = (pg.errors.DeadlockDetected, pg.errors.SerializationFailure, pg.errors.LockNotAvailable)
+        for attempt in range(_RETRIES):
+            self._begin()
+            try:
+                if state is not None:
+                    state._enter()
+                return
+            except pg.OperationalError as exc:
+                try:
+                    self._conn.rollback()
+                except pg.Error:
+                    pass
+                lost = self._conn.broken or self._conn.closed
+                if attempt + 1 == _RETRIES or not (lost or isinstance(exc, retryable)):
+                    raise
+                if lost:
+                    self._connect()
+                time.sleep(0.001 * (2**attempt) * (0.5 + random.random()))
+
+    def _commit(self) -> None:
+        self._conn.commit()
+
+    def _rollback(self) -> None:
+        if self._conn is not None and not self._conn.closed:
+            self._conn.rollback()
+
+    def _translate(self, exc: BaseException) -> BaseException:
+        pg = self._pg
+        where = f"IPAM store {mask_url(self.url)!r}"
+        if isinstance(exc, pg.IntegrityError):
+            return StoreError(f"{where} refused a write that would break its integrity ({exc}); nothing was changed")
+        if isinstance(exc, pg.Error):
+            return StoreError(f"{where}: {type(exc).__name__}: {exc}".strip())
+        if isinstance(exc, UnicodeEncodeError):
+            return StoreError(f"{where} cannot store text that is not valid Unicode: {exc}")
+        return exc
+
+    def _insert_pool(self, name: str, spec_json: str) -> int:
+        pg = self._pg
+        try:
+            row = self._conn.execute(self._q.pool_insert + " RETURNING id", (name, spec_json)).fetchone()
+        except pg.errors.UniqueViolation:
+            raise self._exists(name) from None
+        return int(row[0])
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:
+                pass
+

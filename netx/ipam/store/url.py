@@ -1,0 +1,134 @@
+"""Store URLs: parse ``memory://``, ``sqlite:///...`` and ``postgresql://...``, and find the default store.
+
+``None`` means the ``NETX_IPAM_URL`` environment variable, else a SQLite file in the
+user's data directory (created on demand), so a bare ``netx.ipam.open()`` just works.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
+
+from ..._errors import shorten
+from ..errors import IPAMError
+
+__all__ = ["StoreURL", "parse_url", "default_url", "data_dir", "mask_url", "ENV_VAR"]
+
+ENV_VAR = "NETX_IPAM_URL"
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+_KINDS = {"memory": "memory", "sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
+
+
+@dataclass(frozen=True, slots=True)
+class StoreURL:
+    """A checked store URL: its kind (memory, sqlite, postgresql) and what that kind needs."""
+
+    url: str
+    kind: str
+    path: str | None = None  # sqlite: file path as given (relative to the cwd at open time)
+    conninfo: str | None = None  # postgresql: the libpq URL without netx's own parameters
+    schema: str | None = None  # postgresql: the schema holding netx's tables
+
+
+def data_dir() -> Path:
+    """The per-user directory netx keeps data in (XDG on Linux, Application Support on macOS, LOCALAPPDATA on Windows)."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "netx"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "netx"
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".local" / "share"
+    return base / "netx"
+
+
+def default_url() -> str:
+    """``$NETX_IPAM_URL``, else ``sqlite:///`` + the data directory's ``ipam.db`` (the directory is created)."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return env
+    directory = data_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IPAMError(f"cannot create the IPAM data directory {str(directory)!r}: {exc.strerror or exc}") from exc
+    return "sqlite:///" + (directory / "ipam.db").as_posix()
+
+
+def parse_url(url: object) -> StoreURL:
+    """Check a store URL and split it into what its backend needs; anything unusable raises ``IPAMError``."""
+    if not isinstance(url, str):
+        raise TypeError(f"store URL must be a str, not {type(url).__name__}")
+    scheme, sep, rest = url.partition("://")
+    kind = _KINDS.get(scheme.lower()) if sep else None
+    if kind is None:
+        raise IPAMError(
+            f"unsupported IPAM store URL {shorten(url)}: "
+            "use memory://, sqlite:///relative.db, sqlite:////absolute/path.db or postgresql://..."
+        )
+    if kind == "memory":
+        if rest:
+            raise IPAMError(f"invalid IPAM store URL {shorten(url)}: memory:// takes no path or options")
+        return StoreURL(url, "memory")
+    if kind == "sqlite":
+        return _parse_sqlite(url, rest)
+    return _parse_postgres(url)
+
+
+def _parse_sqlite(url: str, rest: str) -> StoreURL:
+    if "?" in rest or "#" in rest:
+        raise IPAMError(f"invalid IPAM store URL {shorten(url)}: sqlite URLs take no options")
+    if not rest.startswith("/"):
+        raise IPAMError(
+            f"invalid IPAM store URL {shorten(url)}: a sqlite URL has no host; "
+            "use sqlite:///relative.db or sqlite:////absolute/path.db"
+        )
+    path = unquote(rest[1:])
+    if not path or path.endswith("/"):
+        raise IPAMError(f"invalid IPAM store URL {shorten(url)}: no database file; use sqlite:///relative.db or sqlite:////absolute/path.db")
+    if "\x00" in path:
+        raise IPAMError(f"invalid IPAM store URL {shorten(url)}: NUL character in the path")
+    return StoreURL(url, "sqlite", path=path)
+
+
+def _parse_postgres(url: str) -> StoreURL:
+    try:
+        parts = urlsplit(url)
+        query = parse_qsl(parts.query, keep_blank_values=True, strict_parsing=False)
+    except ValueError as exc:
+        raise IPAMError(f"invalid IPAM store URL {mask_url(url)}: {exc}") from exc
+    schema = "netx"
+    kept = []
+    for key, value in query:
+        if key == "schema":
+            schema = value
+        else:
+            kept.append((key, value))
+    if not _IDENT.fullmatch(schema):
+        raise IPAMError(f"invalid schema {shorten(schema)} in IPAM store URL: use letters, digits and '_' (at most 63, not starting with a digit)")
+    conninfo = parts._replace(scheme="postgresql", query=urlencode(kept)).geturl()
+    return StoreURL(url, "postgresql", conninfo=conninfo, schema=schema)
+
+
+def mask_url(url: str) -> str:
+    """The URL with any password replaced by ``***`` (for messages and ``repr``)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return shorten(url)
+    netloc, slash, tail = rest.partition("/")
+    if "@" in netloc:
+        userinfo, _, host = netloc.rpartition("@")
+        if ":" in userinfo:
+            user = userinfo.split(":", 1)[0]
+            netloc = f"{user}:***@{host}"
+    out = f"{scheme}{sep}{netloc}{slash}{tail}"
+    query_at = out.find("?")
+    if query_at >= 0 and "password=" in out[query_at:]:
+        head, query = out[:query_at], out[query_at + 1 :]
+        query = "&".join(("password=***" if p.startswith("password=") else p) for p in query.split("&"))
+        out = f"{head}?{query}"
+    return out

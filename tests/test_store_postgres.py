@@ -1,0 +1,139 @@
+"""PostgreSQL store specifics: schemas, schema version, readable rows, indexes, reconnects, concurrent setup."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+import netx.ipam as ipam
+from netx import IP
+from netx.ipam import IPAMError
+from netx.ipam.store import StoreError
+from netx.ipam.store._sql import SCHEMA_VERSION
+
+from test_store import assert_partition
+
+psycopg = pytest.importorskip("psycopg")
+
+
+def _schema(url: str) -> str:
+    return url.rsplit("schema=", 1)[1]
+
+
+def _plain(url: str) -> str:
+    return url.rsplit("&schema=", 1)[0]
+
+
+def test_default_schema_is_netx(pg_server: Any) -> None:
+    try:
+        with ipam.open(pg_server.url) as store:
+            assert store.schema == "netx"
+            store.create_pool("lan", "10.0.0.0/24").allocate("x")
+        with psycopg.connect(pg_server.url) as conn:
+            assert conn.execute("SELECT host(address), owner FROM netx.allocations").fetchall() == [("10.0.0.1", "x")]
+        with ipam.open(pg_server.url.replace("postgresql://", "postgres://")) as store:
+            assert store.pools() == ["lan"]
+    finally:
+        with psycopg.connect(pg_server.url, autocommit=True) as conn:
+            conn.execute("DROP SCHEMA IF EXISTS netx CASCADE")
+
+
+def test_schemas_are_separate_stores(pg_url: str) -> None:
+    other = _plain(pg_url) + "&schema=" + _schema(pg_url) + "_b"
+    try:
+        with ipam.open(pg_url) as one, ipam.open(other) as two:
+            one.create_pool("lan", "10.0.0.0/24")
+            assert two.pools() == []
+            two.create_pool("lan", "10.9.0.0/24")
+            assert one.pool("lan").allocate() == IP("10.0.0.1")
+            assert two.pool("lan").allocate() == IP("10.9.0.1")
+    finally:
+        with psycopg.connect(_plain(pg_url), autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{_schema(other)}" CASCADE')
+
+
+def test_readable_rows(pg_url: str) -> None:
+    schema = _schema(pg_url)
+    with ipam.open(pg_url) as store:
+        pool = store.create_pool("lan", "10.0.0.0/24", "2001:db8::/64")
+        pool.allocate("vm'1", ip="2001:db8::5")
+        pool.allocate_many(3, "web")
+    with psycopg.connect(_plain(pg_url)) as conn:
+        assert conn.execute(f'SELECT value FROM "{schema}".meta WHERE key = %s', ("schema_version",)).fetchone() == (
+            str(SCHEMA_VERSION),
+        )
+        rows = conn.execute(f'SELECT host(address), owner FROM "{schema}".allocations ORDER BY key').fetchall()
+        assert rows == [("10.0.0.1", "web"), ("10.0.0.2", "web"), ("10.0.0.3", "web"), ("2001:db8::5", "vm'1")]
+        # address is an inet column: people can query it with PostgreSQL's network operators
+        inside = conn.execute(
+            f"SELECT count(*) FROM \"{schema}\".allocations WHERE address << inet '10.0.0.0/30'"
+        ).fetchone()
+        assert inside == (3,)
+        assert conn.execute(f'SELECT name, allocated FROM "{schema}".pools').fetchall() == [("lan", 4)]
+
+
+def test_primitives_can_use_indexes(pg_url: str) -> None:
+    with ipam.open(pg_url) as store:
+        store.create_pool("lan", "10.0.0.0/24")
+        q = store._q  # type: ignore[attr-defined]
+    key = bytes(17)
+    cases = {
+        "enter": (1,), "floor": (1, key, 1, key), "ceil": (1, key), "iter_after": (1, key, 16),
+        "free_update": (key, key, 1, 1, key, key), "free_delete": (1, 1, key, key),
+        "alloc_get": (1, key), "alloc_of": (1, "x"), "alloc_of_null": (1,), "alloc_iter_after": (1, key, 16),
+    }
+    with psycopg.connect(_plain(pg_url)) as conn:
+        conn.execute("SET enable_seqscan = off")
+        for name, params in cases.items():
+            plan = "\n".join(row[0] for row in conn.execute("EXPLAIN " + getattr(q, name), params))
+            assert "Index" in plan and "Seq Scan" not in plan, (name, plan)
+
+
+def test_newer_schema_is_refused(pg_url: str) -> None:
+    ipam.open(pg_url).close()
+    with psycopg.connect(_plain(pg_url), autocommit=True) as conn:
+        conn.execute(f'UPDATE "{_schema(pg_url)}".meta SET value = %s', (str(SCHEMA_VERSION + 1),))
+    with pytest.raises(IPAMError, match="newer than.*upgrade netx"):
+        ipam.open(pg_url)
+
+
+def test_reconnects_after_losing_the_connection(pg_url: str) -> None:
+    with ipam.open(pg_url) as store:
+        pool = store.create_pool("lan", "10.0.0.0/24")
+        assert pool.allocate() == IP("10.0.0.1")
+        pid = store._conn.info.backend_pid  # type: ignore[attr-defined]
+        with psycopg.connect(_plain(pg_url), autocommit=True) as conn:
+            conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        assert pool.allocate() == IP("10.0.0.2")
+        assert store._conn.info.backend_pid != pid  # type: ignore[attr-defined]
+        assert_partition(pool)
+
+
+def test_concurrent_first_opens_create_the_schema_once(pg_url: str) -> None:
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with ipam.open(pg_url) as store:
+                store.pools()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_text_postgres_cannot_hold(pg_url: str) -> None:
+    with ipam.open(pg_url) as store:
+        pool = store.create_pool("lan", "10.0.0.0/29")
+        with pytest.raises(StoreError):
+            pool.allocate("nul\x00owner")
+        assert pool.stats().allocated == 0
+        assert pool.allocate("fine") == IP("10.0.0.1")
+        assert_partition(pool)
