@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import reprlib
+
 __all__ = ["NetxError", "AddressError", "NetworkError", "shorten"]
 
 _SHOW = 60  # characters of a bad input quoted in a message
@@ -21,7 +23,12 @@ class NetworkError(NetxError):
 
 def shorten(value: object) -> str:
     """``repr`` of a bad input, cut to a readable length so huge inputs never flood a log."""
-    if isinstance(value, (str, bytes)) and len(value) > _SHOW:
-        return f"{value[:_SHOW]!r}... ({len(value)} {'characters' if isinstance(value, str) else 'bytes'})"
-    text = repr(value)
+    if isinstance(value, (str, bytes, bytearray)) and len(value) > _SHOW:
+        unit = "characters" if isinstance(value, str) else "bytes"
+        return f"{value[:_SHOW]!r}... ({len(value)} {unit})"
+    text = _REPR.repr(value)  # bounded for containers: never builds a huge repr
     return text if len(text) <= _SHOW + 20 else text[: _SHOW + 20] + "..."
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = _SHOW + 20
