@@ -15,6 +15,7 @@ from socket import AF_INET, AF_INET6, inet_ntop, inet_pton
 from typing import Any, Iterator
 
 from ._errors import AddressError, shorten
+from ._promote import promote
 
 __all__ = ["IP", "parse_ip", "MAX_TEXT", "V4_BITS", "V6_BITS"]
 
@@ -306,18 +307,6 @@ class IP:
             self._obj = obj
         return obj
 
-    def __getattr__(self, name: str) -> Any:
-        # Only reached for names the class does not define: promote the stdlib's.
-        if name[:1] == "_":
-            raise AttributeError(f"'IP' object has no attribute {name!r}")
-        try:
-            return getattr(self.address, name)
-        except AttributeError:
-            raise AttributeError(f"'IP' object has no attribute {name!r}") from None
-
-    def __dir__(self) -> list[str]:
-        return sorted(set(super().__dir__()) | {n for n in dir(self.address) if n[:1] != "_"})
-
     # The stdlib raises on these for scoped IPv6 addresses (``fe80::1%eth0``); netx doesn't.
     @property
     def exploded(self) -> str:
@@ -515,6 +504,9 @@ class IP:
         from ._pydantic import json_schema_for
 
         return json_schema_for(cls)
+
+
+promote(IP, "address", ipaddress.IPv4Address, ipaddress.IPv6Address)
 
 
 def _restore(i: int, version: int, zone: str | None) -> IP:

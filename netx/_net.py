@@ -11,6 +11,7 @@ import ipaddress
 from typing import Any, Iterator
 
 from ._errors import AddressError, NetworkError, shorten
+from ._promote import promote
 from ._ip import (
     _AF4,
     _AF6,
@@ -178,18 +179,6 @@ class IPNet:
                 obj = ipaddress.IPv6Network(str(self))
             self._obj = obj
         return obj
-
-    def __getattr__(self, name: str) -> Any:
-        # Only reached for names the class does not define: promote the stdlib's.
-        if name[:1] == "_":
-            raise AttributeError(f"'IPNet' object has no attribute {name!r}")
-        try:
-            return getattr(self.network, name)
-        except AttributeError:
-            raise AttributeError(f"'IPNet' object has no attribute {name!r}") from None
-
-    def __dir__(self) -> list[str]:
-        return sorted(set(super().__dir__()) | {n for n in dir(self.network) if n[:1] != "_"})
 
     @property
     def exploded(self) -> str:
@@ -445,6 +434,9 @@ class IPNet:
         return json_schema_for(cls)
 
 
+promote(IPNet, "network", ipaddress.IPv4Network, ipaddress.IPv6Network)
+
+
 def _subnets(first: int, last: int, plen: int, version: int) -> Iterator[IPNet]:
     for i in range(first, last + 1, 1 << (_BITS[version] - plen)):
         yield _make_net(i, plen, version)
@@ -512,18 +504,6 @@ class IPInterface:
                 obj = ipaddress.IPv6Interface(str(self))
             self._obj = obj
         return obj
-
-    def __getattr__(self, name: str) -> Any:
-        # Only reached for names the class does not define: promote the stdlib's.
-        if name[:1] == "_":
-            raise AttributeError(f"'IPInterface' object has no attribute {name!r}")
-        try:
-            return getattr(self.interface, name)
-        except AttributeError:
-            raise AttributeError(f"'IPInterface' object has no attribute {name!r}") from None
-
-    def __dir__(self) -> list[str]:
-        return sorted(set(super().__dir__()) | {n for n in dir(self.interface) if n[:1] != "_"})
 
     @property
     def ip(self) -> IP:
@@ -644,6 +624,9 @@ class IPInterface:
         from ._pydantic import json_schema_for
 
         return json_schema_for(cls)
+
+
+promote(IPInterface, "interface", ipaddress.IPv4Interface, ipaddress.IPv6Interface)
 
 
 def _restore_interface(i: int, version: int, zone: str | None, plen: int) -> IPInterface:

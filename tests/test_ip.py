@@ -203,6 +203,17 @@ def test_stdlib_attributes_are_promoted() -> None:
     assert "is_private" in dir(IP("10.0.0.1")) and "unmap" in dir(IP("10.0.0.1"))
 
 
+@pytest.mark.parametrize("text", ["10.0.0.1", "::ffff:1.2.3.4", "2002:c000:204::1", "fe80::1"])
+def test_every_public_stdlib_attribute_is_promoted(text: str) -> None:
+    ip, std = IP(text), ipaddress.ip_address(text)
+    for name in (n for n in dir(std) if not n.startswith("_")):
+        value = getattr(std, name)
+        if callable(value):
+            assert callable(getattr(ip, name)), name
+        else:
+            assert getattr(ip, name) == value, name
+
+
 def test_zoned_exploded_and_reverse_pointer_work() -> None:
     # ipaddress raises on these for scoped addresses; netx answers
     ip = IP("fe80::1%eth0")
