@@ -1,0 +1,206 @@
+"""``MemoryState``: the in-memory ``PoolState`` — free intervals in two sorted parallel
+lists (bisect), allocations in a dict with an owner index, and an undo journal so a
+transaction that raises leaves the state exactly as it was.
+
+Every operation is O(log n) in the number of free intervals or allocations (plus a
+list memmove for inserts and deletes); nothing grows with the size of the pool.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left, bisect_right
+from typing import Any, Iterable, Iterator, Sequence
+
+from .._keys import family_of
+from ._state import NOT_ALLOCATED
+
+__all__ = ["MemoryState"]
+
+
+class _Transaction:
+    """Re-entrant, exclusive, all-or-nothing unit of work on one ``MemoryState``."""
+
+    __slots__ = ("_state",)
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    def __enter__(self) -> None:
+        state = self._state
+        state._lock.acquire()
+        state._marks.append(len(state._journal))
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        state = self._state
+        try:
+            mark = state._marks.pop()
+            if exc_type is not None:
+                state._undo(mark)
+            if not state._marks:
+                state._journal.clear()
+        finally:
+            state._lock.release()
+
+
+class MemoryState:
+    """In-memory ``PoolState``: bisect over sorted interval starts/ends, a key->owner dict,
+    an owner->keys index and one round-robin cursor per family; an RLock serialises calls."""
+
+    __slots__ = ("_starts", "_ends", "_owners", "_by_owner", "_cursors", "_lock", "_marks", "_journal", "_tx")
+
+    def __init__(self, initial_free: Iterable[tuple[int, int]] = ()) -> None:
+        starts: list[int] = []
+        ends: list[int] = []
+        for start, end in initial_free:
+            if start > end:
+                raise ValueError(f"free interval ({start}, {end}) is empty")
+            if ends and start <= ends[-1] + 1:
+                raise ValueError(
+                    f"free intervals must be sorted, disjoint and merged: "
+                    f"({start}, {end}) follows ({starts[-1]}, {ends[-1]})"
+                )
+            starts.append(start)
+            ends.append(end)
+        self._starts = starts
+        self._ends = ends
+        self._owners: dict[int, str | None] = {}
+        self._by_owner: dict[str | None, set[int]] = {}
+        self._cursors: dict[int, int] = {}
+        self._lock = threading.RLock()
+        self._marks: list[int] = []
+        self._journal: list[tuple[Any, ...]] = []
+        self._tx = _Transaction(self)
+
+    def transaction(self) -> _Transaction:
+        """Lock the state; if the body raises, undo everything it changed (savepoint per level)."""
+        return self._tx
+
+    # -- free intervals ---------------------------------------------------------
+    def free_floor(self, key: int) -> tuple[int, int] | None:
+        i = bisect_right(self._starts, key) - 1
+        return (self._starts[i], self._ends[i]) if i >= 0 else None
+
+    def free_ceil(self, key: int) -> tuple[int, int] | None:
+        starts = self._starts
+        i = bisect_left(starts, key)
+        return (starts[i], self._ends[i]) if i < len(starts) else None
+
+    def free_iter(self, key: int = 0) -> Iterator[tuple[int, int]]:
+        starts, ends = self._starts, self._ends
+        i = bisect_right(starts, key) - 1
+        if i < 0 or ends[i] < key:
+            i += 1
+        while i < len(starts):
+            yield starts[i], ends[i]
+            i += 1
+
+    def free_replace(self, old_start: int | None, new: Sequence[tuple[int, int]]) -> None:
+        starts, ends = self._starts, self._ends
+        if old_start is not None:
+            i = bisect_left(starts, old_start)
+            if i == len(starts) or starts[i] != old_start:
+                raise KeyError(f"no free interval starts at key {old_start}")
+            old = (starts[i], ends[i])
+            new_starts = [s for s, _ in new]
+            starts[i : i + 1] = new_starts
+            ends[i : i + 1] = [e for _, e in new]
+            if self._marks:
+                self._journal.append(("replace", new_starts, old))
+            return
+        for s, e in new:
+            i = bisect_left(starts, s)
+            starts.insert(i, s)
+            ends.insert(i, e)
+        if self._marks:
+            self._journal.append(("replace", [s for s, _ in new], None))
+
+    # -- allocations ------------------------------------------------------------
+    def alloc_get(self, key: int) -> object:
+        return self._owners.get(key, NOT_ALLOCATED)
+
+    def alloc_put(self, items: Sequence[tuple[int, str | None]]) -> None:
+        owners, by_owner = self._owners, self._by_owner
+        for key, owner in items:
+            owners[key] = owner
+            keys = by_owner.get(owner)
+            if keys is None:
+                by_owner[owner] = {key}
+            else:
+                keys.add(key)
+        if self._marks:
+            self._journal.append(("put", [key for key, _ in items]))
+
+    def alloc_del(self, keys: Sequence[int]) -> None:
+        owners, by_owner = self._owners, self._by_owner
+        gone = []
+        for key in keys:
+            owner = owners.pop(key)
+            held = by_owner[owner]
+            held.discard(key)
+            if not held:
+                del by_owner[owner]
+            gone.append((key, owner))
+        if self._marks:
+            self._journal.append(("del", gone))
+
+    def alloc_of(self, owner: str | None) -> list[int]:
+        return sorted(self._by_owner.get(owner, ()))
+
+    def alloc_iter(self) -> Iterator[tuple[int, str | None]]:
+        return iter(sorted(self._owners.items()))
+
+    def alloc_count(self) -> int:
+        return len(self._owners)
+
+    # -- round-robin cursors ------------------------------------------------------
+    def cursor(self, family: int) -> int | None:
+        """Key handed out last by round_robin in ``family`` (4 or 6), or None."""
+        return self._cursors.get(family)
+
+    def set_cursor(self, key: int) -> None:
+        """Record ``key`` as the last handed out in its family."""
+        family = family_of(key)
+        if self._marks:
+            self._journal.append(("cursor", family, self._cursors.get(family)))
+        self._cursors[family] = key
+
+    # -- rollback -----------------------------------------------------------------
+    def _undo(self, mark: int) -> None:
+        """Revert the journal back to ``mark``, newest change first."""
+        journal = self._journal
+        while len(journal) > mark:
+            entry = journal.pop()
+            kind = entry[0]
+            if kind == "replace":
+                _, new_starts, old = entry
+                starts, ends = self._starts, self._ends
+                for s in new_starts:
+                    i = bisect_left(starts, s)
+                    del starts[i], ends[i]
+                if old is not None:
+                    i = bisect_left(starts, old[0])
+                    starts.insert(i, old[0])
+                    ends.insert(i, old[1])
+            elif kind == "put":
+                owners, by_owner = self._owners, self._by_owner
+                for key in entry[1]:
+                    owner = owners.pop(key)
+                    held = by_owner[owner]
+                    held.discard(key)
+                    if not held:
+                        del by_owner[owner]
+            elif kind == "del":
+                owners, by_owner = self._owners, self._by_owner
+                for key, owner in entry[1]:
+                    owners[key] = owner
+                    by_owner.setdefault(owner, set()).add(key)
+            else:  # cursor
+                _, family, previous = entry
+                if previous is None:
+                    self._cursors.pop(family, None)
+                else:
+                    self._cursors[family] = previous
+
+    def __repr__(self) -> str:
+        return f"<MemoryState {len(self._starts)} free intervals, {len(self._owners)} allocations>"
