@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import netx.ipam as ipam
 
@@ -61,11 +61,20 @@ def row(case: str, netx: str, peer: str, ratio: str) -> None:
 # -- one allocate() vs one durable insert -------------------------------------------------
 
 
-def bench_sqlite_single(root: Path, n: int, repeats: int) -> None:
-    url = f"sqlite:///{root}/single.db"
-    store = ipam.open(url)
+def _single_call(store: Any, subnet: bool) -> tuple[Callable[[], Any], str]:
+    """One durable call to time, and its name: ``allocate()`` of an address, or of a /26 from a /8."""
+    if subnet:
+        blocks = store.create_subnet_pool("bench", "10.0.0.0/8")
+        return (lambda: blocks.allocate(26, "bench")), "SubnetPool.allocate(26)"
     pool = store.create_pool("bench", "10.0.0.0/8")
-    raw = sqlite3.connect(f"{root}/single.db", isolation_level=None)
+    return (lambda: pool.allocate("bench")), "allocate()"
+
+
+def bench_sqlite_single(root: Path, n: int, repeats: int, subnet: bool = False) -> None:
+    path = f"{root}/single{'-subnet' if subnet else ''}.db"
+    store = ipam.open(f"sqlite:///{path}")
+    call, what = _single_call(store, subnet)
+    raw = sqlite3.connect(path, isolation_level=None)
     raw.execute("PRAGMA journal_mode = WAL")
     raw.execute("PRAGMA synchronous = FULL")
     raw.execute("CREATE TABLE raw_floor (k BLOB PRIMARY KEY, v TEXT) WITHOUT ROWID")
@@ -80,7 +89,7 @@ def bench_sqlite_single(root: Path, n: int, repeats: int) -> None:
 
     def netx() -> int:
         for _ in range(n):
-            pool.allocate("bench")
+            call()
         return n
 
     t_floor = t_netx = float("inf")
@@ -88,7 +97,7 @@ def bench_sqlite_single(root: Path, n: int, repeats: int) -> None:
         t_floor = min(t_floor, _best(floor, 1))
         t_netx = min(t_netx, _best(netx, 1))
     ratio = t_netx / t_floor
-    row("SQLite: one allocate() vs raw INSERT+COMMIT (WAL, synchronous=FULL)", _us(t_netx), _us(t_floor),
+    row(f"SQLite: one {what} vs raw INSERT+COMMIT (WAL, synchronous=FULL)", _us(t_netx), _us(t_floor),
         f"{ratio:.2f}× (target ≤ 3×) {_verdict(ratio <= 3)}")
     raw.close()
     store.close()
@@ -125,25 +134,26 @@ def bench_sqlite_many(root: Path, n: int, repeats: int) -> None:
     store.close()
 
 
-def bench_postgres_single(url: str, n: int, repeats: int) -> None:
+def bench_postgres_single(url: str, n: int, repeats: int, subnet: bool = False) -> None:
     import psycopg
 
     store = ipam.open(url)
-    pool = store.create_pool("bench", "10.0.0.0/8")
-    raw = psycopg.connect(url)
-    raw.execute("CREATE TABLE raw_floor (k bytea PRIMARY KEY, v text)")
+    call, what = _single_call(store, subnet)
+    raw = psycopg.connect(url.split("&schema=")[0])
+    table = "raw_floor_subnet" if subnet else "raw_floor"
+    raw.execute(f"CREATE TABLE {table} (k bytea PRIMARY KEY, v text)")
     raw.commit()
     counter = iter(range(10**9))
 
     def floor() -> int:
         for _ in range(n):
-            raw.execute("INSERT INTO raw_floor VALUES (%s, %s)", (next(counter).to_bytes(17, "big"), "bench"))
+            raw.execute(f"INSERT INTO {table} VALUES (%s, %s)", (next(counter).to_bytes(17, "big"), "bench"))
             raw.commit()
         return n
 
     def netx() -> int:
         for _ in range(n):
-            pool.allocate("bench")
+            call()
         return n
 
     t_floor = t_netx = float("inf")
@@ -151,7 +161,7 @@ def bench_postgres_single(url: str, n: int, repeats: int) -> None:
         t_floor = min(t_floor, _best(floor, 1))
         t_netx = min(t_netx, _best(netx, 1))
     ratio = t_netx / t_floor
-    row("PostgreSQL: one allocate() vs raw INSERT+COMMIT (psycopg)", _us(t_netx), _us(t_floor),
+    row(f"PostgreSQL: one {what} vs raw INSERT+COMMIT (psycopg)", _us(t_netx), _us(t_floor),
         f"{ratio:.2f}× (target ≤ 3×) {_verdict(ratio <= 3)}")
     raw.close()
     store.close()
@@ -223,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     notes = []
     try:
         bench_sqlite_single(root, n_single, repeats)
+        bench_sqlite_single(root, n_single, repeats, subnet=True)
         bench_sqlite_many(root, n_many, 3)
         bench_processes("SQLite", f"sqlite:///{root}/procs.db", n_procs)
         try:
@@ -235,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             try:
                 bench_postgres_single(server.url, n_single, repeats)
+                bench_postgres_single(server.url + "&schema=subnets", n_single, repeats, subnet=True)
                 bench_processes("PostgreSQL", server.url + "&schema=procs", n_procs)
             finally:
                 server.stop()

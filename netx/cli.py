@@ -1,7 +1,7 @@
 """The ``netx`` command line: ``netx VERB NOUN [ARGS] --FLAGS`` over netx values and IPAM stores.
 
-Verbs: ``parse``, ``create pool``, ``get pools|pool|allocations``, ``allocate ip``,
-``release ip``, ``delete pool``. Global options ``--db URL`` and ``-o text|json`` are
+Verbs: ``parse``, ``create pool|subnet-pool``, ``get pools|pool|allocations``,
+``allocate ip|subnet``, ``release ip|subnet``, ``delete pool``. Global options ``--db URL`` and ``-o text|json`` are
 accepted before the verb and after the command. Errors print one ``netx: error: ...``
 line on stderr and exit 1; usage errors exit 2 (click's convention).
 """
@@ -259,22 +259,96 @@ def describe_value(text: str) -> dict[str, Any]:
 
 
 # -- pools -----------------------------------------------------------------------
+_USE = {"address": "netx allocate ip / netx release ip", "subnet": "netx allocate subnet / netx release subnet"}
+
+
+def _open_pool(store: Any, name: str, kind: str | None = None) -> Any:
+    """The pool ``name`` of the store; of ``kind`` (``"address"``/``"subnet"``) unless None."""
+    pool = store.get(name)
+    found = pool.spec.kind
+    if kind is not None and found != kind:
+        article = "a subnet" if found == "subnet" else "an address"
+        raise CLIError(f"pool {_quote(name)} is {article} pool: use {_USE[found]}")
+    return pool
+
+
 def _pool_info(pool: Any, name: str) -> dict[str, Any]:
+    """What ``get pool`` shows: address pools with strategy and gateway, subnet pools without."""
     spec = pool.spec
     stats = pool.stats()
-    return {
-        "name": name, "ranges": list(spec.ranges), "strategy": spec.strategy, "gateway": spec.gateway,
-        "reserve": list(spec.reserve), "size": stats.size, "allocated": stats.allocated, "free": stats.free,
-    }
+    if spec.kind == "subnet":
+        info: dict[str, Any] = {"name": name, "kind": "subnet", "ranges": list(spec.parents)}
+    else:
+        info = {
+            "name": name, "kind": "address", "ranges": list(spec.ranges), "strategy": spec.strategy,
+            "gateway": spec.gateway,
+        }
+    info.update({"reserve": list(spec.reserve), "size": stats.size, "allocated": stats.allocated, "free": stats.free})
+    return info
 
 
 def _show_pools(infos: list[dict[str, Any]]) -> None:
-    rows = [[i["name"], i["strategy"], i["size"], i["allocated"], i["free"], i["ranges"]] for i in infos]
-    _table(["NAME", "STRATEGY", "SIZE", "ALLOCATED", "FREE", "RANGES"], rows, right=(2, 3, 4))
+    rows = [
+        [i["name"], i["kind"], i.get("strategy"), i["size"], i["allocated"], i["free"], i["ranges"]] for i in infos
+    ]
+    _table(["NAME", "KIND", "STRATEGY", "SIZE", "ALLOCATED", "FREE", "RANGES"], rows, right=(3, 4, 5))
 
 
 def _show_allocations(items: list[dict[str, Any]]) -> None:
-    _table(["ADDRESS", "OWNER"], [[item["ip"], item["owner"]] for item in items])
+    column = "subnet" if items and "subnet" in items[0] else "ip"
+    header = "SUBNET" if column == "subnet" else "ADDRESS"
+    _table([header, "OWNER"], [[item[column], item["owner"]] for item in items])
+
+
+def _create(name: str, if_not_exists: bool, what: str, make: Callable[[Any], Any]) -> None:
+    """Create a pool with ``make(store)`` (or, with --if-not-exists, keep the one there); print the outcome."""
+    with _open_store() as store:
+        created = True
+        if if_not_exists and name in store.pools():
+            pool, created = store.get(name), False
+        else:
+            try:
+                pool = make(store)
+            except NetxError:
+                if not (if_not_exists and name in store.pools()):  # lost a race to a concurrent creator
+                    raise
+                pool, created = store.get(name), False
+        info = _pool_info(pool, name)
+    if _json_mode():
+        _emit_json({**info, "created": created})
+    elif created:
+        click.echo(f"created {what} {name}: {_text(info['ranges'])} ({info['size']} addresses)")
+    else:
+        click.echo(f"pool {name} already exists, left unchanged")
+
+
+def _release(pool_name: str, kind: str, items: list[Any], owner: str | None, ignore_missing: bool) -> None:
+    """``release ip|subnet``: release ``items`` (all checked to be in the pool first) or every one of
+    ``owner``; print those released, then report the ones that were not allocated (exit 1)."""
+    if bool(items) == (owner is not None):
+        noun = "addresses" if kind == "address" else "subnets"
+        raise click.UsageError(f"give either {noun} or --owner (not both)")
+    missing: list[Any] = []
+    with _open_store() as store:
+        pool = _open_pool(store, pool_name, kind)
+        if owner is not None:
+            released = list(pool.release_owner(owner))
+        else:
+            unique = list(dict.fromkeys(items))
+            outside = [item for item in unique if item not in pool]
+            if outside:
+                raise CLIError(f"not in pool {_quote(pool_name)}: {', '.join(map(str, outside))}")
+            released = []
+            for item in unique:
+                (released if pool.release(item) else missing).append(item)
+    if _json_mode():
+        _emit_json({"released": released, "not_allocated": missing})
+    elif released:
+        click.echo("\n".join(str(item) for item in released))
+    if owner is not None and not released:
+        _note(f"nothing allocated to owner {owner} in pool {pool_name}")
+    if missing and not ignore_missing:
+        raise CLIError(f"not allocated in pool {_quote(pool_name)}: {', '.join(map(str, missing))}")
 
 
 # -- the command tree ------------------------------------------------------------
@@ -294,6 +368,8 @@ def cli() -> None:
       netx parse 10.0.0.5/24
       netx create pool lab 10.0.0.0/24 --gateway 10.0.0.1
       netx allocate ip lab --owner web --count 3
+      netx create subnet-pool nodes 10.244.0.0/16
+      netx allocate subnet nodes --prefix 24 --owner node-1
       netx get pool lab -o json
       netx --db sqlite:///ipam.db get pools
     """
@@ -327,12 +403,13 @@ def parse_command(value: str) -> None:
 @cli.group("create", context_settings=_CONTEXT)
 @_global_options
 def create_group() -> None:
-    """Create pools: `netx create pool NAME CIDR|RANGE...`.
+    """Create pools: `netx create pool NAME CIDR|RANGE...`, `netx create subnet-pool NAME CIDR...`.
 
     \b
     Examples:
       netx create pool lab 10.0.0.0/24 --gateway 10.0.0.1
       netx create pool lab 10.0.0.0/24 --if-not-exists
+      netx create subnet-pool nodes 10.244.0.0/16
     """
 
 
@@ -367,24 +444,35 @@ def create_pool(name: str, ranges: tuple[str, ...], reserve: tuple[str, ...], ga
     items = [_pool_range(text) for text in ranges]
     reserved = [_reserve_item(text) for text in reserve]
     gateway_ip = IP(gateway) if gateway is not None else None
-    with _open_store() as store:
-        created = True
-        if if_not_exists and name in store.pools():
-            pool, created = store.pool(name), False
-        else:
-            try:
-                pool = store.create_pool(name, *items, reserve=reserved, gateway=gateway_ip, strategy=strategy)
-            except NetxError:
-                if not (if_not_exists and name in store.pools()):  # lost a race to a concurrent creator
-                    raise
-                pool, created = store.pool(name), False
-        info = _pool_info(pool, name)
-    if _json_mode():
-        _emit_json({**info, "created": created})
-    elif created:
-        click.echo(f"created pool {name}: {_text(info['ranges'])} ({info['size']} addresses)")
-    else:
-        click.echo(f"pool {name} already exists, left unchanged")
+    _create(name, if_not_exists, "pool",
+            lambda store: store.create_pool(name, *items, reserve=reserved, gateway=gateway_ip, strategy=strategy))
+
+
+@create_group.command("subnet-pool", short_help="Create a subnet pool.")
+@click.argument("name")
+@click.argument("cidrs", nargs=-1, required=True, metavar="CIDR...")
+@click.option("--reserve", multiple=True, metavar="IP|CIDR|RANGE",
+              help="Never hand out subnets overlapping these addresses (repeatable).")
+@click.option("--if-not-exists", is_flag=True,
+              help="Succeed without changes when a pool of that name already exists.")
+@_global_options
+@_guard
+def create_subnet_pool(name: str, cidrs: tuple[str, ...], reserve: tuple[str, ...], if_not_exists: bool) -> None:
+    """Create the subnet pool NAME, which carves aligned subnets out of parent CIDRs.
+
+    `netx allocate subnet NAME --prefix N` then hands out the lowest free aligned /N
+    (Kubernetes node CIDRs, Calico blocks, per-site prefixes). IPv4 and IPv6 parents
+    may be mixed. With --if-not-exists an existing pool of that name is left as it is.
+
+    \b
+    Examples:
+      netx create subnet-pool nodes 10.244.0.0/16
+      netx create subnet-pool blocks 10.0.0.0/16 fd00::/48 --reserve 10.0.0.0/24
+    """
+    parents = [IPNet(text) for text in cidrs]
+    reserved = [_reserve_item(text) for text in reserve]
+    _create(name, if_not_exists, "subnet pool",
+            lambda store: store.create_subnet_pool(name, *parents, reserve=reserved))
 
 
 @cli.group("get", context_settings=_CONTEXT)
@@ -404,7 +492,11 @@ def get_group() -> None:
 @_global_options
 @_guard
 def get_pools() -> None:
-    """List every pool with its strategy, size, allocated and free counts and ranges.
+    """List every pool with its kind, strategy, size, allocated and free counts and ranges.
+
+    KIND is `address` (addresses one by one) or `subnet` (aligned subnets); a subnet
+    pool has no strategy (`-`: always the lowest aligned free block) and its RANGES
+    are its parent CIDRs; counts are in addresses for both.
 
     \b
     Examples:
@@ -412,7 +504,7 @@ def get_pools() -> None:
       netx get pools -o json
     """
     with _open_store() as store:
-        infos = [_pool_info(store.pool(name), name) for name in store.pools()]
+        infos = [_pool_info(store.get(name), name) for name in store.pools()]
     if _json_mode():
         _emit_json(infos)
     elif infos:
@@ -426,10 +518,12 @@ def get_pools() -> None:
 @_global_options
 @_guard
 def get_pool(name: str) -> None:
-    """Show the pool NAME: ranges, strategy, gateway, reserved addresses, size, allocated, free.
+    """Show the pool NAME: kind, ranges, strategy, gateway, reserved addresses, size, allocated, free.
 
     `size` counts the addresses that can be handed out (without network, broadcast,
-    gateway and reserved addresses); `free` is size minus allocated.
+    gateway and reserved addresses); `free` is size minus allocated. A subnet pool
+    shows its parent CIDRs as ranges and has no strategy or gateway; its counts are
+    addresses too (an allocated /24 counts 256).
 
     \b
     Examples:
@@ -437,7 +531,7 @@ def get_pool(name: str) -> None:
       netx get pool lab -o json
     """
     with _open_store() as store:
-        info = _pool_info(store.pool(name), name)
+        info = _pool_info(store.get(name), name)
     if _json_mode():
         _emit_json(info)
     else:
@@ -450,9 +544,10 @@ def get_pool(name: str) -> None:
 @_global_options
 @_guard
 def get_allocations(pool_name: str, owner: str | None) -> None:
-    """List the allocated addresses of POOL and their owners, in address order.
+    """List the allocated addresses (or subnets, of a subnet pool) of POOL and their owners, in order.
 
-    An allocation without an owner shows `-` as its owner (null in JSON).
+    An allocation without an owner shows `-` as its owner (null in JSON). JSON items
+    are `{"ip": ..., "owner": ...}`, for a subnet pool `{"subnet": ..., "owner": ...}`.
 
     \b
     Examples:
@@ -461,11 +556,14 @@ def get_allocations(pool_name: str, owner: str | None) -> None:
       netx get allocations lab -o json
     """
     with _open_store() as store:
-        pool = store.pool(pool_name)
+        pool = _open_pool(store, pool_name)
+        column = "subnet" if pool.spec.kind == "subnet" else "ip"
         if owner is None:
-            items = [{"ip": ip, "owner": who} for ip, who in pool.allocations()]
+            items = [{column: item, "owner": who} for item, who in pool.allocations()]
+        elif column == "subnet":
+            items = [{column: net, "owner": owner} for net in pool.subnets_of(owner)]
         else:
-            items = [{"ip": ip, "owner": owner} for ip in pool.addresses_of(owner)]
+            items = [{column: ip, "owner": owner} for ip in pool.addresses_of(owner)]
     if _json_mode():
         _emit_json(items)
     elif items:
@@ -477,12 +575,13 @@ def get_allocations(pool_name: str, owner: str | None) -> None:
 @cli.group("allocate", context_settings=_CONTEXT)
 @_global_options
 def allocate_group() -> None:
-    """Allocate addresses: `netx allocate ip POOL`.
+    """Allocate addresses or subnets: `netx allocate ip|subnet POOL`.
 
     \b
     Examples:
       netx allocate ip lab --owner web --count 3
       netx allocate ip lab --ip 10.0.0.50
+      netx allocate subnet nodes --prefix 24 --owner node-1
     """
 
 
@@ -515,7 +614,7 @@ def allocate_ip(pool_name: str, owner: str | None, wanted: str | None, count: in
         raise click.UsageError("--ip cannot be combined with --count or --version")
     ver = int(version) if version is not None else None
     with _open_store() as store:
-        pool = store.pool(pool_name)
+        pool = _open_pool(store, pool_name, "address")
         if wanted is not None:
             ips = [pool.allocate(owner, ip=IP(wanted))]
         elif count == 1:
@@ -528,15 +627,62 @@ def allocate_ip(pool_name: str, owner: str | None, wanted: str | None, count: in
         click.echo("\n".join(str(ip) for ip in ips))
 
 
+@allocate_group.command("subnet", short_help="Allocate subnets from a subnet pool.")
+@click.argument("pool_name", metavar="POOL")
+@click.option("--prefix", "prefixlen", type=click.IntRange(min=0, max=128), metavar="N",
+              help="Prefix length of the subnet(s) to hand out (required unless --subnet).")
+@click.option("--owner", metavar="O", help="Record this owner (a node, a site, a tenant...).")
+@click.option("--subnet", "wanted", metavar="CIDR", help="Allocate this particular subnet.")
+@click.option("--count", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="How many subnets (all or nothing).")
+@click.option("--version", "version", type=click.Choice(["4", "6"]),
+              help="Only from the pool's IPv4 or IPv6 parents.")
+@_global_options
+@_guard
+def allocate_subnet(pool_name: str, prefixlen: int | None, owner: str | None, wanted: str | None, count: int,
+                    version: str | None) -> None:
+    """Allocate aligned subnets from the subnet pool POOL and print them, one CIDR per line.
+
+    --prefix N hands out the lowest free aligned /N of a parent at least that big;
+    --subnet CIDR asks for one particular subnet instead. --count N allocates N
+    subnets in one transaction, or none at all when fewer than N are free.
+
+    \b
+    Examples:
+      netx allocate subnet nodes --prefix 24 --owner node-1
+      netx allocate subnet blocks --prefix 26 --count 4 --owner host-a
+      netx allocate subnet nodes --subnet 10.244.7.0/24 --owner node-7
+      CIDR=$(netx allocate subnet nodes --prefix 24 --owner node-2)
+    """
+    if wanted is not None and (count != 1 or version is not None):
+        raise click.UsageError("--subnet cannot be combined with --count or --version")
+    if wanted is None and prefixlen is None:
+        raise click.UsageError("give --prefix N (or --subnet CIDR)")
+    ver = int(version) if version is not None else None
+    with _open_store() as store:
+        pool = _open_pool(store, pool_name, "subnet")
+        if wanted is not None:
+            nets = [pool.allocate(prefixlen, owner, subnet=IPNet(wanted))]
+        elif count == 1:
+            nets = [pool.allocate(prefixlen, owner, version=ver)]
+        else:
+            nets = pool.allocate_many(count, prefixlen, owner, version=ver)
+    if _json_mode():
+        _emit_json([{"subnet": net, "owner": owner} for net in nets])
+    else:
+        click.echo("\n".join(str(net) for net in nets))
+
+
 @cli.group("release", context_settings=_CONTEXT)
 @_global_options
 def release_group() -> None:
-    """Release addresses: `netx release ip POOL IP...|--owner O`.
+    """Release addresses or subnets: `netx release ip|subnet POOL ITEM...|--owner O`.
 
     \b
     Examples:
       netx release ip lab 10.0.0.2 10.0.0.3
       netx release ip lab --owner web
+      netx release subnet nodes 10.244.1.0/24
     """
 
 
@@ -563,29 +709,31 @@ def release_ip(pool_name: str, addresses: tuple[str, ...], owner: str | None, ig
       netx release ip lab 10.0.0.3 10.0.0.4
       netx release ip lab --owner web
     """
-    if bool(addresses) == (owner is not None):
-        raise click.UsageError("give either addresses or --owner (not both)")
-    missing: list[IP] = []
-    with _open_store() as store:
-        pool = store.pool(pool_name)
-        if owner is not None:
-            released = list(pool.release_owner(owner))
-        else:
-            ips = list(dict.fromkeys(IP(text) for text in addresses))
-            outside = [ip for ip in ips if ip not in pool]
-            if outside:
-                raise CLIError(f"not in pool {_quote(pool_name)}: {', '.join(map(str, outside))}")
-            released = []
-            for ip in ips:
-                (released if pool.release(ip) else missing).append(ip)
-    if _json_mode():
-        _emit_json({"released": released, "not_allocated": missing})
-    elif released:
-        click.echo("\n".join(str(ip) for ip in released))
-    if owner is not None and not released:
-        _note(f"nothing allocated to owner {owner} in pool {pool_name}")
-    if missing and not ignore_missing:
-        raise CLIError(f"not allocated in pool {_quote(pool_name)}: {', '.join(map(str, missing))}")
+    _release(pool_name, "address", [IP(text) for text in addresses], owner, ignore_missing)
+
+
+@release_group.command("subnet", short_help="Release subnets of a subnet pool.")
+@click.argument("pool_name", metavar="POOL")
+@click.argument("subnets", nargs=-1, metavar="[CIDR]...")
+@click.option("--owner", metavar="O", help="Release every subnet allocated to this owner.")
+@click.option("--ignore-missing", is_flag=True,
+              help="Exit 0 even when a given subnet was not allocated.")
+@_global_options
+@_guard
+def release_subnet(pool_name: str, subnets: tuple[str, ...], owner: str | None, ignore_missing: bool) -> None:
+    """Release the given subnets (or every subnet of --owner) in POOL; print those released.
+
+    A subnet is released only as it was handed out (the same CIDR). Every CIDR is
+    checked to lie in POOL before any is released; one that was not allocated is
+    reported in one `netx: error: not allocated ...` line and the exit status is 1
+    (the others are still released), unless --ignore-missing.
+
+    \b
+    Examples:
+      netx release subnet nodes 10.244.1.0/24
+      netx release subnet nodes --owner node-1
+    """
+    _release(pool_name, "subnet", [IPNet(text) for text in subnets], owner, ignore_missing)
 
 
 @cli.group("delete", context_settings=_CONTEXT)
@@ -609,7 +757,8 @@ def delete_group() -> None:
 def delete_pool(name: str, force: bool, if_exists: bool) -> None:
     """Delete the pool NAME with its allocations.
 
-    A pool that still has allocated addresses is only deleted with --force.
+    Works for address and subnet pools. A pool that still has allocated addresses
+    (or subnets) is only deleted with --force.
 
     \b
     Examples:
@@ -622,11 +771,15 @@ def delete_pool(name: str, force: bool, if_exists: bool) -> None:
             deleted = False
         else:
             if not force:
-                allocated = store.pool(name).stats().allocated
+                pool = store.get(name)
+                if pool.spec.kind == "subnet":
+                    allocated, what = len(list(pool.allocations())), "subnet"
+                else:
+                    allocated, what = pool.stats().allocated, "address"
                 if allocated:
+                    plural = what + ("es" if what == "address" else "s") if allocated != 1 else what
                     raise CLIError(
-                        f"pool {_quote(name)} still has {allocated} allocated "
-                        f"address{'es' if allocated != 1 else ''}; use --force to delete it anyway"
+                        f"pool {_quote(name)} still has {allocated} allocated {plural}; use --force to delete it anyway"
                     )
             store.delete_pool(name, force=force)
             deleted = True

@@ -6,6 +6,7 @@ it out has returned (flushed), one per line.
 
     alloc URL POOL N OWNER   N allocations (every 10th call is allocate_many(3)), then exit
     loop  URL POOL OWNER     allocate until the pool is exhausted (or the process is killed)
+    subnet URL POOL N OWNER PREFIXLEN   N subnets from a subnet pool (every 10th call is allocate_many(2))
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from netx.ipam import PoolExhausted
 def main(argv: list[str]) -> int:
     cmd, url, name = argv[:3]
     store = netx.ipam.open(url)
-    pool = store.pool(name)
+    pool = store.subnet_pool(name) if cmd == "subnet" else store.pool(name)
     out = sys.stdout
     out.write("ready\n")
     out.flush()
@@ -44,6 +45,17 @@ def main(argv: list[str]) -> int:
                 out.flush()
         except PoolExhausted:
             pass
+    elif cmd == "subnet":
+        n, owner, prefixlen = int(argv[3]), argv[4], int(argv[5])
+        done = 0
+        while done < n:
+            if done % 10 == 9:
+                nets = pool.allocate_many(min(2, n - done), prefixlen, owner)
+            else:
+                nets = [pool.allocate(prefixlen, owner)]
+            out.write("".join(f"{net}\n" for net in nets))
+            out.flush()
+            done += len(nets)
     else:
         raise SystemExit(f"unknown command {cmd!r}")
     store.close()

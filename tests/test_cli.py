@@ -23,8 +23,9 @@ DOC = ROOT / "docs" / "cli.md"
 BIN = Path(sys.executable).parent
 
 LEAF_COMMANDS = [
-    ["parse"], ["create", "pool"], ["get", "pools"], ["get", "pool"], ["get", "allocations"],
-    ["allocate", "ip"], ["release", "ip"], ["delete", "pool"],
+    ["parse"], ["create", "pool"], ["create", "subnet-pool"], ["get", "pools"], ["get", "pool"],
+    ["get", "allocations"], ["allocate", "ip"], ["allocate", "subnet"], ["release", "ip"], ["release", "subnet"],
+    ["delete", "pool"],
 ]
 GROUPS = [[], ["create"], ["get"], ["allocate"], ["release"], ["delete"]]
 
@@ -186,6 +187,7 @@ def test_create_and_get_pool(db: str) -> None:
     assert out == "created pool lab: 10.0.0.0/24 (253 addresses)\n"
     assert ok("get", "pool", "lab", "--db", db).stdout == (
         "name       lab\n"
+        "kind       address\n"
         "ranges     10.0.0.0/24\n"
         "strategy   lowest\n"
         "gateway    10.0.0.1\n"
@@ -195,7 +197,7 @@ def test_create_and_get_pool(db: str) -> None:
         "free       253\n"
     )
     assert as_json("get", "pool", "lab", "--db", db) == {
-        "name": "lab", "ranges": ["10.0.0.0/24"], "strategy": "lowest", "gateway": "10.0.0.1",
+        "name": "lab", "kind": "address", "ranges": ["10.0.0.0/24"], "strategy": "lowest", "gateway": "10.0.0.1",
         "reserve": [], "size": 253, "allocated": 0, "free": 253,
     }
 
@@ -254,9 +256,9 @@ def test_get_pools_table_and_json(db: str) -> None:
     ok("create", "pool", "big", "2001:db8::/64", "--strategy", "random", "--db", db)
     ok("allocate", "ip", "lab", "--count", "12", "--db", db)
     assert ok("get", "pools", "--db", db).stdout == (
-        "NAME  STRATEGY                  SIZE  ALLOCATED                  FREE  RANGES\n"
-        "big   random    18446744073709551616          0  18446744073709551616  2001:db8::/64\n"
-        "lab   lowest                     254         12                   242  10.0.0.0/24\n"
+        "NAME  KIND     STRATEGY                  SIZE  ALLOCATED                  FREE  RANGES\n"
+        "big   address  random    18446744073709551616          0  18446744073709551616  2001:db8::/64\n"
+        "lab   address  lowest                     254         12                   242  10.0.0.0/24\n"
     )
     pools = as_json("get", "pools", "--db", db)
     assert [p["name"] for p in pools] == ["big", "lab"]
@@ -503,6 +505,91 @@ def test_readme_first_command_is_rerunnable(tmp_path: Path) -> None:
     assert second.stdout.startswith("pool lab already exists, left unchanged\n10.0.0.5\n10.0.0.6\n10.0.0.7\n")
     assert "allocated  6\n" in second.stdout
     assert (tmp_path / "data" / "netx" / "ipam.db").exists()
+
+
+# -- subnet pools ------------------------------------------------------------------------------
+def test_subnet_pool_lifecycle(db: str) -> None:
+    out = ok("create", "subnet-pool", "nodes", "10.244.0.0/16", "fd00::/48", "--reserve", "10.244.0.0/24",
+             "--db", db).stdout
+    assert out == "created subnet pool nodes: 10.244.0.0/16, fd00::/48 (1208925819614629174771456 addresses)\n"
+    assert ok("allocate", "subnet", "nodes", "--prefix", "24", "--owner", "n1", "--db", db).stdout == "10.244.1.0/24\n"
+    assert ok("allocate", "subnet", "nodes", "--prefix", "26", "--count", "3", "--db", db).stdout == (
+        "10.244.2.0/26\n10.244.2.64/26\n10.244.2.128/26\n"
+    )
+    assert as_json("allocate", "subnet", "nodes", "--prefix", "64", "--version", "6", "--owner", "v6", "--db", db) == [
+        {"subnet": "fd00::/64", "owner": "v6"}
+    ]
+    assert ok("allocate", "subnet", "nodes", "--subnet", "10.244.9.0/24", "--owner", "n9", "--db", db).stdout == (
+        "10.244.9.0/24\n"
+    )
+    info = as_json("get", "pool", "nodes", "--db", db)
+    assert info == {
+        "name": "nodes", "kind": "subnet", "ranges": ["10.244.0.0/16", "fd00::/48"], "reserve": ["10.244.0.0/24"],
+        "size": 2**80 + 2**16 - 256, "allocated": 512 + 192 + 2**64, "free": 2**80 + 2**16 - 256 - 704 - 2**64,
+    }
+    assert ok("get", "pool", "nodes", "--db", db).stdout.startswith("name       nodes\nkind       subnet\n")
+    assert ok("get", "allocations", "nodes", "--db", db).stdout == (
+        "SUBNET           OWNER\n"
+        "10.244.1.0/24    n1\n"
+        "10.244.2.0/26    -\n"
+        "10.244.2.64/26   -\n"
+        "10.244.2.128/26  -\n"
+        "10.244.9.0/24    n9\n"
+        "fd00::/64        v6\n"
+    )
+    assert as_json("get", "allocations", "nodes", "--owner", "n1", "--db", db) == [
+        {"subnet": "10.244.1.0/24", "owner": "n1"}
+    ]
+    ok("create", "pool", "lab", "10.0.0.0/24", "--db", db)
+    table = ok("get", "pools", "--db", db).stdout.splitlines()
+    assert table[0].split() == ["NAME", "KIND", "STRATEGY", "SIZE", "ALLOCATED", "FREE", "RANGES"]
+    assert table[1].split()[:3] == ["lab", "address", "lowest"] and table[2].split()[:3] == ["nodes", "subnet", "-"]
+    assert [p["kind"] for p in as_json("get", "pools", "--db", db)] == ["address", "subnet"]
+
+    assert ok("release", "subnet", "nodes", "10.244.1.0/24", "--db", db).stdout == "10.244.1.0/24\n"
+    line = fails("release", "subnet", "nodes", "10.244.1.0/24", "10.244.9.0/24", "--db", db)
+    assert line == "netx: error: not allocated in pool 'nodes': 10.244.1.0/24"
+    assert ok("release", "subnet", "nodes", "10.244.1.0/24", "--ignore-missing", "--db", db).stdout == ""
+    assert fails("release", "subnet", "nodes", "10.9.0.0/24", "--db", db) == (
+        "netx: error: not in pool 'nodes': 10.9.0.0/24"
+    )
+    assert as_json("release", "subnet", "nodes", "--owner", "v6", "--db", db) == {
+        "released": ["fd00::/64"], "not_allocated": []
+    }
+    result = ok("release", "subnet", "nodes", "--owner", "ghost", "--db", db)
+    assert result.stderr == "netx: nothing allocated to owner ghost in pool nodes\n"
+    assert fails("delete", "pool", "nodes", "--db", db) == (
+        "netx: error: pool 'nodes' still has 3 allocated subnets; use --force to delete it anyway"
+    )
+    assert ok("delete", "pool", "nodes", "--force", "--db", db).stdout == "deleted pool nodes\n"
+    assert as_json("get", "pools", "--db", db)[0]["name"] == "lab"
+
+
+def test_subnet_pool_errors(db: str) -> None:
+    ok("create", "subnet-pool", "nodes", "10.244.0.0/22", "--db", db)
+    ok("create", "pool", "lab", "10.0.0.0/24", "--db", db)
+    assert "host bits" in fails("create", "subnet-pool", "bad", "10.0.0.1/16", "--db", db)
+    assert "overlap" in fails("create", "subnet-pool", "bad", "10.0.0.0/16", "10.0.1.0/24", "--db", db)
+    assert "already exists" in fails("create", "subnet-pool", "nodes", "10.9.0.0/16", "--db", db)
+    assert as_json("create", "subnet-pool", "nodes", "10.9.0.0/16", "--if-not-exists", "--db", db)["created"] is False
+    assert fails("allocate", "ip", "nodes", "--db", db) == (
+        "netx: error: pool 'nodes' is a subnet pool: use netx allocate subnet / netx release subnet"
+    )
+    assert fails("allocate", "subnet", "lab", "--prefix", "28", "--db", db) == (
+        "netx: error: pool 'lab' is an address pool: use netx allocate ip / netx release ip"
+    )
+    assert "is an address pool" in fails("release", "subnet", "lab", "10.0.0.0/28", "--db", db)
+    assert "is a subnet pool" in fails("release", "ip", "nodes", "10.244.0.1", "--db", db)
+    assert "can hold a /16" in fails("allocate", "subnet", "nodes", "--prefix", "16", "--db", db)
+    assert "has 4 free /24, 5 requested" in fails("allocate", "subnet", "nodes", "--prefix", "24", "--count", "5",
+                                                   "--db", db)
+    assert as_json("get", "allocations", "nodes", "--db", db) == []  # all or nothing
+    ok("allocate", "subnet", "nodes", "--subnet", "10.244.0.0/24", "--owner", "a", "--db", db)
+    assert "owner 'a'" in fails("allocate", "subnet", "nodes", "--subnet", "10.244.0.128/25", "--db", db)
+    assert "no pool named 'ghost'" in fails("allocate", "subnet", "ghost", "--prefix", "24", "--db", db)
+    for args in (["--count", "2", "--subnet", "10.244.1.0/24"], [], ["--prefix", "129"]):
+        assert run("allocate", "subnet", "nodes", *args, "--db", db).exit_code == 2
+    assert run("release", "subnet", "nodes", "--db", db).exit_code == 2
 
 
 # -- docs/cli.md: every `$ ` command runs and prints exactly what the page shows -------------

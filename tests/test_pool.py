@@ -551,6 +551,31 @@ class TestMemoryState:
             assert list(s.alloc_iter()) == [(30, "x")] and s.alloc_of("x") == [30] and s.alloc_of("a") == []
             assert s.cursor(4) == 30
 
+    @pytest.mark.parametrize("floor_first", [False, True])  # the sorted starts built before or after the changes
+    def test_spans(self, floor_first):
+        s = MemoryState([(0, 99)])
+        with s.transaction():
+            if floor_first:
+                assert s.alloc_floor(50) is None
+            s.alloc_put([(16, "a", 31), (5, None), (64, "a", 127)])
+            assert s.alloc_count() == 3 and s.alloc_keys() == 16 + 1 + 64
+            assert s.alloc_floor(4) is None and s.alloc_floor(5) == (5, 5, None) and s.alloc_floor(15) == (5, 5, None)
+            assert s.alloc_floor(20) == (16, 31, "a") and s.alloc_floor(1000) == (64, 127, "a")
+            assert s.alloc_spans_of("a") == [(16, 31), (64, 127)] and s.alloc_spans_of(None) == [(5, 5)]
+            assert list(s.alloc_span_iter()) == [(5, 5, None), (16, 31, "a"), (64, 127, "a")]
+            assert s.alloc_of("a") == [16, 64] and list(s.alloc_iter())[1] == (16, "a")
+            s.alloc_del([(16, 31), 5])
+            assert s.alloc_keys() == 64 and s.alloc_floor(40) is None and s.alloc_floor(70) == (64, 127, "a")
+        with pytest.raises(RuntimeError):
+            with s.transaction():
+                s.alloc_put([(0, "x", 3)])
+                s.alloc_del([(64, 127)])
+                assert s.alloc_floor(100) == (0, 3, "x") and s.alloc_keys() == 4
+                raise RuntimeError
+        with s.transaction():
+            assert list(s.alloc_span_iter()) == [(64, 127, "a")] and s.alloc_keys() == 64
+            assert s.alloc_floor(3) is None and s.alloc_floor(64) == (64, 127, "a")
+
     def test_nested_savepoint(self):
         s = MemoryState([(1, 5)])
         with s.transaction():

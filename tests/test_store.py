@@ -15,19 +15,20 @@ import pytest
 import netx
 import netx.ipam as ipam
 from netx import IP, IPSet
-from netx._keys import key_of
-from netx.ipam import AlreadyAllocated, IPAMError, NotInPool, Pool, PoolExhausted, Reserved
+from netx._range import _bounds
+from netx.ipam import AlreadyAllocated, IPAMError, NotInPool, Pool, PoolExhausted, Reserved, SubnetPool
 from netx.ipam.store import PoolExists, PoolNotFound, Store, StoreError
 from netx.ipam.store.url import data_dir, default_url, mask_url, parse_url
 
 # -- helpers -------------------------------------------------------------------------
 
 
-def assert_partition(pool: Pool) -> None:
-    """Free intervals and allocations are disjoint and together exactly the pool's allocatable keys."""
+def assert_partition(pool: Pool | SubnetPool) -> None:
+    """Free intervals and allocations (addresses or subnets) are disjoint and together exactly
+    the pool's allocatable keys; ``stats()`` agrees."""
     free = pool.free_set()._keys()
-    allocated = sorted(key_of(ip) for ip, _ in pool.allocations())
-    pieces = sorted(free + [(k, k) for k in allocated])
+    blocks = [_bounds(item) for item, _ in pool.allocations()]
+    pieces = sorted(free + blocks)
     merged: list[list[int]] = []
     for lo, hi in pieces:
         if merged:
@@ -38,8 +39,8 @@ def assert_partition(pool: Pool) -> None:
             merged.append([lo, hi])
     assert [tuple(m) for m in merged] == pool.spec.initial_free()
     stats = pool.stats()
-    assert stats.allocated == len(allocated)
-    assert stats.free == stats.size - len(allocated) == sum(hi - lo + 1 for lo, hi in free)
+    assert stats.allocated == sum(hi - lo + 1 for lo, hi in blocks)
+    assert stats.free == stats.size - stats.allocated == sum(hi - lo + 1 for lo, hi in free)
 
 
 def outcome(call: Callable[[], Any]) -> Any:

@@ -43,6 +43,19 @@ def _go(proc: subprocess.Popen[str]) -> None:
     proc.stdin.flush()
 
 
+def run_workers(cmd: str, url: str, pool: str, *args: str, workers: int = 4) -> dict[str, list[str]]:
+    """Start ``workers`` processes together (owners w0, w1, ...); what each printed, by owner."""
+    procs = [_spawn(cmd, url, pool, args[0], f"w{i}", *args[1:]) for i in range(workers)]
+    for proc in procs:
+        _go(proc)
+    handed: dict[str, list[str]] = {}
+    for i, proc in enumerate(procs):
+        out, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, err
+        handed[f"w{i}"] = out.split()
+    return handed
+
+
 def _sqlite_path(url: str) -> str | None:
     return url[len("sqlite:///"):] if url.startswith("sqlite:") else None
 
@@ -54,14 +67,7 @@ def test_four_processes_never_share_an_address(durable_url: str) -> None:
     per_worker = 300
     with ipam.open(durable_url) as store:
         store.create_pool("lan", "10.0.0.0/20", "2001:db8::/120", reserve=["10.0.0.0/26"])
-    procs = [_spawn("alloc", durable_url, "lan", str(per_worker), f"w{i}") for i in range(4)]
-    for proc in procs:
-        _go(proc)
-    handed: dict[str, list[str]] = {}
-    for i, proc in enumerate(procs):
-        out, err = proc.communicate(timeout=240)
-        assert proc.returncode == 0, err
-        handed[f"w{i}"] = out.split()
+    handed = run_workers("alloc", durable_url, "lan", str(per_worker))
     everything = [ip for ips in handed.values() for ip in ips]
     assert all(len(ips) == per_worker for ips in handed.values())
     duplicates = [ip for ip, n in Counter(everything).items() if n > 1]

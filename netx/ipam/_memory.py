@@ -9,7 +9,7 @@ list memmove for inserts and deletes); nothing grows with the size of the pool.
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from typing import Any, Iterable, Iterator, Sequence
 
 from .._keys import family_of
@@ -45,9 +45,16 @@ class _Transaction:
 
 class MemoryState:
     """In-memory ``PoolState``: bisect over sorted interval starts/ends, a key->owner dict,
-    an owner->keys index and one round-robin cursor per family; an RLock serialises calls."""
+    an owner->keys index and one round-robin cursor per family; an RLock serialises calls.
 
-    __slots__ = ("_starts", "_ends", "_owners", "_by_owner", "_cursors", "_lock", "_marks", "_journal", "_tx")
+    Allocations of more than one key keep their last key in ``_lasts``; the sorted list of
+    allocation starts that ``alloc_floor`` needs is built on its first use only (address
+    pools never pay for it)."""
+
+    __slots__ = (
+        "_starts", "_ends", "_owners", "_by_owner", "_lasts", "_keys", "_sorted", "_cursors", "_lock", "_marks",
+        "_journal", "_tx",
+    )
 
     def __init__(self, initial_free: Iterable[tuple[int, int]] = ()) -> None:
         starts: list[int] = []
@@ -66,6 +73,9 @@ class MemoryState:
         self._ends = ends
         self._owners: dict[int, str | None] = {}
         self._by_owner: dict[str | None, set[int]] = {}
+        self._lasts: dict[int, int] = {}  # start -> last key, for allocations of more than one key
+        self._keys = 0  # keys covered by all allocations
+        self._sorted: list[int] | None = None  # allocation starts, sorted (built by alloc_floor)
         self._cursors: dict[int, int] = {}
         self._lock = threading.RLock()
         self._marks: list[int] = []
@@ -119,30 +129,64 @@ class MemoryState:
     def alloc_get(self, key: int) -> object:
         return self._owners.get(key, NOT_ALLOCATED)
 
-    def alloc_put(self, items: Sequence[tuple[int, str | None]]) -> None:
-        owners, by_owner = self._owners, self._by_owner
-        for key, owner in items:
+    def alloc_put(self, items: Sequence[tuple[Any, ...]]) -> None:
+        owners, by_owner, lasts, sorted_ = self._owners, self._by_owner, self._lasts, self._sorted
+        for item in items:
+            key, owner = item[0], item[1]
             owners[key] = owner
             keys = by_owner.get(owner)
             if keys is None:
                 by_owner[owner] = {key}
             else:
                 keys.add(key)
+            if len(item) > 2 and item[2] != key:
+                lasts[key] = item[2]
+                self._keys += item[2] - key + 1
+            else:
+                self._keys += 1
+            if sorted_ is not None:
+                insort(sorted_, key)
         if self._marks:
-            self._journal.append(("put", [key for key, _ in items]))
+            self._journal.append(("put", [item[0] for item in items]))
 
-    def alloc_del(self, keys: Sequence[int]) -> None:
-        owners, by_owner = self._owners, self._by_owner
+    def alloc_del(self, keys: Sequence[int | tuple[int, int]]) -> None:
+        owners, by_owner, lasts, sorted_ = self._owners, self._by_owner, self._lasts, self._sorted
         gone = []
-        for key in keys:
+        for item in keys:
+            key = item if type(item) is int else item[0]  # type: ignore[index]
             owner = owners.pop(key)
             held = by_owner[owner]
             held.discard(key)
             if not held:
                 del by_owner[owner]
-            gone.append((key, owner))
+            last = lasts.pop(key, key)
+            self._keys -= last - key + 1
+            if sorted_ is not None:
+                del sorted_[bisect_left(sorted_, key)]
+            gone.append((key, owner, last))
         if self._marks:
             self._journal.append(("del", gone))
+
+    def alloc_floor(self, key: int) -> tuple[int, int, str | None] | None:
+        sorted_ = self._sorted
+        if sorted_ is None:
+            sorted_ = self._sorted = sorted(self._owners)
+        i = bisect_right(sorted_, key) - 1
+        if i < 0:
+            return None
+        start = sorted_[i]
+        return start, self._lasts.get(start, start), self._owners[start]
+
+    def alloc_spans_of(self, owner: str | None) -> list[tuple[int, int]]:
+        lasts = self._lasts
+        return [(key, lasts.get(key, key)) for key in sorted(self._by_owner.get(owner, ()))]
+
+    def alloc_span_iter(self) -> Iterator[tuple[int, int, str | None]]:
+        lasts = self._lasts
+        return iter([(key, lasts.get(key, key), owner) for key, owner in sorted(self._owners.items())])
+
+    def alloc_keys(self) -> int:
+        return self._keys
 
     def alloc_of(self, owner: str | None) -> list[int]:
         return sorted(self._by_owner.get(owner, ()))
@@ -190,11 +234,17 @@ class MemoryState:
                     held.discard(key)
                     if not held:
                         del by_owner[owner]
+                    self._keys -= self._lasts.pop(key, key) - key + 1
+                self._sorted = None
             elif kind == "del":
                 owners, by_owner = self._owners, self._by_owner
-                for key, owner in entry[1]:
+                for key, owner, last in entry[1]:
                     owners[key] = owner
                     by_owner.setdefault(owner, set()).add(key)
+                    if last != key:
+                        self._lasts[key] = last
+                    self._keys += last - key + 1
+                self._sorted = None
             else:  # cursor
                 _, family, previous = entry
                 if previous is None:

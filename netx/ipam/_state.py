@@ -30,9 +30,11 @@ class PoolState(Protocol):
     """Mutable state of one pool: its free intervals, its allocations and a cursor.
 
     Free intervals are inclusive ``(start, end)`` key pairs, sorted, disjoint, and
-    merged where adjacent. Every method but ``transaction`` must be called inside
-    ``with state.transaction():``, which makes the calls in its body one atomic,
-    exclusive (per pool) and durable unit: all of it commits, or none of it.
+    merged where adjacent. An allocation is a run of keys ``start..last`` named by its
+    first key: one key (address pools) or an aligned block (subnet pools). Every method
+    but ``transaction`` must be called inside ``with state.transaction():``, which makes
+    the calls in its body one atomic, exclusive (per pool) and durable unit: all of it
+    commits, or none of it.
     """
 
     def transaction(self) -> AbstractContextManager[None]:
@@ -58,15 +60,31 @@ class PoolState(Protocol):
 
     # -- allocations ------------------------------------------------------------
     def alloc_get(self, key: int) -> object:
-        """The owner of an allocated key (may be None), or ``NOT_ALLOCATED``."""
+        """The owner of the allocation starting at ``key`` (may be None), or ``NOT_ALLOCATED``."""
         ...
 
-    def alloc_put(self, items: Sequence[tuple[int, str | None]]) -> None:
-        """Record allocations ``(key, owner)``; keys are known to be free."""
+    def alloc_put(self, items: Sequence[tuple[int, str | None] | tuple[int, str | None, int]]) -> None:
+        """Record allocations ``(key, owner)``, or ``(key, owner, last)`` for keys ``key..last``; known to be free."""
         ...
 
-    def alloc_del(self, keys: Sequence[int]) -> None:
-        """Forget allocations; keys are known to be allocated."""
+    def alloc_del(self, keys: Sequence[int | tuple[int, int]]) -> None:
+        """Forget allocations, each named by its key or given as ``(key, last)``; known to be allocated."""
+        ...
+
+    def alloc_floor(self, key: int) -> tuple[int, int, str | None] | None:
+        """The allocation with the greatest start <= key, as ``(start, last, owner)``, or None."""
+        ...
+
+    def alloc_spans_of(self, owner: str | None) -> list[tuple[int, int]]:
+        """Sorted ``(start, last)`` of the allocations of ``owner``."""
+        ...
+
+    def alloc_span_iter(self) -> Iterator[tuple[int, int, str | None]]:
+        """All ``(start, last, owner)`` allocations in key order."""
+        ...
+
+    def alloc_keys(self) -> int:
+        """How many keys all allocations cover together (``alloc_count()`` when each is one key)."""
         ...
 
     def alloc_of(self, owner: str | None) -> list[int]:
@@ -78,7 +96,7 @@ class PoolState(Protocol):
         ...
 
     def alloc_count(self) -> int:
-        """How many keys are allocated."""
+        """How many allocations there are."""
         ...
 
     # -- round-robin cursor -----------------------------------------------------

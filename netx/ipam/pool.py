@@ -15,7 +15,7 @@ import ipaddress
 import random
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import orjson
 
@@ -40,6 +40,7 @@ _SPEC_FORMAT = 1
 _ADDRESS_TYPES = (ipaddress.IPv4Address, ipaddress.IPv6Address)
 _NETWORK_TYPES = (ipaddress.IPv4Network, ipaddress.IPv6Network)
 Interval = tuple[int, int]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +142,34 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}es"
 
 
+def _spec_from_json(
+    text: str | bytes, what: str, lists: tuple[str, ...], strings: tuple[str, ...], optional: tuple[str, ...],
+    build: Callable[[dict[str, Any]], T],
+) -> T:
+    """A spec from its ``to_json`` text: format ``_SPEC_FORMAT`` with exactly these fields (lists of
+    strings, strings, strings or null), built by ``build(fields)``; anything else -> ``IPAMError``."""
+    try:
+        data = orjson.loads(text)
+    except (orjson.JSONDecodeError, TypeError):
+        raise IPAMError(f"invalid {what} spec JSON {shorten(text)}") from None
+    ok = (
+        type(data) is dict
+        and data.get("format") == _SPEC_FORMAT
+        and set(data) == {"format", *lists, *strings, *optional}
+        and all(type(data[k]) is list and all(type(v) is str for v in data[k]) for k in lists)
+        and all(type(data[k]) is str for k in strings)
+        and all(data[k] is None or type(data[k]) is str for k in optional)
+    )
+    if not ok:
+        raise IPAMError(f"invalid {what} spec JSON {shorten(text)}: not a {what} spec (format {_SPEC_FORMAT})")
+    try:
+        return build(data)
+    except IPAMError:
+        raise
+    except NetxError as exc:
+        raise IPAMError(f"invalid {what} spec JSON {shorten(text)}: {exc}") from None
+
+
 # -- PoolSpec ------------------------------------------------------------------------
 class PoolSpec:
     """The immutable definition of a pool: ranges, reserve, gateway, strategy.
@@ -149,6 +178,9 @@ class PoolSpec:
     """
 
     __slots__ = ("ranges", "reserve", "gateway", "strategy", "size", "families", "_free", "_starts", "_ends", "_pick")
+
+    kind = "address"
+    """What stores record to tell address pools from subnet pools (``SubnetSpec.kind`` is ``"subnet"``)."""
 
     ranges: tuple[IPNet | IPRange, ...]
     reserve: tuple[IP | IPNet | IPRange, ...]
@@ -263,28 +295,10 @@ class PoolSpec:
     @classmethod
     def from_json(cls, text: str | bytes) -> PoolSpec:
         """The spec saved by ``to_json`` (bad text -> ``IPAMError``)."""
-        try:
-            data = orjson.loads(text)
-        except (orjson.JSONDecodeError, TypeError):
-            raise IPAMError(f"invalid pool spec JSON {shorten(text)}") from None
-        ok = (
-            type(data) is dict
-            and data.get("format") == _SPEC_FORMAT
-            and set(data) == {"format", "ranges", "reserve", "gateway", "strategy"}
-            and type(data["ranges"]) is list
-            and type(data["reserve"]) is list
-            and all(type(v) is str for v in data["ranges"] + data["reserve"])
-            and (data["gateway"] is None or type(data["gateway"]) is str)
-            and type(data["strategy"]) is str
+        return _spec_from_json(
+            text, "pool", ("ranges", "reserve"), ("strategy",), ("gateway",),
+            lambda d: cls(d["ranges"], d["reserve"], d["gateway"], d["strategy"]),
         )
-        if not ok:
-            raise IPAMError(f"invalid pool spec JSON {shorten(text)}: not a pool spec (format {_SPEC_FORMAT})")
-        try:
-            return cls(data["ranges"], data["reserve"], data["gateway"], data["strategy"])
-        except IPAMError:
-            raise
-        except NetxError as exc:
-            raise IPAMError(f"invalid pool spec JSON {shorten(text)}: {exc}") from None
 
     # -- value behaviour ------------------------------------------------------------
     def _key(self) -> tuple[Any, ...]:
@@ -373,6 +387,14 @@ def _check_version(version: Any) -> int:
     if version not in (4, 6):
         raise IPAMError(f"version must be 4 or 6, not {version!r}")
     return version
+
+
+def _check_count(n: Any) -> None:
+    """``n`` of ``allocate_many`` must be an int (``TypeError``) of at least 1 (``IPAMError``)."""
+    if type(n) is not int:
+        raise TypeError(f"n must be an int, not {shorten(n)}")
+    if n < 1:
+        raise IPAMError(f"n must be at least 1, not {n}")
 
 
 def _check_owner(owner: Any) -> str | None:
@@ -541,10 +563,7 @@ class Pool:
 
     def allocate_many(self, n: int, owner: str | None = None, *, version: int | None = None) -> list[IP]:
         """Hand out ``n`` addresses to ``owner`` at once: all of them, or none (``PoolExhausted``)."""
-        if type(n) is not int:
-            raise TypeError(f"n must be an int, not {shorten(n)}")
-        if n < 1:
-            raise IPAMError(f"n must be at least 1, not {n}")
+        _check_count(n)
         owner = _check_owner(owner)
         families = self._families(version)
         state = self._state

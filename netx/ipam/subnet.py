@@ -1,16 +1,20 @@
 """``SubnetPool``: carve aligned subnets out of parent CIDRs — k8s node CIDRs, Calico
 /26 blocks, NetBox available-prefixes.
 
-It runs on the same free-interval state as ``Pool`` (``MemoryState``) and the same
-carve/merge steps; a request scans the free intervals of the parents from the lowest
-key, aligns each start up to the block size and takes the first block that fits. No
-step iterates over subnets, so carving /64s out of a /32 is as quick as /26s out of a /16.
+It is written, like ``Pool``, only against the ``PoolState`` protocol (``_state.py``), so
+the same algorithm runs in memory and on every store: a subnet is one allocation of
+the block's keys ``start..last``. A request scans the free intervals of the parents
+from the lowest key, aligns each start up to the block size and takes the first block
+that fits. No step iterates over subnets, so carving /64s out of a /32 is as quick as
+/26s out of a /16.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right, insort
+from bisect import bisect_right
 from typing import Any, Iterable, Iterator
+
+import orjson
 
 from .._errors import shorten
 from .._ip import IP
@@ -19,13 +23,14 @@ from .._net import IPNet, _make_net
 from .._range import IPRange
 from .._set import IPSet
 from ._memory import MemoryState
+from ._state import PoolState
 from .errors import AlreadyAllocated, IPAMError, NotInPool, PoolExhausted, Reserved
 from .pool import (
-    _ADDRESS_TYPES, Interval, PoolStats, _as_ip, _carve, _check_owner, _check_version, _disjoint_bounds, _free_set,
-    _give_back, _keys, _label, _reserve_items, _runs,
+    _ADDRESS_TYPES, _SPEC_FORMAT, Interval, PoolStats, _as_ip, _carve, _check_count, _check_owner, _check_version,
+    _disjoint_bounds, _free_set, _give_back, _keys, _label, _reserve_items, _runs, _spec_from_json,
 )
 
-__all__ = ["SubnetPool"]
+__all__ = ["SubnetPool", "SubnetSpec"]
 
 _BITS = {4: 32, 6: 128}
 
@@ -48,55 +53,152 @@ def _net_at(start: int, prefixlen: int) -> IPNet:
     return _make_net(ip._int, prefixlen, ip._ver)
 
 
-class SubnetPool:
-    """Aligned subnets carved from parent CIDRs, lowest aligned free block first.
+def _net_of(start: int, last: int) -> IPNet:
+    """The network whose keys are ``start..last`` (an aligned block)."""
+    return _net_at(start, _BITS[family_of(start)] + 1 - (last - start + 1).bit_length())
 
-    ``allocate(24)`` hands out the lowest free /24 of a parent at least that big;
-    ``stats()`` counts addresses. Thread-safe: each method is one transaction.
-    """
 
-    __slots__ = (
-        "_parents", "_reserve", "_state", "_starts", "_ends", "_parent_plens", "_min_plen",
-        "_plens", "_blocks", "_size", "_allocated", "_label",
-    )
+class SubnetSpec:
+    """The immutable definition of a subnet pool: parent CIDRs and reserve; stores persist ``to_json()``."""
 
-    def __init__(self, *cidrs: Any, reserve: Iterable[Any] = ()) -> None:
+    __slots__ = ("parents", "reserve", "size", "_free", "_starts", "_ends", "_parent_plens", "_min_plen")
+
+    kind = "subnet"
+    """What stores record to tell subnet pools from address pools (``PoolSpec.kind`` is ``"address"``)."""
+
+    parents: tuple[IPNet, ...]
+    reserve: tuple[IP | IPNet | IPRange, ...]
+    size: int
+    _free: tuple[Interval, ...]
+    _starts: list[int]  # parent first keys, sorted
+    _ends: list[int]  # ... and last keys
+    _parent_plens: list[int]  # ... and prefix lengths
+    _min_plen: dict[int, int]  # family -> shortest parent prefix
+
+    def __init__(self, cidrs: Iterable[Any], reserve: Iterable[Any] = ()) -> None:
+        if isinstance(cidrs, (str, IPNet)):
+            cidrs = [cidrs]
         parents = [_as_net(c) for c in cidrs]
         if not parents:
             raise IPAMError("a subnet pool needs at least one parent CIDR (like '10.0.0.0/16')")
         bounds = _disjoint_bounds(parents, "parent CIDRs")
-        self._parents = tuple(parents)
-        self._starts = [b[0] for b in bounds]
-        self._ends = [b[1] for b in bounds]
-        self._parent_plens = [parents[b[2]]._plen for b in bounds]
-        self._min_plen: dict[int, int] = {}  # family -> shortest parent prefix
-        for b in bounds:
-            net = parents[b[2]]
-            self._min_plen[net._ver] = min(net._plen, self._min_plen.get(net._ver, 128))
+        set_ = object.__setattr__
+        set_(self, "parents", tuple(parents))
+        set_(self, "_starts", [b[0] for b in bounds])
+        set_(self, "_ends", [b[1] for b in bounds])
+        set_(self, "_parent_plens", [parents[b[2]]._plen for b in bounds])
+        min_plen: dict[int, int] = {}  # family -> shortest parent prefix
+        for net in parents:
+            min_plen[net._ver] = min(net._plen, min_plen.get(net._ver, 128))
+        set_(self, "_min_plen", min_plen)
         items = _reserve_items(reserve, self._starts, self._ends, "the parent CIDRs")
-        self._reserve = tuple(items)
+        set_(self, "reserve", tuple(items))
         free = (IPSet(parents) - IPSet(items))._keys()
-        self._state = MemoryState(free)
-        self._size = sum(e - s + 1 for s, e in free)
-        self._plens: dict[int, int] = {}  # allocated block start key -> prefix length
-        self._blocks: list[int] = []  # allocated block start keys, sorted
-        self._allocated = 0
-        self._label = _label("subnet pool", parents)
+        set_(self, "_free", tuple(free))
+        set_(self, "size", sum(e - s + 1 for s, e in free))
+
+    @classmethod
+    def build(cls, cidrs: Iterable[Any], reserve: Iterable[Any] = ()) -> SubnetSpec:
+        """Validate and build a spec (bad input -> ``IPAMError`` / ``NetxError``, wrong types -> ``TypeError``)."""
+        return cls(cidrs, reserve)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"SubnetSpec is immutable (cannot set {name!r})")
+
+    def initial_free(self) -> list[Interval]:
+        """Key intervals free at creation: the parents minus the reserve."""
+        return list(self._free)
+
+    def to_json(self) -> str:
+        """JSON text that ``SubnetSpec.from_json`` turns back into an equal spec."""
+        return orjson.dumps(
+            {
+                "format": _SPEC_FORMAT,
+                "parents": [str(p) for p in self.parents],
+                "reserve": [str(r) for r in self.reserve],
+            },
+            option=orjson.OPT_SORT_KEYS,
+        ).decode()
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> SubnetSpec:
+        """The spec saved by ``to_json`` (bad text -> ``IPAMError``)."""
+        return _spec_from_json(
+            text, "subnet pool", ("parents", "reserve"), (), (), lambda d: cls(d["parents"], d["reserve"])
+        )
+
+    def _parent_of(self, lo: int, hi: int) -> int | None:
+        """Index (in key order) of the parent holding keys ``lo..hi``, or None."""
+        i = bisect_right(self._starts, lo) - 1
+        return i if i >= 0 and hi <= self._ends[i] else None
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not SubnetSpec:
+            return NotImplemented
+        return (self.parents, self.reserve) == (other.parents, other.reserve)
+
+    def __hash__(self) -> int:
+        return hash((self.parents, self.reserve))
+
+    def __repr__(self) -> str:
+        return f"SubnetSpec.from_json({self.to_json()!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (SubnetSpec.from_json, (self.to_json(),))
+
+
+class SubnetPool:
+    """Aligned subnets carved from parent CIDRs, lowest aligned free block first.
+
+    ``allocate(24)`` hands out the lowest free /24 of a parent at least that big;
+    ``stats()`` counts addresses. Every method is one transaction on the pool's state,
+    so a pool may be shared between threads (and, through a store, between processes).
+    """
+
+    __slots__ = ("_spec", "_state", "_name", "_label")
+
+    def __init__(self, *cidrs: Any, reserve: Iterable[Any] = ()) -> None:
+        spec = SubnetSpec(cidrs, reserve)
+        self._bind(spec, MemoryState(spec.initial_free()), None)
+
+    @classmethod
+    def _attach(cls, spec: SubnetSpec, state: PoolState, name: str | None = None) -> SubnetPool:
+        """The subnet algorithm bound to any ``PoolState`` (how stores build their subnet pools)."""
+        pool = object.__new__(cls)
+        pool._bind(spec, state, name)
+        return pool
+
+    def _bind(self, spec: SubnetSpec, state: PoolState, name: str | None) -> None:
+        self._spec = spec
+        self._state = state
+        self._name = name
+        self._label = f"subnet pool {name!r}" if name is not None else _label("subnet pool", spec.parents)
 
     # -- description ----------------------------------------------------------------
     @property
+    def name(self) -> str | None:
+        """The store's name for the pool; None for an in-memory ``SubnetPool(...)``."""
+        return self._name
+
+    @property
+    def spec(self) -> SubnetSpec:
+        return self._spec
+
+    @property
     def parents(self) -> tuple[IPNet, ...]:
         """The parent CIDRs, as given."""
-        return self._parents
+        return self._spec.parents
 
     @property
     def reserve(self) -> tuple[IP | IPNet | IPRange, ...]:
-        return self._reserve
+        return self._spec.reserve
 
     def __repr__(self) -> str:
-        parts = [repr(str(p)) for p in self._parents]
-        if self._reserve:
-            parts.append(f"reserve={tuple(str(r) for r in self._reserve)!r}")
+        parts = [repr(str(p)) for p in self._spec.parents]
+        if self._spec.reserve:
+            parts.append(f"reserve={tuple(str(r) for r in self._spec.reserve)!r}")
+        if self._name is not None:
+            parts.insert(0, f"name={self._name!r}")
         return f"SubnetPool({', '.join(parts)})"
 
     def __contains__(self, item: Any) -> bool:
@@ -105,27 +207,17 @@ class SubnetPool:
             lo, hi = _span(item)
         except (ValueError, TypeError):
             return False
-        return self._parent_of(lo, hi) is not None
-
-    def _parent_of(self, lo: int, hi: int) -> int | None:
-        """Index (in key order) of the parent holding keys ``lo..hi``, or None."""
-        i = bisect_right(self._starts, lo) - 1
-        return i if i >= 0 and hi <= self._ends[i] else None
-
-    def _net(self, start: int) -> IPNet:
-        return _net_at(start, self._plens[start])
-
-    def _block_end(self, start: int) -> int:
-        return start + (1 << (_BITS[family_of(start)] - self._plens[start])) - 1
+        return self._spec._parent_of(lo, hi) is not None
 
     # -- allocation -------------------------------------------------------------------
     def _families(self, prefixlen: int, version: Any) -> list[int]:
         """Families whose parents can hold a /prefixlen (IPv4 first)."""
+        min_plen = self._spec._min_plen
         if version is not None:
-            if _check_version(version) not in self._min_plen:
+            if _check_version(version) not in min_plen:
                 raise NotInPool(f"{self._label} has no IPv{version} parent")
         fits = [
-            family for family, shortest in sorted(self._min_plen.items())
+            family for family, shortest in sorted(min_plen.items())
             if version in (None, family) and shortest <= prefixlen <= _BITS[family]
         ]
         if not fits:
@@ -137,12 +229,12 @@ class SubnetPool:
 
     def _lowest_block(self, family: int, prefixlen: int) -> tuple[int, Interval] | None:
         """The lowest aligned free block of /prefixlen in a parent of ``family``, with its free interval."""
-        state = self._state
+        state, spec = self._state, self._spec
         size = 1 << (_BITS[family] - prefixlen)
-        for i, parent_lo in enumerate(self._starts):
-            if family_of(parent_lo) != family or self._parent_plens[i] > prefixlen:
+        for i, parent_lo in enumerate(spec._starts):
+            if family_of(parent_lo) != family or spec._parent_plens[i] > prefixlen:
                 continue
-            parent_hi = self._ends[i]
+            parent_hi = spec._ends[i]
             for a, b in state.free_iter(parent_lo):
                 if a > parent_hi:
                     break
@@ -168,8 +260,7 @@ class SubnetPool:
         if type(prefixlen) is not int:
             raise TypeError(f"prefixlen must be an int, not {shorten(prefixlen)}")
         families = self._families(prefixlen, version)
-        state = self._state
-        with state.transaction():
+        with self._state.transaction():
             for family in families:
                 found = self._lowest_block(family, prefixlen)
                 if found is not None:
@@ -178,9 +269,25 @@ class SubnetPool:
                     return _net_at(start, prefixlen)
         raise PoolExhausted(f"{self._label} has no free /{prefixlen}")
 
+    def allocate_many(
+        self, n: int, prefixlen: int, owner: str | None = None, *, version: int | None = None
+    ) -> list[IPNet]:
+        """Hand out ``n`` subnets of /prefixlen to ``owner`` at once: all of them, or none (``PoolExhausted``)."""
+        _check_count(n)
+        nets: list[IPNet] = []
+        with self._state.transaction():  # one transaction: an exhausted pool undoes the ones taken
+            for _ in range(n):
+                try:
+                    nets.append(self.allocate(prefixlen, owner, version=version))
+                except PoolExhausted:
+                    raise PoolExhausted(
+                        f"{self._label} has {len(nets)} free /{prefixlen}, {n} requested"
+                    ) from None
+        return nets
+
     def _allocate_subnet(self, net: IPNet, owner: str | None) -> IPNet:
         lo, hi = _keys(net)
-        if self._parent_of(lo, hi) is None:
+        if self._spec._parent_of(lo, hi) is None:
             raise NotInPool(f"{str(net)!r} is not inside {self._label}")
         state = self._state
         with state.transaction():
@@ -188,88 +295,74 @@ class SubnetPool:
             if iv is not None and iv[1] >= hi:
                 self._record(lo, net._plen, owner, iv)
                 return net
-            i = bisect_right(self._blocks, hi) - 1  # the only block that can overlap lo..hi
-            if i >= 0 and self._block_end(self._blocks[i]) >= lo:
-                start = self._blocks[i]
-                holder = self._net(start)
+            hit = state.alloc_floor(hi)  # allocations are disjoint: only this one can overlap lo..hi
+            if hit is not None and hit[1] >= lo:
                 raise AlreadyAllocated(
-                    f"{str(net)!r} overlaps {str(holder)!r}, already allocated in {self._label} "
-                    f"(owner {state.alloc_get(start)!r})"
+                    f"{str(net)!r} overlaps {str(_net_of(hit[0], hit[1]))!r}, already allocated in {self._label} "
+                    f"(owner {hit[2]!r})"
                 )
         raise Reserved(f"{str(net)!r} overlaps a reserved address of {self._label}")
 
     def _record(self, start: int, prefixlen: int, owner: str | None, iv: Interval) -> None:
-        size = 1 << (_BITS[family_of(start)] - prefixlen)
-        _carve(self._state, iv, start, start + size - 1)
-        self._state.alloc_put([(start, owner)])
-        self._plens[start] = prefixlen
-        insort(self._blocks, start)
-        self._allocated += size
+        last = start + (1 << (_BITS[family_of(start)] - prefixlen)) - 1
+        _carve(self._state, iv, start, last)
+        self._state.alloc_put([(start, owner, last)])
 
     # -- release ----------------------------------------------------------------------
     def release(self, subnet: Any) -> bool:
         """Give back an allocated subnet (exactly as handed out); False if it was not allocated."""
-        net = _as_net(subnet)
-        start = _keys(net)[0]
-        with self._state.transaction():
-            if self._plens.get(start) != net._plen:
+        lo, hi = _keys(_as_net(subnet))
+        state = self._state
+        with state.transaction():
+            hit = state.alloc_floor(lo)
+            if hit is None or hit[0] != lo or hit[1] != hi:
                 return False
-            self._forget([start])
+            state.alloc_del([(lo, hi)])
+            _give_back(state, [(lo, hi)])
         return True
 
     def release_owner(self, owner: str | None) -> list[IPNet]:
         """Give back every subnet of ``owner``; returns them, sorted."""
         owner = _check_owner(owner)
-        with self._state.transaction():
-            starts = self._state.alloc_of(owner)
-            nets = [self._net(s) for s in starts]
-            if starts:
-                self._forget(starts)
-        return nets
-
-    def _forget(self, starts: list[int]) -> None:
-        """Release the blocks starting at ``starts`` (sorted): allocations, then free intervals."""
         state = self._state
-        blocks = [(s, self._block_end(s)) for s in starts]
-        state.alloc_del(starts)
-        for s, e in blocks:
-            del self._plens[s]
-            del self._blocks[bisect_right(self._blocks, s) - 1]
-            self._allocated -= e - s + 1
-        _give_back(state, _runs(blocks))
+        with state.transaction():
+            spans = state.alloc_spans_of(owner)
+            if spans:
+                state.alloc_del(spans)
+                _give_back(state, _runs(spans))
+        return [_net_of(s, e) for s, e in spans]
 
     # -- queries ------------------------------------------------------------------------
-    def _block_holding(self, lo: int, hi: int) -> int | None:
-        i = bisect_right(self._blocks, lo) - 1
-        if i >= 0 and hi <= self._block_end(self._blocks[i]):
-            return self._blocks[i]
-        return None
+    def _holding(self, item: Any) -> tuple[int, int, str | None] | None:
+        """The allocation ``(start, last, owner)`` holding an address or network, or None (in a transaction)."""
+        lo, hi = _span(item)
+        hit = self._state.alloc_floor(lo)
+        return hit if hit is not None and hi <= hit[1] else None
 
     def owner_of(self, item: Any) -> str | None:
         """The owner of the allocated subnet holding ``item`` (an address or a network); else None."""
-        lo, hi = _span(item)
         with self._state.transaction():
-            start = self._block_holding(lo, hi)
-            return None if start is None else self._state.alloc_get(start)  # type: ignore[return-value]
+            hit = self._holding(item)
+        return None if hit is None else hit[2]
 
     def subnet_of(self, item: Any) -> IPNet | None:
         """The allocated subnet holding an address or network, or None."""
-        lo, hi = _span(item)
         with self._state.transaction():
-            start = self._block_holding(lo, hi)
-            return None if start is None else self._net(start)
+            hit = self._holding(item)
+        return None if hit is None else _net_of(hit[0], hit[1])
 
     def subnets_of(self, owner: str | None) -> list[IPNet]:
         """The subnets allocated to ``owner``, sorted."""
         owner = _check_owner(owner)
         with self._state.transaction():
-            return [self._net(s) for s in self._state.alloc_of(owner)]
+            spans = self._state.alloc_spans_of(owner)
+        return [_net_of(s, e) for s, e in spans]
 
     def allocations(self) -> Iterator[tuple[IPNet, str | None]]:
         """``(subnet, owner)`` for every allocation, in address order (a consistent snapshot)."""
         with self._state.transaction():
-            items = [(self._net(s), self._state.alloc_get(s)) for s in self._blocks]
-        return iter(items)  # type: ignore[arg-type]
+            items = list(self._state.alloc_span_iter())
+        return ((_net_of(s, e), owner) for s, e, owner in items)
 
     def free_set(self) -> IPSet:
         """The addresses not handed out (nor reserved), as an ``IPSet``."""
@@ -278,5 +371,6 @@ class SubnetPool:
     def stats(self) -> PoolStats:
         """``PoolStats(size, allocated, free)`` counted in addresses."""
         with self._state.transaction():
-            allocated = self._allocated
-        return PoolStats(self._size, allocated, self._size - allocated)
+            allocated = self._state.alloc_keys()
+        size = self._spec.size
+        return PoolStats(size, allocated, size - allocated)

@@ -6,8 +6,9 @@
     postgresql://user@host/db      PostgreSQL (``pip install 'netx[postgres]'``); also postgres://
     None                           $NETX_IPAM_URL, else <user data dir>/netx/ipam.db
 
-Every store pool runs the one allocation algorithm of ``netx.ipam.Pool`` on a
-``PoolState`` the store persists; each call is one atomic, durable transaction.
+Every store pool runs the one algorithm of ``netx.ipam.Pool`` (address pools) or
+``netx.ipam.SubnetPool`` (subnet pools) on a ``PoolState`` the store persists; each
+call is one atomic, durable transaction.
 """
 
 from __future__ import annotations

@@ -3,9 +3,17 @@
 Tables (in PostgreSQL inside the store's schema, ``netx`` by default)::
 
     meta        (key TEXT PRIMARY KEY, value TEXT)                schema_version, ...
-    pools       (id, name UNIQUE, spec JSON text, cursor4, cursor6, allocated, created)
+    pools       (id, name UNIQUE, spec JSON text, cursor4, cursor6, allocated, created,
+                 kind 'address'|'subnet', allocated_keys)
     free        (pool, lo, hi)       PRIMARY KEY (pool, hi)         free key intervals
-    allocations (pool, key, address, owner)  PRIMARY KEY (pool, key), INDEX (pool, owner, key)
+    allocations (pool, key, address, owner, last_key)  PRIMARY KEY (pool, key), INDEX (pool, owner, key)
+
+An allocation covers the keys ``key..last_key`` (``last_key`` NULL: the one key ``key``,
+as in every address pool; a subnet pool stores its block's last key and the CIDR as
+``address``). ``pools.allocated`` counts allocations, ``allocated_keys`` the keys they
+cover (a 17-byte blob: an IPv6 /48 of /64s exceeds any SQL integer; NULL: equal to
+``allocated``). Schema version 1 lacked ``kind``, ``allocated_keys`` and ``last_key``;
+opening such a database adds them (``MIGRATE_V1``), every v1 pool an address pool.
 
 Keys (netx's one ordered key space, up to 2**129) are stored as 17-byte big-endian
 blobs, so byte order is numeric order and every lookup is one B-tree probe. Free
@@ -33,12 +41,22 @@ from .._state import NOT_ALLOCATED
 from .base import PoolNotFound, Store, StoreError
 
 if TYPE_CHECKING:
-    from ..pool import PoolSpec
+    from .base import Spec
 
-__all__ = ["SqlStore", "SqlState", "Queries", "SCHEMA_VERSION", "kb", "ki", "address_text"]
+__all__ = ["SqlStore", "SqlState", "Queries", "SCHEMA_VERSION", "kb", "ki", "address_text", "migrate_v1"]
 
-SCHEMA_VERSION = 1
-"""Version of the table layout; recorded in ``meta`` and checked on open (newer -> ``IPAMError``)."""
+SCHEMA_VERSION = 2
+"""Version of the table layout; recorded in ``meta`` and checked on open (newer -> ``IPAMError``, older -> migrated)."""
+
+
+def migrate_v1(t: str, blob: str) -> list[str]:
+    """The statements turning a schema version 1 database into version 2 (``blob``: the binary type)."""
+    return [
+        f"ALTER TABLE {t}pools ADD COLUMN kind TEXT NOT NULL DEFAULT 'address' CHECK (kind IN ('address', 'subnet'))",
+        f"ALTER TABLE {t}pools ADD COLUMN allocated_keys {blob} CHECK (length(allocated_keys) = 17)",
+        f"ALTER TABLE {t}allocations ADD COLUMN last_key {blob} CHECK (length(last_key) = 17 AND last_key > key)",
+        f"UPDATE {t}meta SET value = '2' WHERE key = 'schema_version'",
+    ]
 
 _KEY_BYTES = 17  # keys go up to 2**129 - 1
 _BATCH0, _BATCH_MAX = 16, 1024  # rows per lazy fetch: first batch, growing to this
@@ -54,9 +72,15 @@ def ki(blob: bytes) -> int:
     return int.from_bytes(blob, "big")
 
 
-def address_text(key: int) -> str:
-    """The address of a key as text (what ``str(IP)`` prints)."""
-    return _fmt4(key) if key < V6_BASE else _fmt6(key - V6_BASE)
+def address_text(key: int, last: int | None = None) -> str:
+    """The address of a key as text (what ``str(IP)`` prints); with ``last``, the CIDR of block ``key..last``."""
+    if key < V6_BASE:
+        text, bits = _fmt4(key), 32
+    else:
+        text, bits = _fmt6(key - V6_BASE), 128
+    if last is None or last == key:
+        return text
+    return f"{text}/{bits + 1 - (last - key + 1).bit_length()}"
 
 
 class Queries:
@@ -67,14 +91,17 @@ class Queries:
         "free_update", "free_delete", "free_insert",
         "alloc_get", "alloc_put", "alloc_del", "alloc_of", "alloc_of_null", "alloc_iter_first", "alloc_iter_after",
         "alloc_any", "pool_by_name", "pool_names", "pool_insert", "pool_delete", "free_drop", "alloc_drop",
+        "alloc_floor", "spans_of", "spans_of_null",
     )
 
     def __init__(self, t: str, p: str, lock: str, address: str = "") -> None:
         """``t``: table prefix (``""`` or ``'"schema".'``); ``p``: placeholder (``?``/``%s``); ``lock``: row lock
         clause; ``address``: cast of the address text (``::inet`` in PostgreSQL)."""
         pools, free, allocs = f"{t}pools", f"{t}free", f"{t}allocations"
-        self.enter = f"SELECT cursor4, cursor6, allocated FROM {pools} WHERE id = {p}{lock}"
-        self.flush = f"UPDATE {pools} SET cursor4 = {p}, cursor6 = {p}, allocated = {p} WHERE id = {p}"
+        self.enter = f"SELECT cursor4, cursor6, allocated, allocated_keys FROM {pools} WHERE id = {p}{lock}"
+        self.flush = (
+            f"UPDATE {pools} SET cursor4 = {p}, cursor6 = {p}, allocated = {p}, allocated_keys = {p} WHERE id = {p}"
+        )
         # the interval holding `key` or, failing that, the one before it: two index probes, one round trip
         self.floor = (
             f"SELECT lo, hi FROM (SELECT lo, hi FROM {free} WHERE pool = {p} AND hi >= {p} ORDER BY hi LIMIT 1) AS a"
@@ -91,16 +118,25 @@ class Queries:
         self.free_delete = f"DELETE FROM {free} WHERE pool = {p} AND hi = {holding} AND lo = {p}"
         self.free_insert = f"INSERT INTO {free} (pool, lo, hi) VALUES ({p}, {p}, {p})"
         self.alloc_get = f"SELECT owner FROM {allocs} WHERE pool = {p} AND key = {p}"
-        self.alloc_put = f"INSERT INTO {allocs} (pool, key, address, owner) VALUES ({p}, {p}, {p}{address}, {p})"
+        self.alloc_put = (
+            f"INSERT INTO {allocs} (pool, key, last_key, address, owner) VALUES ({p}, {p}, {p}, {p}{address}, {p})"
+        )
         self.alloc_del = f"DELETE FROM {allocs} WHERE pool = {p} AND key = {p}"
         self.alloc_of = f"SELECT key FROM {allocs} WHERE pool = {p} AND owner = {p} ORDER BY key"
         self.alloc_of_null = f"SELECT key FROM {allocs} WHERE pool = {p} AND owner IS NULL ORDER BY key"
-        self.alloc_iter_first = f"SELECT key, owner FROM {allocs} WHERE pool = {p} ORDER BY key LIMIT {p}"
-        self.alloc_iter_after = f"SELECT key, owner FROM {allocs} WHERE pool = {p} AND key > {p} ORDER BY key LIMIT {p}"
+        self.alloc_iter_first = f"SELECT key, owner, last_key FROM {allocs} WHERE pool = {p} ORDER BY key LIMIT {p}"
+        self.alloc_iter_after = (
+            f"SELECT key, owner, last_key FROM {allocs} WHERE pool = {p} AND key > {p} ORDER BY key LIMIT {p}"
+        )
         self.alloc_any = f"SELECT count(*) FROM {allocs} WHERE pool = {p}"
-        self.pool_by_name = f"SELECT id, spec FROM {pools} WHERE name = {p}{lock}"
-        self.pool_names = f"SELECT name FROM {pools}"
-        self.pool_insert = f"INSERT INTO {pools} (name, spec, allocated) VALUES ({p}, {p}, 0)"
+        self.alloc_floor = (
+            f"SELECT key, last_key, owner FROM {allocs} WHERE pool = {p} AND key <= {p} ORDER BY key DESC LIMIT 1"
+        )
+        self.spans_of = f"SELECT key, last_key FROM {allocs} WHERE pool = {p} AND owner = {p} ORDER BY key"
+        self.spans_of_null = f"SELECT key, last_key FROM {allocs} WHERE pool = {p} AND owner IS NULL ORDER BY key"
+        self.pool_by_name = f"SELECT id, spec, kind FROM {pools} WHERE name = {p}{lock}"
+        self.pool_names = f"SELECT name, kind FROM {pools}"
+        self.pool_insert = f"INSERT INTO {pools} (name, kind, spec, allocated) VALUES ({p}, {p}, {p}, 0)"
         self.pool_delete = f"DELETE FROM {pools} WHERE id = {p}"
         self.free_drop = f"DELETE FROM {free} WHERE pool = {p}"
         self.alloc_drop = f"DELETE FROM {allocs} WHERE pool = {p}"
@@ -117,7 +153,7 @@ class SqlStore(Store):
         super().__init__(url)
         self._depth = 0  # nesting of transactions on the connection (guarded by _guard)
         self._entered: list[SqlState] = []  # pools touched by the open transaction
-        self._specs: dict[int, PoolSpec] = {}  # pool id -> its (immutable) spec; ids are never reused
+        self._specs: dict[int, Spec] = {}  # pool id -> its (immutable) spec; ids are never reused
 
     # -- backend primitives (one statement each) ---------------------------------------
     def _one(self, sql: str, params: Sequence[Any]) -> Any:  # pragma: no cover - abstract
@@ -153,7 +189,7 @@ class SqlStore(Store):
         """The exception to raise for ``exc`` (database errors become ``StoreError``)."""
         return exc
 
-    def _insert_pool(self, name: str, spec_json: str) -> int:  # pragma: no cover - abstract
+    def _insert_pool(self, name: str, kind: str, spec_json: str) -> int:  # pragma: no cover - abstract
         """Insert a pool row; its new id (a unique name violation raises ``PoolExists``)."""
         raise NotImplementedError
 
@@ -198,18 +234,19 @@ class SqlStore(Store):
                 self._entered.clear()
 
     # -- Store hooks ------------------------------------------------------------------
-    def _create(self, name: str, spec: PoolSpec) -> SqlState:
+    def _create(self, name: str, spec: Spec) -> SqlState:
         q = self._q
         with self._transaction():
-            pid = self._insert_pool(name, spec.to_json())
+            pid = self._insert_pool(name, spec.kind, spec.to_json())
             free = [(pid, kb(lo), kb(hi)) for lo, hi in spec.initial_free()]
             if free:
                 self._many(q.free_insert, free)
         self._specs[pid] = spec
         return self._state(pid, name)
 
-    def _open_pool(self, name: str) -> tuple[PoolSpec, SqlState]:
+    def _open_pool(self, name: str) -> tuple[Spec, SqlState]:
         from ..pool import PoolSpec
+        from ..subnet import SubnetSpec
 
         with self._transaction():
             row = self._one(self._q.pool_by_name, (name,))
@@ -218,12 +255,13 @@ class SqlStore(Store):
         pid = int(row[0])
         spec = self._specs.get(pid)
         if spec is None:
-            spec = self._specs[pid] = PoolSpec.from_json(row[1])
+            cls = SubnetSpec if row[2] == "subnet" else PoolSpec
+            spec = self._specs[pid] = cls.from_json(row[1])
         return spec, self._state(pid, name)
 
-    def _names(self) -> list[str]:
+    def _kinds(self) -> dict[str, str]:
         with self._transaction():
-            return [row[0] for row in self._all(self._q.pool_names, ())]
+            return {row[0]: row[1] for row in self._all(self._q.pool_names, ())}
 
     def _delete(self, name: str, force: bool) -> None:
         q = self._q
@@ -248,7 +286,7 @@ class SqlStore(Store):
 class SqlState:
     """``PoolState`` of one pool in a SQL store: every primitive is one small indexed statement."""
 
-    __slots__ = ("_store", "_id", "_name", "_cursors", "_count", "_dirty")
+    __slots__ = ("_store", "_id", "_name", "_cursors", "_count", "_keys", "_dirty")
 
     def __init__(self, store: SqlStore, pid: int, name: str) -> None:
         self._store = store
@@ -269,21 +307,23 @@ class SqlState:
         row = self._store._one(self._store._q.enter, (self._id,))
         if row is None:
             raise PoolNotFound(f"pool {self._name!r} no longer exists (it was deleted)")
-        c4, c6, count = row
+        c4, c6, count, keys = row
         self._cursors = {4: None if c4 is None else ki(c4), 6: None if c6 is None else ki(c6)}
         self._count = int(count)
+        self._keys = self._count if keys is None else ki(keys)
         self._dirty = False
 
     def _flush(self) -> None:
         if self._dirty:
             c4, c6 = self._cursors[4], self._cursors[6]
-            params = (None if c4 is None else kb(c4), None if c6 is None else kb(c6), self._count, self._id)
-            self._store._run(self._store._q.flush, params)
+            cursors = (None if c4 is None else kb(c4), None if c6 is None else kb(c6))
+            self._store._run(self._store._q.flush, (*cursors, self._count, kb(self._keys), self._id))
             self._dirty = False
 
     def _reset(self) -> None:
         self._cursors: dict[int, int | None] = {4: None, 6: None}
         self._count = 0
+        self._keys = 0
         self._dirty = False
 
     # -- free intervals ---------------------------------------------------------------
@@ -346,29 +386,73 @@ class SqlState:
         row = self._store._one(self._store._q.alloc_get, (self._id, kb(key)))
         return NOT_ALLOCATED if row is None else row[0]
 
-    def alloc_put(self, items: Sequence[tuple[int, str | None]]) -> None:
-        """Record allocations ``(key, owner)``; the primary key (pool, key) refuses any duplicate."""
+    def alloc_put(self, items: Sequence[tuple[Any, ...]]) -> None:
+        """Record allocations ``(key, owner[, last])``; the primary key (pool, key) refuses any duplicate."""
         if not items:
             return
         pid = self._id
-        rows = [(pid, kb(key), address_text(key), owner) for key, owner in items]
+        rows = []
+        keys = 0
+        for item in items:
+            key, owner = item[0], item[1]
+            last = item[2] if len(item) > 2 and item[2] != key else None
+            rows.append((pid, kb(key), None if last is None else kb(last), address_text(key, last), owner))
+            keys += 1 if last is None else last - key + 1
         self._store._many(self._store._q.alloc_put, rows)
         self._count += len(rows)
+        self._keys += keys
         self._dirty = True
 
-    def alloc_del(self, keys: Sequence[int]) -> None:
-        """Forget allocations; every key must be allocated (checked)."""
+    def alloc_del(self, keys: Sequence[int | tuple[int, int]]) -> None:
+        """Forget allocations (keys, or ``(key, last)`` spans); every one must be allocated (checked)."""
         if not keys:
             return
         pid = self._id
-        removed = self._store._many(self._store._q.alloc_del, [(pid, kb(key)) for key in keys])
+        spans = [(item, item) if isinstance(item, int) else item for item in keys]
+        starts = [start for start, _ in spans]
+        removed = self._store._many(self._store._q.alloc_del, [(pid, kb(key)) for key in starts])
         if removed != len(keys):
             raise StoreError(
                 f"pool {self._name!r}: {len(keys) - removed} of {len(keys)} released keys were not allocated"
                 " (store inconsistent); nothing was changed"
             )
         self._count -= removed
+        self._keys -= sum(last - start + 1 for start, last in spans)
         self._dirty = True
+
+    def alloc_floor(self, key: int) -> tuple[int, int, str | None] | None:
+        """The allocation with the greatest start <= key, as ``(start, last, owner)``, or None."""
+        row = self._store._one(self._store._q.alloc_floor, (self._id, kb(key)))
+        if row is None:
+            return None
+        start = ki(row[0])
+        return start, start if row[1] is None else ki(row[1]), row[2]
+
+    def alloc_spans_of(self, owner: str | None) -> list[tuple[int, int]]:
+        """Sorted ``(start, last)`` of the allocations of ``owner``."""
+        store = self._store
+        if owner is None:
+            rows = store._all(store._q.spans_of_null, (self._id,))
+        else:
+            rows = store._all(store._q.spans_of, (self._id, owner))
+        return [_span(key, last) for key, last in rows]
+
+    def alloc_span_iter(self) -> Iterator[tuple[int, int, str | None]]:
+        """All ``(start, last, owner)`` allocations in key order, fetched lazily in growing batches."""
+        store, pid = self._store, self._id
+        size = _BATCH0
+        rows = store._all(store._q.alloc_iter_first, (pid, size))
+        while True:
+            for key, owner, last in rows:
+                yield (*_span(key, last), owner)
+            if len(rows) < size:
+                return
+            size = min(size * 4, _BATCH_MAX)
+            rows = store._all(store._q.alloc_iter_after, (pid, rows[-1][0], size))
+
+    def alloc_keys(self) -> int:
+        """How many keys all allocations cover (kept in the pool's row, so O(1))."""
+        return self._keys
 
     def alloc_of(self, owner: str | None) -> list[int]:
         """Sorted keys allocated to ``owner``."""
@@ -381,20 +465,10 @@ class SqlState:
 
     def alloc_iter(self) -> Iterator[tuple[int, str | None]]:
         """All ``(key, owner)`` allocations in key order, fetched lazily in growing batches."""
-        store, pid = self._store, self._id
-        size = _BATCH0
-        rows = store._all(store._q.alloc_iter_first, (pid, size))
-        while True:
-            for key, owner in rows:
-                yield ki(key), owner
-            if len(rows) < size:
-                return
-            last = rows[-1][0]
-            size = min(size * 4, _BATCH_MAX)
-            rows = store._all(store._q.alloc_iter_after, (pid, last, size))
+        return ((start, owner) for start, _, owner in self.alloc_span_iter())
 
     def alloc_count(self) -> int:
-        """How many keys are allocated (kept in the pool's row, so O(1))."""
+        """How many allocations there are (kept in the pool's row, so O(1))."""
         return self._count
 
     # -- round-robin cursors (one per family) ----------------------------------------
@@ -407,3 +481,8 @@ class SqlState:
         self._cursors[6 if key >= V6_BASE else 4] = key
         self._dirty = True
 
+
+def _span(key: bytes, last: bytes | None) -> tuple[int, int]:
+    """A stored allocation's ``(start, last)`` keys."""
+    start = ki(key)
+    return start, start if last is None else ki(last)

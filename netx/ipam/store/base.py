@@ -1,8 +1,9 @@
 """What every store shares: the ``Store`` API, pool-name rules and the store errors.
 
 A backend (memory, SQLite, PostgreSQL) only says how to create, find, list and drop
-pools and hands out a ``PoolState`` per pool; the one allocation algorithm in
-``netx/ipam/pool.py`` runs on that state, so store pools behave exactly like
+pools (recording each one's ``spec.kind`` and ``spec.to_json()``) and hands out a
+``PoolState`` per pool; the one algorithm of each kind (``netx/ipam/pool.py``,
+``netx/ipam/subnet.py``) runs on that state, so store pools behave exactly like
 in-memory ones.
 """
 
@@ -20,10 +21,15 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from ..pool import Pool, PoolSpec
+    from ..subnet import SubnetPool, SubnetSpec
 
-__all__ = ["Store", "PoolNotFound", "PoolExists", "StoreError", "check_name", "MAX_NAME"]
+    Spec = PoolSpec | SubnetSpec
+
+__all__ = ["Store", "PoolNotFound", "PoolExists", "StoreError", "check_name", "MAX_NAME", "KINDS"]
 
 MAX_NAME = 255  # characters in a pool name
+KINDS = ("address", "subnet")
+"""Kinds of pool a store holds: ``"address"`` (``Pool``) and ``"subnet"`` (``SubnetPool``)."""
 
 
 def check_name(name: object) -> str:
@@ -44,10 +50,10 @@ def check_name(name: object) -> str:
 
 
 class Store:
-    """Named, durable address pools behind one URL; get one with ``netx.ipam.open(url)``.
+    """Named, durable address and subnet pools behind one URL; get one with ``netx.ipam.open(url)``.
 
-    Each pool it returns has every method of ``netx.ipam.Pool``; each call is one atomic
-    transaction. Close the store (or use it as a context manager) when done.
+    Each pool it returns has every method of ``netx.ipam.Pool`` (or ``SubnetPool``); each
+    call is one atomic transaction. Close the store (or use it as a context manager) when done.
     """
 
     __slots__ = ("url", "_closed", "_guard", "__weakref__")
@@ -77,22 +83,40 @@ class Store:
         state = self._create(name, spec)
         return Pool._attach(spec, state, name)
 
-    def pool(self, name: str) -> Pool:
-        """The existing pool ``name``; ``PoolNotFound`` (an ``IPAMError``) if there is none."""
-        from ..pool import Pool
+    def create_subnet_pool(self, name: str, *cidrs: Any, reserve: Iterable[Any] = ()) -> SubnetPool:
+        """Create the subnet pool ``name`` over parent ``cidrs`` (same arguments as ``SubnetPool``)."""
+        from ..subnet import SubnetPool, SubnetSpec
 
         check_name(name)
+        spec = SubnetSpec.build(cidrs, reserve=reserve)
         self._check_open()
-        spec, state = self._open_pool(name)
-        return Pool._attach(spec, state, name)
+        state = self._create(name, spec)
+        return SubnetPool._attach(spec, state, name)
+
+    def pool(self, name: str) -> Pool:
+        """The existing address pool ``name``; ``PoolNotFound`` (an ``IPAMError``) if there is none."""
+        return self._open_kind(name, "address")  # type: ignore[return-value]
+
+    def subnet_pool(self, name: str) -> SubnetPool:
+        """The existing subnet pool ``name``; ``PoolNotFound`` (an ``IPAMError``) if there is none."""
+        return self._open_kind(name, "subnet")  # type: ignore[return-value]
+
+    def get(self, name: str) -> Pool | SubnetPool:
+        """The existing pool ``name`` of either kind (``pool.spec.kind`` says which)."""
+        return self._open_kind(name, None)
 
     def pools(self) -> list[str]:
-        """Names of all pools, sorted."""
+        """Names of all pools (both kinds), sorted."""
         self._check_open()
-        return sorted(self._names())
+        return sorted(self._kinds())
+
+    def pool_kinds(self) -> dict[str, str]:
+        """``{name: kind}`` of all pools, sorted by name; a kind is ``"address"`` or ``"subnet"``."""
+        self._check_open()
+        return dict(sorted(self._kinds().items()))
 
     def delete_pool(self, name: str, *, force: bool = False) -> None:
-        """Delete the pool ``name`` and its allocations; one with allocations only when ``force=True``."""
+        """Delete the pool ``name`` (either kind) and its allocations; one with allocations only when ``force=True``."""
         check_name(name)
         self._check_open()
         self._delete(name, force)
@@ -122,6 +146,21 @@ class Store:
         return f"<Store {mask_url(self.url)!r}{state}>"
 
     # -- helpers ------------------------------------------------------------------
+    def _open_kind(self, name: str, kind: str | None) -> Pool | SubnetPool:
+        """The pool ``name``, which must be of ``kind`` (None: either)."""
+        from ..pool import Pool
+        from ..subnet import SubnetPool
+
+        check_name(name)
+        self._check_open()
+        spec, state = self._open_pool(name)
+        if kind is not None and spec.kind != kind:
+            found, wanted = (("a subnet", "an address") if spec.kind == "subnet" else ("an address", "a subnet"))
+            use = "subnet_pool" if spec.kind == "subnet" else "pool"
+            raise IPAMError(f"pool {shorten(name)} is {found} pool, not {wanted} pool: open it with store.{use}()")
+        cls = SubnetPool if spec.kind == "subnet" else Pool
+        return cls._attach(spec, state, name)  # type: ignore[arg-type]
+
     def _check_open(self) -> None:
         if self._closed:
             raise StoreError(f"IPAM store {mask_url(self.url)!r} is closed")
@@ -142,13 +181,15 @@ class Store:
         )
 
     # -- backend hooks --------------------------------------------------------------
-    def _create(self, name: str, spec: PoolSpec) -> PoolState:  # pragma: no cover - abstract
+    def _create(self, name: str, spec: Spec) -> PoolState:  # pragma: no cover - abstract
+        """Record a new pool (its ``spec.kind`` and ``spec.to_json()``) and its initial free intervals."""
         raise NotImplementedError
 
-    def _open_pool(self, name: str) -> tuple[PoolSpec, PoolState]:  # pragma: no cover - abstract
+    def _open_pool(self, name: str) -> tuple[Spec, PoolState]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _names(self) -> list[str]:  # pragma: no cover - abstract
+    def _kinds(self) -> dict[str, str]:  # pragma: no cover - abstract
+        """``{name: kind}`` of every pool."""
         raise NotImplementedError
 
     def _delete(self, name: str, force: bool) -> None:  # pragma: no cover - abstract

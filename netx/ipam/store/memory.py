@@ -12,7 +12,7 @@ from .._memory import MemoryState
 from .base import PoolNotFound, Store, StoreError
 
 if TYPE_CHECKING:
-    from ..pool import PoolSpec
+    from .base import Spec
 
 __all__ = ["MemoryStore"]
 
@@ -62,9 +62,9 @@ class MemoryStore(Store):
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
-        self._pools: dict[str, tuple[PoolSpec, _StoredState]] = {}
+        self._pools: dict[str, tuple[Spec, _StoredState]] = {}
 
-    def _create(self, name: str, spec: PoolSpec) -> _StoredState:
+    def _create(self, name: str, spec: Spec) -> _StoredState:
         state = _StoredState(spec.initial_free())
         with self._guard:
             self._check_open()
@@ -73,16 +73,16 @@ class MemoryStore(Store):
             self._pools[name] = (spec, state)
         return state
 
-    def _open_pool(self, name: str) -> tuple[PoolSpec, _StoredState]:
+    def _open_pool(self, name: str) -> tuple[Spec, _StoredState]:
         with self._guard:
             found = self._pools.get(name)
         if found is None:
             raise self._not_found(name)
         return found
 
-    def _names(self) -> list[str]:
+    def _kinds(self) -> dict[str, str]:
         with self._guard:
-            return list(self._pools)
+            return {name: spec.kind for name, (spec, _) in self._pools.items()}
 
     def _delete(self, name: str, force: bool) -> None:
         with self._guard:

@@ -17,7 +17,7 @@ import time
 from typing import Any, Sequence
 
 from .base import StoreError
-from ._sql import SCHEMA_VERSION, Queries, SqlState, SqlStore
+from ._sql import SCHEMA_VERSION, Queries, SqlState, SqlStore, migrate_v1
 from .url import mask_url
 
 __all__ = ["PostgresStore", "schema_sql"]
@@ -38,7 +38,9 @@ def schema_sql(schema: str) -> list[str]:
             cursor4   bytea,
             cursor6   bytea,
             allocated bigint NOT NULL DEFAULT 0,
-            created   timestamptz NOT NULL DEFAULT now()) WITH (fillfactor = 50)""",
+            created   timestamptz NOT NULL DEFAULT now(),
+            kind      text NOT NULL DEFAULT 'address' CHECK (kind IN ('address', 'subnet')),
+            allocated_keys bytea CHECK (length(allocated_keys) = 17)) WITH (fillfactor = 50)""",
         f"""CREATE TABLE IF NOT EXISTS {s}.free (
             pool bigint NOT NULL REFERENCES {s}.pools (id) ON DELETE CASCADE,
             hi   bytea NOT NULL CHECK (length(hi) = 17),
@@ -49,6 +51,7 @@ def schema_sql(schema: str) -> list[str]:
             key     bytea NOT NULL CHECK (length(key) = 17),
             address inet NOT NULL,
             owner   text,
+            last_key bytea CHECK (length(last_key) = 17 AND last_key > key),
             PRIMARY KEY (pool, key))""",
         f"CREATE INDEX IF NOT EXISTS allocations_owner ON {s}.allocations (pool, owner, key)",
     ]
@@ -120,6 +123,9 @@ class PostgresStore(SqlStore):
                     f"schema {self.schema!r} uses IPAM schema version {version}, newer than the {SCHEMA_VERSION}"
                     " this netx understands: upgrade netx"
                 )
+            if int(version) == 1:
+                for statement in migrate_v1(q + ".", "bytea"):
+                    conn.execute(statement)
 
     # -- SqlStore primitives ------------------------------------------------------------
     def _one(self, sql: str, params: Sequence[Any]) -> Any:
@@ -186,10 +192,10 @@ class PostgresStore(SqlStore):
             return StoreError(f"{where} cannot store text that is not valid Unicode: {exc}")
         return exc
 
-    def _insert_pool(self, name: str, spec_json: str) -> int:
+    def _insert_pool(self, name: str, kind: str, spec_json: str) -> int:
         pg = self._pg
         try:
-            row = self._conn.execute(self._q.pool_insert + " RETURNING id", (name, spec_json)).fetchone()
+            row = self._conn.execute(self._q.pool_insert + " RETURNING id", (name, kind, spec_json)).fetchone()
         except pg.errors.UniqueViolation:
             raise self._exists(name) from None
         return int(row[0])

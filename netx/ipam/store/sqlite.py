@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 from ..._errors import shorten
 from .base import StoreError
-from ._sql import SCHEMA_VERSION, Queries, SqlStore
+from ._sql import SCHEMA_VERSION, Queries, SqlStore, migrate_v1
 
 __all__ = ["SqliteStore", "SCHEMA"]
 
@@ -35,7 +35,9 @@ CREATE TABLE IF NOT EXISTS pools (
     cursor4   BLOB,
     cursor6   BLOB,
     allocated INTEGER NOT NULL DEFAULT 0,
-    created   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    created   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    kind      TEXT NOT NULL DEFAULT 'address' CHECK (kind IN ('address', 'subnet')),
+    allocated_keys BLOB CHECK (length(allocated_keys) = 17)
 );
 CREATE TABLE IF NOT EXISTS free (  -- key columns first: SQLite 3.40's integrity_check misreads them otherwise
     pool INTEGER NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
@@ -48,6 +50,7 @@ CREATE TABLE IF NOT EXISTS allocations (
     key     BLOB NOT NULL CHECK (length(key) = 17),
     address TEXT NOT NULL,
     owner   TEXT,
+    last_key BLOB CHECK (length(last_key) = 17 AND last_key > key),
     PRIMARY KEY (pool, key)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS allocations_owner ON allocations (pool, owner, key);
@@ -102,7 +105,9 @@ class SqliteStore(SqlStore):
                         conn.execute(statement)
                 conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            _check_version(self.path, None if version is None else version[0])
+            if _check_version(self.path, None if version is None else version[0]) == 1:
+                for statement in migrate_v1("", "BLOB"):
+                    conn.execute(statement)
 
     # -- SqlStore primitives ------------------------------------------------------------
     def _one(self, sql: str, params: Sequence[Any]) -> Any:
@@ -159,9 +164,9 @@ class SqliteStore(SqlStore):
             return StoreError(f"IPAM store {shorten(self.url)} cannot store text that is not valid Unicode: {exc}")
         return exc
 
-    def _insert_pool(self, name: str, spec_json: str) -> int:
+    def _insert_pool(self, name: str, kind: str, spec_json: str) -> int:
         try:
-            cur = self._conn.execute(self._q.pool_insert, (name, spec_json))
+            cur = self._conn.execute(self._q.pool_insert, (name, kind, spec_json))
         except sqlite3.IntegrityError:
             raise self._exists(name) from None
         return int(cur.lastrowid or 0)
@@ -170,8 +175,8 @@ class SqliteStore(SqlStore):
         self._conn.close()
 
 
-def _check_version(where: str, value: str | None) -> None:
-    """Refuse a database written by a newer netx (older ones would be migrated here)."""
+def _check_version(where: str, value: str | None) -> int:
+    """The schema version of a database; one written by a newer netx is refused."""
     try:
         version = int(value) if value is not None else None
     except ValueError:
@@ -183,3 +188,4 @@ def _check_version(where: str, value: str | None) -> None:
             f"{shorten(where)} uses IPAM schema version {version}, newer than the {SCHEMA_VERSION} this netx"
             " understands: upgrade netx"
         )
+    return version
