@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 from ._errors import AddressError, shorten
 from ._promote import promote
+from ._value import _json_text, _Ordered, _stdlib
 
 __all__ = ["IP", "parse_ip", "MAX_TEXT", "V4_BITS", "V6_BITS"]
 
@@ -237,7 +238,7 @@ def _version_error(value: Any, version: Any, actual: int) -> AddressError:
     return AddressError(f"{shorten(value if isinstance(value, (str, int)) else str(value))} is an IPv{actual} address, not IPv{version}")
 
 
-class IP:
+class IP(_Ordered):
     """An IPv4 or IPv6 address (with an optional IPv6 zone), immutable and hashable.
 
     Attributes the class does not define are read from the stdlib address
@@ -287,10 +288,8 @@ class IP:
         """Trusted constructor: ``i`` must be in range for ``version``."""
         return _make(i, version)
 
-    @classmethod
-    def from_json(cls, data: str | bytes) -> IP:
-        """Parse JSON text holding one address string (``'"10.0.0.1"'``)."""
-        return cls(_json_string(data, "an IP address", AddressError))
+    _json_what = "an IP address"
+    _json_error = AddressError
 
     # -- the stdlib object and its promoted attributes --------------------------
     @property
@@ -298,13 +297,7 @@ class IP:
         """The stdlib ``IPv4Address`` / ``IPv6Address`` (built on first use)."""
         obj = self._obj
         if obj is None:
-            if self._ver == 4:
-                obj = _IPv4Address(self._int)
-            elif self._zone is None:
-                obj = _IPv6Address(self._int)
-            else:
-                obj = _IPv6Address(f"{_fmt6(self._int)}%{self._zone}")
-            self._obj = obj
+            obj = self._obj = _stdlib(self, self._ver, self._zone, self._int, _IPv4Address, _IPv6Address)
         return obj
 
     # The stdlib raises on these for scoped IPv6 addresses (``fe80::1%eth0``); netx doesn't.
@@ -374,13 +367,6 @@ class IP:
             raise AddressError(f"prefix length {prefixlen} is out of range for IPv{self._ver} (0 to {bits})")
         return _make_net(self._int & ~_mask_for(self._ver, prefixlen), prefixlen, self._ver)
 
-    def compare(self, other: IP) -> int:
-        """-1, 0 or 1 as self sorts before, equal to, or after ``other`` (Go's ``Addr.Compare``)."""
-        if not isinstance(other, IP):
-            raise TypeError(f"cannot compare IP with {type(other).__name__}")
-        a, b = self._key(), other._key()
-        return (a > b) - (a < b)
-
     def _key(self) -> tuple[int, int, str]:
         return (self._ver, self._int, self._zone or "")
 
@@ -393,9 +379,6 @@ class IP:
                 text = f"{text}%{self._zone}"
             self._str = text
         return text
-
-    def __repr__(self) -> str:
-        return f"IP({str(self)!r})"
 
     def __format__(self, spec: str) -> str:
         """``format(ip, "b" | "x" | "X" | "n")`` as the stdlib; any string spec (``">15"``) pads the text."""
@@ -440,7 +423,7 @@ class IP:
             return self.__add__(-int(other))
         return NotImplemented
 
-    # -- comparison and hashing -------------------------------------------------
+    # -- comparison and hashing (hand-tuned: sorting lists of IPs lives here) ---
     def __eq__(self, other: object) -> bool:
         if type(other) is not IP and not isinstance(other, IP):
             return NotImplemented
@@ -482,28 +465,9 @@ class IP:
             return NotImplemented
         return not self.__lt__(other)
 
-    # -- pickling, copying ------------------------------------------------------
+    # -- pickling (copies are the value itself: see _Value) ---------------------
     def __reduce__(self) -> tuple[Any, ...]:
         return (_restore, (self._int, self._ver, self._zone))
-
-    def __copy__(self) -> IP:
-        return self
-
-    def __deepcopy__(self, memo: Any) -> IP:
-        return self
-
-    # -- pydantic ---------------------------------------------------------------
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        from ._pydantic import core_schema_for
-
-        return core_schema_for(cls)
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> Any:
-        from ._pydantic import json_schema_for
-
-        return json_schema_for(cls)
 
 
 promote(IP, "address", ipaddress.IPv4Address, ipaddress.IPv6Address)
@@ -559,30 +523,6 @@ def _convert(value: Any, version: int | None = None) -> tuple[int, int, str | No
     if type(value).__name__ == "IPInterface":
         raise TypeError(f"cannot make an IP from IPInterface {str(value)!r}: use its .ip")
     raise TypeError(f"cannot make an IP from {type(value).__name__} {shorten(value)}")
-
-
-def _json_text(text: str) -> str:
-    """``text`` as a JSON string literal."""
-    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
-        return f'"{text}"'
-    import orjson
-
-    return orjson.dumps(text).decode()
-
-
-def _json_string(data: Any, what: str, error: type[Exception]) -> str:
-    """The string held by JSON text ``data``; ``error`` for anything else."""
-    if not isinstance(data, (str, bytes, bytearray, memoryview)):
-        raise TypeError(f"from_json takes JSON text (str or bytes), not {type(data).__name__}")
-    import orjson
-
-    try:
-        value = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise error(f"invalid JSON for {what}: {shorten(data)} ({exc.msg})") from None
-    if type(value) is not str:
-        raise error(f"expected a JSON string holding {what}, got {shorten(data)}")
-    return value
 
 
 def parse_ip(text: str) -> IP:

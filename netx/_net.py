@@ -12,6 +12,7 @@ from typing import Any, Iterator
 
 from ._errors import AddressError, NetworkError, shorten
 from ._promote import promote
+from ._value import _Ordered, _stdlib
 from ._ip import (
     _AF4,
     _AF6,
@@ -22,8 +23,6 @@ from ._ip import (
     _fmt4,
     _fmt6,
     _from_bytes,
-    _json_string,
-    _json_text,
     _make,
     _netaddr_type,
     _pton,
@@ -103,7 +102,7 @@ def _host_bits_error(value: Any, i: int, plen: int, version: int, what: str = "I
     )
 
 
-class IPNet:
+class IPNet(_Ordered):
     """An IPv4 or IPv6 network in CIDR form, immutable and hashable.
 
     Attributes the class does not define are read from the stdlib network
@@ -160,10 +159,8 @@ class IPNet:
     def _parts(self) -> tuple[int, int, int, str | None]:
         return self._int, self._plen, self._ver, self._zone
 
-    @classmethod
-    def from_json(cls, data: str | bytes) -> IPNet:
-        """Parse JSON text holding one network string (``'"10.0.0.0/24"'``)."""
-        return cls(_json_string(data, "an IP network", NetworkError))
+    _json_what = "an IP network"
+    _json_error = NetworkError
 
     # -- the stdlib object ------------------------------------------------------
     @property
@@ -171,13 +168,8 @@ class IPNet:
         """The stdlib ``IPv4Network`` / ``IPv6Network`` (built on first use)."""
         obj = self._obj
         if obj is None:
-            if self._ver == 4:
-                obj = ipaddress.IPv4Network((self._int, self._plen))
-            elif self._zone is None:
-                obj = ipaddress.IPv6Network((self._int, self._plen))
-            else:
-                obj = ipaddress.IPv6Network(str(self))
-            self._obj = obj
+            arg = (self._int, self._plen)
+            obj = self._obj = _stdlib(self, self._ver, self._zone, arg, ipaddress.IPv4Network, ipaddress.IPv6Network)
         return obj
 
     @property
@@ -347,32 +339,15 @@ class IPNet:
             text = self._str = f"{addr}/{self._plen}"
         return text
 
-    def __repr__(self) -> str:
-        return f"IPNet({str(self)!r})"
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-    def to_json(self) -> str:
-        """This network as JSON text: ``'"10.0.0.0/24"'``."""
-        return _json_text(str(self))
-
     def to_netaddr(self) -> Any:
         """This network as a ``netaddr.IPNetwork`` (zones are dropped: netaddr has none)."""
         import netaddr
 
         return netaddr.IPNetwork((self._int, self._plen), self._ver)
 
-    # -- comparison -------------------------------------------------------------
+    # -- comparison (order on _key(): see _Ordered) ------------------------------
     def _key(self) -> tuple[int, int, int, str]:
         return (self._ver, self._int, self._plen, self._zone or "")
-
-    def compare(self, other: IPNet) -> int:
-        """-1, 0 or 1 as self sorts before, equal to, or after ``other`` (Go's ``Prefix.Compare``)."""
-        if not isinstance(other, IPNet):
-            raise TypeError(f"cannot compare IPNet with {type(other).__name__}")
-        a, b = self._key(), other._key()
-        return (a > b) - (a < b)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, IPNet):
@@ -382,56 +357,12 @@ class IPNet:
             and self._ver == other._ver and self._zone == other._zone
         )
 
-    def __ne__(self, other: object) -> bool:
-        if not isinstance(other, IPNet):
-            return NotImplemented
-        return not self.__eq__(other)
-
     def __hash__(self) -> int:
         return hash((self._int, self._plen, self._ver, self._zone))
 
-    def __lt__(self, other: IPNet) -> bool:
-        if not isinstance(other, IPNet):
-            return NotImplemented
-        return self._key() < other._key()
-
-    def __le__(self, other: IPNet) -> bool:
-        if not isinstance(other, IPNet):
-            return NotImplemented
-        return self._key() <= other._key()
-
-    def __gt__(self, other: IPNet) -> bool:
-        if not isinstance(other, IPNet):
-            return NotImplemented
-        return self._key() > other._key()
-
-    def __ge__(self, other: IPNet) -> bool:
-        if not isinstance(other, IPNet):
-            return NotImplemented
-        return self._key() >= other._key()
-
-    # -- pickling, copying ------------------------------------------------------
+    # -- pickling (copies are the value itself: see _Value) ---------------------
     def __reduce__(self) -> tuple[Any, ...]:
         return (_make_net, (self._int, self._plen, self._ver, self._zone))
-
-    def __copy__(self) -> IPNet:
-        return self
-
-    def __deepcopy__(self, memo: Any) -> IPNet:
-        return self
-
-    # -- pydantic ---------------------------------------------------------------
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        from ._pydantic import core_schema_for
-
-        return core_schema_for(cls)
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> Any:
-        from ._pydantic import json_schema_for
-
-        return json_schema_for(cls)
 
 
 promote(IPNet, "network", ipaddress.IPv4Network, ipaddress.IPv6Network)
@@ -450,7 +381,7 @@ def _check_plen(value: Any, name: str) -> int:
     raise TypeError(f"{name} must be an int, not {type(value).__name__}")
 
 
-class IPInterface:
+class IPInterface(_Ordered):
     """An address with the prefix of its network (``10.0.0.5/24``), like ``ipaddress.ip_interface``."""
 
     __slots__ = ("_ip", "_plen", "_str", "_obj")
@@ -485,24 +416,16 @@ class IPInterface:
         self._str = value if slash and ip._str is not None else None
         self._obj = None
 
-    @classmethod
-    def from_json(cls, data: str | bytes) -> IPInterface:
-        """Parse JSON text holding one interface string (``'"10.0.0.5/24"'``)."""
-        return cls(_json_string(data, "an IP interface", NetworkError))
+    _json_what = "an IP interface"
+    _json_error = NetworkError
 
     @property
     def interface(self) -> ipaddress.IPv4Interface | ipaddress.IPv6Interface:
         """The stdlib ``IPv4Interface`` / ``IPv6Interface`` (built on first use)."""
         obj = self._obj
         if obj is None:
-            ip = self._ip
-            if ip._ver == 4:
-                obj = ipaddress.IPv4Interface((ip._int, self._plen))
-            elif ip._zone is None:
-                obj = ipaddress.IPv6Interface((ip._int, self._plen))
-            else:
-                obj = ipaddress.IPv6Interface(str(self))
-            self._obj = obj
+            ip, arg = self._ip, (self._ip._int, self._plen)
+            obj = self._obj = _stdlib(self, ip._ver, ip._zone, arg, ipaddress.IPv4Interface, ipaddress.IPv6Interface)
         return obj
 
     @property
@@ -551,16 +474,6 @@ class IPInterface:
             text = self._str = f"{self._ip}/{self._plen}"
         return text
 
-    def __repr__(self) -> str:
-        return f"IPInterface({str(self)!r})"
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-    def to_json(self) -> str:
-        """This interface as JSON text: ``'"10.0.0.5/24"'``."""
-        return _json_text(str(self))
-
     def to_netaddr(self) -> Any:
         """This interface as a ``netaddr.IPNetwork`` (which keeps host bits; zones are dropped)."""
         import netaddr
@@ -575,55 +488,12 @@ class IPInterface:
             return NotImplemented
         return self._plen == other._plen and self._ip == other._ip
 
-    def __ne__(self, other: object) -> bool:
-        if not isinstance(other, IPInterface):
-            return NotImplemented
-        return not self.__eq__(other)
-
     def __hash__(self) -> int:
         return hash((self._ip, self._plen))
-
-    def __lt__(self, other: IPInterface) -> bool:
-        if not isinstance(other, IPInterface):
-            return NotImplemented
-        return self._key() < other._key()
-
-    def __le__(self, other: IPInterface) -> bool:
-        if not isinstance(other, IPInterface):
-            return NotImplemented
-        return self._key() <= other._key()
-
-    def __gt__(self, other: IPInterface) -> bool:
-        if not isinstance(other, IPInterface):
-            return NotImplemented
-        return self._key() > other._key()
-
-    def __ge__(self, other: IPInterface) -> bool:
-        if not isinstance(other, IPInterface):
-            return NotImplemented
-        return self._key() >= other._key()
 
     def __reduce__(self) -> tuple[Any, ...]:
         ip = self._ip
         return (_restore_interface, (ip._int, ip._ver, ip._zone, self._plen))
-
-    def __copy__(self) -> IPInterface:
-        return self
-
-    def __deepcopy__(self, memo: Any) -> IPInterface:
-        return self
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        from ._pydantic import core_schema_for
-
-        return core_schema_for(cls)
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> Any:
-        from ._pydantic import json_schema_for
-
-        return json_schema_for(cls)
 
 
 promote(IPInterface, "interface", ipaddress.IPv4Interface, ipaddress.IPv6Interface)

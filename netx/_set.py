@@ -15,13 +15,14 @@ import sys
 from bisect import bisect_left, bisect_right
 from itertools import compress, islice, repeat
 from operator import add, and_, gt, le, ne, sub
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ._errors import NetworkError, shorten
-from ._ip import IP, _make
+from ._ip import IP
 from ._keys import HI, V6_BASE
 from ._net import IPInterface, IPNet
-from ._range import IPRange, _addr_key, _bounds, _cover, _net_bounds, _str_bounds
+from ._value import _Value
+from ._range import IPRange, _addr_key, _bounds, _cover, _ips, _net_bounds, _str_bounds
 from ._range import _from_keys as _range_from_keys
 
 __all__ = ["IPSet"]
@@ -122,10 +123,8 @@ def _symmetric_difference(a: Intervals, b: Intervals) -> Intervals:
         return a
     flips = _boundaries(a) + _boundaries(b)
     flips.sort()
-    after = flips[1:]
-    after.append(None)
-    before = [None]
-    before += flips
+    after: list[int | None] = [*flips[1:], None]
+    before: list[int | None] = [None, *flips]
     keep = list(map(and_, map(ne, flips, after), map(ne, flips, before)))
     flips = list(compress(flips, keep))
     return flips[::2], list(map(sub, flips[1::2], repeat(1)))
@@ -224,7 +223,18 @@ def _coerce(value: Any) -> Intervals:
     return (value._lo, value._hi) if isinstance(value, IPSet) else _intervals(value)
 
 
-class IPSet:
+def _operator(algebra: Callable[[Intervals, Intervals], Intervals]) -> Callable[[IPSet, Any], IPSet]:
+    """``set <op> set`` for one function of the interval algebra (other types: NotImplemented)."""
+
+    def op(self: IPSet, other: Any) -> IPSet:
+        if not isinstance(other, IPSet):
+            return NotImplemented
+        return _make_set(*algebra((self._lo, self._hi), (other._lo, other._hi)))
+
+    return op
+
+
+class IPSet(_Value):
     """An immutable set of IPv4 and IPv6 addresses: ``IPSet(["10.0.0.0/24", "10.0.1.7"])``.
 
     Items may be ``IP``, ``IPNet``, ``IPRange``, ``IPInterface`` (its address), other
@@ -352,36 +362,16 @@ class IPSet:
         """Addresses in exactly one of the two sets."""
         return _make_set(*_symmetric_difference((self._lo, self._hi), _coerce(other)))
 
-    def __or__(self, other: IPSet) -> IPSet:
-        if not isinstance(other, IPSet):
-            return NotImplemented
-        return _make_set(*_union((self._lo, self._hi), (other._lo, other._hi)))
-
-    def __and__(self, other: IPSet) -> IPSet:
-        if not isinstance(other, IPSet):
-            return NotImplemented
-        return _make_set(*_intersection((self._lo, self._hi), (other._lo, other._hi)))
-
-    def __sub__(self, other: IPSet) -> IPSet:
-        if not isinstance(other, IPSet):
-            return NotImplemented
-        return _make_set(*_difference((self._lo, self._hi), (other._lo, other._hi)))
-
-    def __xor__(self, other: IPSet) -> IPSet:
-        if not isinstance(other, IPSet):
-            return NotImplemented
-        return _make_set(*_symmetric_difference((self._lo, self._hi), (other._lo, other._hi)))
+    __or__ = _operator(_union)
+    __and__ = _operator(_intersection)
+    __sub__ = _operator(_difference)
+    __xor__ = _operator(_symmetric_difference)
 
     # -- views ----------------------------------------------------------------------------
     def __iter__(self) -> Iterator[IP]:
         """Every address, lazily, in order (IPv4 first)."""
         for a, b in zip(self._lo, self._hi):
-            if a >= V6_BASE:
-                for i in range(a - V6_BASE, b - V6_BASE + 1):
-                    yield _make(i, 6)
-            else:
-                for i in range(a, b + 1):
-                    yield _make(i, 4)
+            yield from _ips(a, b)
 
     def cidrs(self) -> list[IPNet]:
         """The fewest CIDR networks that together hold exactly this set, sorted."""
@@ -424,42 +414,24 @@ class IPSet:
             return NotImplemented
         return self._lo == other._lo and self._hi == other._hi
 
-    def __ne__(self, other: object) -> bool:
-        if not isinstance(other, IPSet):
-            return NotImplemented
-        return self._lo != other._lo or self._hi != other._hi
-
     def __hash__(self) -> int:
         h = self._hash
         if h is None:
             h = self._hash = hash((IPSet, tuple(self._lo), tuple(self._hi)))
         return h
 
+    # Order is inclusion, as for built-in sets.
     def __le__(self, other: IPSet) -> bool:
-        if not isinstance(other, IPSet):
-            return NotImplemented
-        return self.issubset(other)
+        return self.issubset(other) if isinstance(other, IPSet) else NotImplemented
 
     def __lt__(self, other: IPSet) -> bool:
-        if not isinstance(other, IPSet):
-            return NotImplemented
-        return self != other and self.issubset(other)
+        return self != other and self.issubset(other) if isinstance(other, IPSet) else NotImplemented
 
     def __ge__(self, other: IPSet) -> bool:
-        if not isinstance(other, IPSet):
-            return NotImplemented
-        return self.issuperset(other)
+        return self.issuperset(other) if isinstance(other, IPSet) else NotImplemented
 
     def __gt__(self, other: IPSet) -> bool:
-        if not isinstance(other, IPSet):
-            return NotImplemented
-        return self != other and self.issuperset(other)
+        return self != other and self.issuperset(other) if isinstance(other, IPSet) else NotImplemented
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_make_set, (self._lo, self._hi))
-
-    def __copy__(self) -> IPSet:
-        return self
-
-    def __deepcopy__(self, memo: Any) -> IPSet:
-        return self

@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 import netx
-from netx import IP, IPInterface, IPNet, IPv4, IPv4Net, IPv6, IPv6Net
+from netx import IP, IPInterface, IPNet, IPRange, IPSet, IPv4, IPv4Net, IPv6, IPv6Net
 from netx._pydantic import core_schema_for, json_schema_for
 
 
@@ -538,3 +538,196 @@ def test_schema_functions_reject_foreign_classes() -> None:
         core_schema_for(str)
     with pytest.raises(TypeError):
         json_schema_for(int)
+
+
+# -- IPRange and IPSet ----------------------------------------------------------------------
+class Firewall(BaseModel):
+    dhcp: IPRange
+    allow: IPSet
+    deny: Optional[IPSet] = None
+
+
+def test_ranges_and_sets_from_python_input() -> None:
+    r = IPRange("10.0.0.10-10.0.0.20")
+    for value in ("10.0.0.10-10.0.0.20", ("10.0.0.10", "10.0.0.20"), (IP("10.0.0.10"), 167772180), r,
+                  netaddr.IPRange("10.0.0.10", "10.0.0.20")):
+        assert TypeAdapter(IPRange).validate_python(value) == r
+    assert TypeAdapter(IPRange).validate_python(r) is r
+    assert TypeAdapter(IPRange).validate_python("10.0.0.0/30") == IPRange("10.0.0.0", "10.0.0.3")
+    assert TypeAdapter(IPRange).validate_python(IPNet("::/127")) == IPRange("::", "::1")
+    assert TypeAdapter(IPRange).validate_python("::1") == IPRange("::1", "::1")
+    s = IPSet(["10.0.0.0/24", "10.0.1.1", "2001:db8::/64"])
+    for value in (["10.0.0.0/24", "10.0.1.1", "2001:db8::/64"], ("10.0.0.0/25", "10.0.0.128/25", IP("10.0.1.1"),
+                  IPNet("2001:db8::/64")), {"10.0.0.0-10.0.0.255", "10.0.1.1", "2001:db8::/64"}, s,
+                  [IPSet(["10.0.0.0/24"]), IPRange("10.0.1.1", "10.0.1.1"), ipaddress.ip_network("2001:db8::/64")]):
+        assert TypeAdapter(IPSet).validate_python(value) == s
+    assert TypeAdapter(IPSet).validate_python(s) is s
+    assert TypeAdapter(IPSet).validate_python("10.0.0.0/24") == IPSet(["10.0.0.0/24"])  # one item, as IPSet()
+    assert TypeAdapter(IPSet).validate_python([]) == IPSet()
+    m = Firewall(dhcp=("10.0.0.100", "10.0.0.200"), allow=["10.0.0.0/8"])
+    assert type(m.dhcp) is IPRange and type(m.allow) is IPSet and m.deny is None
+
+
+def test_ranges_and_sets_from_json() -> None:
+    m = Firewall.model_validate_json(
+        '{"dhcp": "10.0.0.100-10.0.0.200", "allow": ["10.0.0.0/8", "192.168.1.1", "10.1.0.0-10.1.0.3", "::1"],'
+        ' "deny": []}'
+    )
+    assert m.dhcp == IPRange("10.0.0.100", "10.0.0.200")
+    assert m.allow == IPSet(["10.0.0.0/8", "192.168.1.1", "10.1.0.0/30", "::1"])
+    assert m.deny == IPSet()
+    assert netx.json.loads(b'["10.0.0.1-10.0.0.3"]', IPSet).size == 3
+    assert netx.json.loads(b'"::1-::3"', IPRange).size == 3
+
+
+def test_ranges_and_sets_dump_as_default_does() -> None:
+    m = Firewall(dhcp="10.0.0.100-10.0.0.200", allow=["10.0.0.0/24", "10.0.1.0-10.0.1.2", "2001:db8::1"])
+    dumped = m.model_dump()
+    assert type(dumped["dhcp"]) is IPRange and type(dumped["allow"]) is IPSet and dumped["deny"] is None
+    want = {
+        "dhcp": "10.0.0.100-10.0.0.200",
+        "allow": ["10.0.0.0/24", "10.0.1.0/31", "10.0.1.2/32", "2001:db8::1/128"],
+        "deny": None,
+    }
+    assert m.model_dump(mode="json") == want
+    assert json.loads(m.model_dump_json()) == want
+    assert json.loads(netx.json.dumps(dumped)) == want  # the same text as netx.json.default
+    assert Firewall.model_validate_json(m.model_dump_json()) == m
+    assert TypeAdapter(IPSet).dump_json(IPSet()) == b"[]"
+    assert pickle.loads(pickle.dumps(m)) == m
+
+
+@pytest.mark.parametrize(
+    "field, value, code, words",
+    [
+        ("dhcp", "10.0.0.9-10.0.0.1", "ip_range", ["'10.0.0.9-10.0.0.1'", "after"]),
+        ("dhcp", "10.0.0.1-::1", "ip_range", ["'10.0.0.1-::1'", "mixes"]),
+        ("dhcp", ("10.0.0.1", "nope"), "ip_range", ["'nope'"]),
+        ("dhcp", "10.0.0.1/24", "ip_range", ["'10.0.0.1/24'", "host bits"]),
+        ("dhcp", 1.5, "ip_range_type", ["IP range", "float"]),
+        ("dhcp", ["10.0.0.1", "10.0.0.2"], "ip_range_type", ["IP range", "list"]),
+        ("allow", ["10.0.0.0/8", "10.0.0.300"], "ip_set", ["'10.0.0.300'"]),
+        ("allow", ["10.0.0.1/24"], "ip_set", ["'10.0.0.1/24'", "host bits"]),
+        ("allow", ["10.0.0.0/8", 1.5], "ip_set_type", ["float", "1.5"]),
+        ("allow", 5, "ip_set_type", ["IP set", "int"]),
+        ("allow", None, "ip_set_type", ["IP set", "NoneType"]),
+    ],
+)
+def test_bad_ranges_and_sets_name_the_field_and_quote_the_input(field: str, value: Any, code: str,
+                                                                  words: list[str]) -> None:
+    payload = {"dhcp": "10.0.0.1-10.0.0.2", "allow": [], field: value}
+    with pytest.raises(ValidationError) as info:
+        Firewall(**payload)
+    (error,) = info.value.errors()
+    assert error["loc"] == (field,) and error["type"] == code and error["input"] == value
+    for word in words:
+        assert word in error["msg"], (word, error["msg"])
+    assert "Firewall" in str(info.value) and field in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "payload, loc, code",
+    [
+        ('{"dhcp": 5, "allow": []}', ("dhcp",), "string_type"),
+        ('{"dhcp": ["10.0.0.1", "10.0.0.2"], "allow": []}', ("dhcp",), "string_type"),
+        ('{"dhcp": "10.0.0.1-10.0.0.x", "allow": []}', ("dhcp",), "ip_range"),
+        ('{"dhcp": "10.0.0.1", "allow": "10.0.0.0/8"}', ("allow",), "list_type"),
+        ('{"dhcp": "10.0.0.1", "allow": ["10.0.0.0/8", 3]}', ("allow", 1), "string_type"),
+        ('{"dhcp": "10.0.0.1", "allow": ["10.0.0.0/8", "10.0.0.0/33"]}', ("allow",), "ip_set"),
+        ('{"dhcp": "10.0.0.1", "allow": null}', ("allow",), "list_type"),
+    ],
+)
+def test_bad_json_ranges_and_sets(payload: str, loc: tuple[Any, ...], code: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        Firewall.model_validate_json(payload)
+    (error,) = info.value.errors()
+    assert (error["loc"], error["type"]) == (loc, code)
+
+
+def test_ranges_and_sets_in_strict_mode() -> None:
+    r, s = IPRange("10.0.0.1-10.0.0.2"), IPSet(["10.0.0.0/8"])
+    for kind, good, bad in ((IPRange, r, "10.0.0.1-10.0.0.2"), (IPSet, s, ["10.0.0.0/8"])):
+        adapter = TypeAdapter(kind, config=ConfigDict(strict=True))
+        assert adapter.validate_python(good) is good
+        with pytest.raises(ValidationError) as info:
+            adapter.validate_python(bad)
+        assert info.value.errors()[0]["type"] == f"ip_{kind.__name__[2:].lower()}_type"
+        assert adapter.validate_json(json.dumps(bad)) == good
+
+
+def test_range_and_set_schemas_are_standard() -> None:
+    r = TypeAdapter(IPRange).json_schema()
+    assert r["type"] == "string" and r["description"] and "format" not in r
+    s = TypeAdapter(IPSet).json_schema()
+    assert s["type"] == "array" and s["items"]["type"] == "string" and s["description"]
+    assert s["items"]["pattern"] == r["pattern"] and "format" not in s["items"]
+    for mode in ("validation", "serialization"):
+        assert TypeAdapter(IPRange).json_schema(mode=mode) == r
+        assert TypeAdapter(IPSet).json_schema(mode=mode) == s
+    schema = Firewall.model_json_schema()
+    Draft202012Validator.check_schema(schema)
+    assert _formats(schema) == []
+
+
+def test_range_and_set_schemas_accept_good_payloads() -> None:
+    validator = _validator(Firewall)
+    payloads = [
+        {"dhcp": "10.0.0.10-10.0.0.20", "allow": ["10.0.0.0/24", "10.0.1.1", "10.0.2.0-10.0.2.9"]},
+        {"dhcp": "2001:db8::1-2001:db8::ff", "allow": [], "deny": None},
+        {"dhcp": "10.0.0.0/24", "allow": ["::/0", "fe80::1%eth0", "fe80::%en-0/64", "::1-::9", "0.0.0.0/0"],
+         "deny": ["10.0.0.0/255.0.0.0", "::ffff:1.2.3.4", "fe80::1%a-fe80::2%b"]},
+        {"dhcp": "::", "allow": ["255.255.255.255"]},
+        Firewall(dhcp="::ffff:10.0.0.1-::ffff:10.0.0.9", allow=["10.0.0.0/8", "::1"]).model_dump(mode="json"),
+    ]
+    for payload in payloads:
+        Firewall.model_validate(payload)  # netx takes them ...
+        Firewall.model_validate_json(json.dumps(payload))
+        assert list(validator.iter_errors(payload)) == [], payload  # ... and so does the schema
+
+
+@pytest.mark.parametrize(
+    "payload, path",
+    [
+        ({"dhcp": 5, "allow": []}, ("dhcp",)),
+        ({"dhcp": "nope", "allow": []}, ("dhcp",)),
+        ({"dhcp": "10.0.0.1-::1", "allow": []}, ("dhcp",)),
+        ({"dhcp": "10.0.0.1 - 10.0.0.2", "allow": []}, ("dhcp",)),
+        ({"dhcp": "10.0.0.1", "allow": "10.0.0.0/8"}, ("allow",)),
+        ({"dhcp": "10.0.0.1", "allow": ["10.0.0.0/8", 3]}, ("allow", 1)),
+        ({"dhcp": "10.0.0.1", "allow": ["garbage"]}, ("allow", 0)),
+        ({"dhcp": "10.0.0.1", "allow": ["::1-10.0.0.1"]}, ("allow", 0)),
+        ({"dhcp": "10.0.0.1", "allow": ["::/abc"]}, ("allow", 0)),
+        ({"dhcp": "10.0.0.1", "allow": [], "deny": {"a": 1}}, ("deny",)),
+    ],
+)
+def test_range_and_set_schemas_reject_bad_payloads(payload: dict[str, Any], path: tuple[Any, ...]) -> None:
+    assert [tuple(e.path)[: len(path)] for e in _validator(Firewall).iter_errors(payload)] == [path]
+    with pytest.raises(ValidationError):  # netx agrees
+        Firewall.model_validate_json(json.dumps(payload))
+
+
+@st.composite
+def _range_texts(draw: Any) -> str:
+    bits = draw(st.sampled_from([32, 128]))
+    lo = draw(st.integers(0, 2**bits - 1))
+    hi = draw(st.integers(lo, 2**bits - 1))
+    kind = ipaddress.IPv4Address if bits == 32 else ipaddress.IPv6Address
+    a, b = kind(lo), kind(hi)
+    text = [str(a), a.exploded][draw(st.integers(0, 1))], [str(b), b.exploded][draw(st.integers(0, 1))]
+    if bits == 128 and draw(st.booleans()):
+        text = (text[0] + "%" + draw(st.text(st.characters(exclude_characters="%/"), min_size=1, max_size=4)),
+                text[1])
+    form = draw(st.sampled_from(["range", "address", "cidr"]))
+    if form == "range":
+        return f"{text[0]}-{text[1]}"
+    if form == "address":
+        return text[0]
+    return str(ipaddress.ip_network((lo, draw(st.integers(0, bits))), strict=False))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_range_texts())
+def test_range_pattern_accepts_every_valid_text(text: str) -> None:
+    assert re.search(json_schema_for(IPRange)["pattern"], text), text
+    assert TypeAdapter(IPRange).validate_json(json.dumps(text)) == IPRange(text)
+    assert TypeAdapter(IPSet).validate_json(json.dumps([text])) == IPSet([text])

@@ -206,6 +206,31 @@ def test_equality_hash_and_order() -> None:
     assert len({a, IPRange("10.0.0.1", "10.0.0.5")}) == 1
 
 
+def test_compare_format_and_subclasses() -> None:
+    a, b = IPRange("10.0.0.1-10.0.0.5"), IPRange("10.0.0.1-10.0.0.9")
+    assert (a.compare(b), b.compare(a), a.compare(IPRange("10.0.0.1", "10.0.0.5"))) == (-1, 1, 0)
+    with pytest.raises(TypeError):
+        a.compare(IPNet("10.0.0.0/24"))  # type: ignore[arg-type]
+    assert f"{a:>20}|{a}" == "   10.0.0.1-10.0.0.5|10.0.0.1-10.0.0.5"
+
+    class Mine(IPRange):
+        __slots__ = ()
+
+    m = Mine("10.0.0.1-10.0.0.5")
+    assert m == a and a == m and hash(m) == hash(a) and m < b and b > m and not m < a
+    assert repr(m) == "IPRange('10.0.0.1-10.0.0.5')"
+
+
+def test_from_json_wants_json_text() -> None:
+    with pytest.raises(TypeError):
+        IPRange.from_json(None)  # type: ignore[arg-type]
+    with pytest.raises(AddressError, match="invalid JSON for an IP range"):
+        IPRange.from_json("{")
+    with pytest.raises(AddressError, match="expected a JSON string holding an IP range"):
+        IPRange.from_json("[]")
+    assert IPRange.from_json(memoryview(b'"10.0.0.1-10.0.0.2"')).size == 2
+
+
 def test_immutable_slotted_picklable_copyable() -> None:
     r = IPRange("2001:db8::1-2001:db8::ffff")
     assert not hasattr(r, "__dict__")

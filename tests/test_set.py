@@ -227,6 +227,9 @@ def test_text_json_pickle() -> None:
     for proto in range(pickle.HIGHEST_PROTOCOL + 1):
         assert pickle.loads(pickle.dumps(s, proto)) == s
     assert copy.copy(s) is s and copy.deepcopy(s) is s
+    assert format(s, "") == repr(s) and f"{s:>60}" == repr(s).rjust(60)
+    assert (s != IPSet(["10.0.0.0/24"])) is True and (s != IPSet(s)) is False
+    assert s.__ne__("10.0.0.0/24") is NotImplemented and s.__or__(["10.0.0.1"]) is NotImplemented
     assert s.to_netaddr() == netaddr.IPSet(["10.0.0.0/24", "2001:db8::1"])
 
 

@@ -1,0 +1,143 @@
+"""What netx's immutable value types share: copying, pydantic hooks, repr, JSON text, ordering.
+
+``IP``, ``IPNet``, ``IPInterface``, ``IPRange`` and ``IPSet`` derive from ``_Value``
+(slotted, no state of its own). Hot paths (``IP``'s comparisons and hashing) stay
+hand-written in the classes; only logic that really is the same lives here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._errors import shorten
+
+__all__ = ["_Schema", "_Value", "_Ordered", "_stdlib", "_json_text", "_json_string"]
+
+
+class _Schema:
+    """pydantic v2 hooks, delegating to ``netx._pydantic`` (pydantic is imported on first use)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from ._pydantic import core_schema_for
+
+        return core_schema_for(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> Any:
+        from ._pydantic import json_schema_for
+
+        return json_schema_for(cls)
+
+
+class _Value(_Schema):
+    """Base of the netx value types: immutable, so a copy is the value itself.
+
+    ``_kind`` is the netx class itself (set for each netx type, inherited by user
+    subclasses): it names the type in reprs and bounds what compares with what.
+    """
+
+    __slots__ = ()
+
+    _kind: Any  # a type
+    _json_what: str  # "an IP address": for from_json's messages
+    _json_error: type[Exception]  # the NetxError subclass from_json raises
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__module__ != __name__ and not any(hasattr(base, "_kind") for base in cls.__bases__):
+            cls._kind = cls
+
+    def __copy__(self) -> Any:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> Any:
+        return self
+
+    def __repr__(self) -> str:
+        return f"{self._kind.__name__}({str(self)!r})"
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def to_json(self) -> str:
+        """This value as JSON text: its string, quoted (``'"10.0.0.0/24"'``)."""
+        return _json_text(str(self))
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> Any:
+        """Parse JSON text holding one string of this type (``'"10.0.0.0/24"'``)."""
+        kind: Any = cls
+        return kind(_json_string(data, cls._json_what, cls._json_error))
+
+
+class _Ordered(_Value):
+    """A value type with a total order on ``_key()``, within its own netx type."""
+
+    __slots__ = ()
+
+    def _key(self) -> Any:
+        raise NotImplementedError
+
+    def compare(self, other: Any) -> int:
+        """-1, 0 or 1 as self sorts before, equal to, or after ``other`` (Go's ``Compare``)."""
+        if not isinstance(other, self._kind):
+            raise TypeError(f"cannot compare {self._kind.__name__} with {type(other).__name__}")
+        a, b = self._key(), other._key()
+        return (a > b) - (a < b)
+
+    def __lt__(self, other: Any) -> bool:
+        if not isinstance(other, self._kind):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __le__(self, other: Any) -> bool:
+        if not isinstance(other, self._kind):
+            return NotImplemented
+        return self._key() <= other._key()
+
+    def __gt__(self, other: Any) -> bool:
+        if not isinstance(other, self._kind):
+            return NotImplemented
+        return self._key() > other._key()
+
+    def __ge__(self, other: Any) -> bool:
+        if not isinstance(other, self._kind):
+            return NotImplemented
+        return self._key() >= other._key()
+
+
+def _stdlib(value: Any, version: int, zone: str | None, arg: Any, v4: type, v6: type) -> Any:
+    """The stdlib object composed by ``value``: ``v4(arg)`` / ``v6(arg)``, or built from the
+    text when there is a zone (the stdlib reads zones only from text)."""
+    if version == 4:
+        return v4(arg)
+    if zone is None:
+        return v6(arg)
+    return v6(str(value))
+
+
+def _json_text(text: str) -> str:
+    """``text`` as a JSON string literal."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    import orjson
+
+    return orjson.dumps(text).decode()
+
+
+def _json_string(data: Any, what: str, error: type[Exception]) -> str:
+    """The string held by JSON text ``data``; ``error`` for anything else."""
+    if not isinstance(data, (str, bytes, bytearray, memoryview)):
+        raise TypeError(f"from_json takes JSON text (str or bytes), not {type(data).__name__}")
+    import orjson
+
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise error(f"invalid JSON for {what}: {shorten(data)} ({exc.msg})") from None
+    if type(value) is not str:
+        raise error(f"expected a JSON string holding {what}, got {shorten(data)}")
+    return value
