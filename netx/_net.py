@@ -613,7 +613,8 @@ def _tuple_parts(value: tuple[Any, ...], strict: bool, what: str) -> tuple[int, 
         raise TypeError(f"cannot make an {kind} from a tuple holding {type(addr).__name__}")
     if plen is not None and not isinstance(plen, (int, str)):
         raise TypeError(f"prefix length must be an int or a netmask string, not {type(plen).__name__}")
-    arg = (addr,) if plen is None else (addr, plen)
+    # (typeshed allows only int prefixes in the tuple; the stdlib also takes netmask strings)
+    arg: Any = (addr,) if plen is None else (addr, plen)
     try:
         return _from_stdlib(ipaddress.ip_network(arg, strict=strict))
     except ValueError as exc:

@@ -34,8 +34,8 @@ class _Constrained(type):
             return _ip_of_version(cls._version, value, **kwargs)
         return _net_of_version(cls._version, value, **kwargs)
 
-    def __instancecheck__(cls, obj: Any) -> bool:
-        return type(obj) is cls._base and obj._ver == cls._version
+    def __instancecheck__(cls, obj: object) -> bool:
+        return type(obj) is cls._base and getattr(obj, "_ver", None) == cls._version
 
 
 def _ip_of_version(version: int, value: Any) -> IP:
@@ -115,6 +115,7 @@ def _validators(kind: type) -> tuple[_Validator, _Validator, _Validator]:
     from pydantic_core import PydanticCustomError
 
     code, what, base, version, accepted = _KINDS[kind]
+    base_type: Any = base  # IP, IPNet, IPInterface, IPRange or IPSet
     type_code = f"{code}_type"
     build = _range_of if base is IPRange else base  # Python input
     parse = parse_ip if base is IP else base  # JSON input (a str; for IPSet a list of str)
@@ -146,7 +147,7 @@ def _validators(kind: type) -> tuple[_Validator, _Validator, _Validator]:
             raise bad_value(exc) from None
 
     def python(value: Any) -> Any:
-        if type(value) is base:
+        if type(value) is base_type:
             if version is None or value._ver == version:
                 return value
             return of_version(value)
