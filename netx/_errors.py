@@ -21,6 +21,11 @@ class NetworkError(NetxError):
     """A value is not a valid IP network, interface or CIDR."""
 
 
+# Tracebacks and reprs name the public path users import from: ``netx.AddressError``.
+for _cls in (NetxError, AddressError, NetworkError):
+    _cls.__module__ = "netx"
+
+
 def shorten(value: object) -> str:
     """``repr`` of a bad input, cut to a readable length so huge inputs never flood a log."""
     if isinstance(value, (str, bytes, bytearray)) and len(value) > _SHOW:

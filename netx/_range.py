@@ -333,14 +333,14 @@ class IPRange(_Ordered):
 
     # -- membership and conversion --------------------------------------------------------
     def __contains__(self, item: Any) -> bool:
-        """True for an address, network, range or string (address, CIDR, ``a-b``) inside."""
+        """True for an address, network, range or string (address, CIDR, ``a-b``) inside.
+
+        A string that is no address is an error, as with ``IPNet``; so is another type.
+        """
         if type(item) is IP:
             key = item._int + V6_BASE if item._ver == 6 else item._int
             return self._lo <= key <= self._hi
-        try:
-            lo, hi = _bounds(item)
-        except (ValueError, TypeError):
-            return False
+        lo, hi = _bounds(item)
         return self._lo <= lo and hi <= self._hi
 
     def __iter__(self) -> Iterator[IP]:

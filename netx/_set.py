@@ -298,7 +298,8 @@ class IPSet(_Value):
     def __contains__(self, item: Any) -> bool:
         """True for an address, network, range, set or string (address, CIDR, ``a-b``) inside.
 
-        Invalid strings and other types are simply not in the set (like ``IPNet``).
+        As with ``IPNet``, a string that is no address is an error (a typo is not a
+        silent False), and so is a value of another type (``TypeError``).
         """
         if type(item) is IP:
             key = item._int + V6_BASE if item._ver == 6 else item._int
@@ -306,10 +307,7 @@ class IPSet(_Value):
             return i > 0 and self._hi[i - 1] >= key
         if isinstance(item, IPSet):
             return item.issubset(self)
-        try:
-            a, b = _bounds(item)
-        except (ValueError, TypeError):
-            return False
+        a, b = _bounds(item)
         i = bisect_right(self._lo, a)
         return i > 0 and self._hi[i - 1] >= b
 

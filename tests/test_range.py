@@ -127,7 +127,12 @@ def test_membership() -> None:
     assert ipaddress.ip_address("10.0.0.11") in r
     assert IP("::ffff:10.0.0.15") not in r  # other family
     assert IP(int(IP("10.0.0.15")), version=6) not in r
-    assert "garbage" not in r and None not in r and 5 not in r
+    with pytest.raises(NetxError, match="garbage"):
+        "garbage" in r  # noqa: B015  (a typo is an error, not a silent False)
+    with pytest.raises(TypeError):
+        None in r  # noqa: B015
+    with pytest.raises(TypeError):
+        5 in r  # noqa: B015
 
 
 def test_iteration_is_lazy_and_ordered() -> None:

@@ -134,7 +134,12 @@ def test_membership() -> None:
     assert netaddr.IPAddress("10.0.0.1") in s
     assert IPSet(["10.0.0.1", "10.0.2.3"]) in s and IPSet(["10.0.0.1", "10.0.3.3"]) not in s
     assert IP("::ffff:10.0.0.1") not in s  # IPv4-mapped IPv6 is IPv6
-    assert "garbage" not in s and None not in s and 42 not in s
+    with pytest.raises(NetxError, match="garbage"):
+        "garbage" in s  # noqa: B015  (a typo is an error, not a silent False)
+    with pytest.raises(TypeError):
+        None in s  # noqa: B015
+    with pytest.raises(TypeError):
+        42 in s  # noqa: B015
     assert IP("10.0.0.1") not in IPSet()
 
 
