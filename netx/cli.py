@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, ParamSpec, Sequence, TypeVar, overload
 
 import click
 
@@ -19,13 +19,18 @@ from ._errors import NetxError, shorten
 from ._ip import IP
 from ._net import IPInterface, IPNet
 
+if TYPE_CHECKING:
+    from .ipam import Pool, Store, SubnetPool
+
 __all__ = ["cli", "main"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _DB = "netx.db"
 _OUTPUT = "netx.output"
-_STRATEGIES = ("lowest", "round_robin", "random")
+_STRATEGIES = ("lowest", "round_robin", "random")  # = netx.ipam.pool.STRATEGIES, without importing IPAM at startup
 _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 _U64 = (1 << 64) - 1
 _I64_MIN = -(1 << 63)
@@ -49,11 +54,11 @@ def _is_database_error(exc: BaseException) -> bool:
     return module.split(".")[0] in ("sqlite3", "psycopg", "psycopg2", "psycopg_binary")
 
 
-def _guard(func: F) -> F:
+def _guard(func: Callable[P, R]) -> Callable[P, R]:
     """Turn every error of a command into one line on stderr (exit 1); set NETX_DEBUG=1 for tracebacks."""
 
     @functools.wraps(func)
-    def run(*args: Any, **kwargs: Any) -> Any:
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError, KeyboardInterrupt):
@@ -73,7 +78,7 @@ def _guard(func: F) -> F:
                 "(probably a bug in netx; rerun with NETX_DEBUG=1 to see the traceback)"
             ) from None
 
-    return run  # type: ignore[return-value]
+    return run
 
 
 # -- global options --------------------------------------------------------------
@@ -101,10 +106,11 @@ def _global_options(func: F) -> F:
 
 
 def _json_mode() -> bool:
-    return click.get_current_context().meta.get(_OUTPUT, "text") == "json"
+    output: str = click.get_current_context().meta.get(_OUTPUT, "text")
+    return output == "json"
 
 
-def _open_store() -> Any:
+def _open_store() -> Store:
     """The store named by --db, else ``netx.ipam.open(None)``'s default; use it in a ``with``."""
     from . import ipam
 
@@ -196,10 +202,6 @@ def _reserve_item(text: str) -> Any:
     return IP(text)
 
 
-def _quote(name: str) -> str:
-    return shorten(name)
-
-
 # -- parse -----------------------------------------------------------------------
 _FLAGS = ("private", "global", "loopback", "link_local", "multicast", "reserved", "unspecified", "site_local")
 
@@ -262,28 +264,37 @@ def describe_value(text: str) -> dict[str, Any]:
 _USE = {"address": "netx allocate ip / netx release ip", "subnet": "netx allocate subnet / netx release subnet"}
 
 
-def _open_pool(store: Any, name: str, kind: str | None = None) -> Any:
+@overload
+def _open_pool(store: Store, name: str, kind: Literal["address"]) -> Pool: ...
+@overload
+def _open_pool(store: Store, name: str, kind: Literal["subnet"]) -> SubnetPool: ...
+@overload
+def _open_pool(store: Store, name: str, kind: str | None = None) -> Pool | SubnetPool: ...
+
+
+def _open_pool(store: Store, name: str, kind: str | None = None) -> Pool | SubnetPool:
     """The pool ``name`` of the store; of ``kind`` (``"address"``/``"subnet"``) unless None."""
     pool = store.get(name)
     found = pool.spec.kind
     if kind is not None and found != kind:
         article = "a subnet" if found == "subnet" else "an address"
-        raise CLIError(f"pool {_quote(name)} is {article} pool: use {_USE[found]}")
+        raise CLIError(f"pool {shorten(name)} is {article} pool: use {_USE[found]}")
     return pool
 
 
-def _pool_info(pool: Any, name: str) -> dict[str, Any]:
+def _pool_info(pool: Pool | SubnetPool, name: str) -> dict[str, Any]:
     """What ``get pool`` shows: address pools with strategy and gateway, subnet pools without."""
-    spec = pool.spec
+    from .ipam import SubnetPool
+
     stats = pool.stats()
-    if spec.kind == "subnet":
-        info: dict[str, Any] = {"name": name, "kind": "subnet", "ranges": list(spec.parents)}
+    if isinstance(pool, SubnetPool):
+        info: dict[str, Any] = {"name": name, "kind": "subnet", "ranges": list(pool.parents)}
     else:
         info = {
-            "name": name, "kind": "address", "ranges": list(spec.ranges), "strategy": spec.strategy,
-            "gateway": spec.gateway,
+            "name": name, "kind": "address", "ranges": list(pool.ranges), "strategy": pool.strategy,
+            "gateway": pool.gateway,
         }
-    info.update({"reserve": list(spec.reserve), "size": stats.size, "allocated": stats.allocated, "free": stats.free})
+    info.update({"reserve": list(pool.reserve), "size": stats.size, "allocated": stats.allocated, "free": stats.free})
     return info
 
 
@@ -300,7 +311,7 @@ def _show_allocations(items: list[dict[str, Any]]) -> None:
     _table([header, "OWNER"], [[item[column], item["owner"]] for item in items])
 
 
-def _create(name: str, if_not_exists: bool, what: str, make: Callable[[Any], Any]) -> None:
+def _create(name: str, if_not_exists: bool, what: str, make: Callable[[Store], Pool | SubnetPool]) -> None:
     """Create a pool with ``make(store)`` (or, with --if-not-exists, keep the one there); print the outcome."""
     with _open_store() as store:
         created = True
@@ -337,7 +348,7 @@ def _release(pool_name: str, kind: str, items: list[Any], owner: str | None, ign
             unique = list(dict.fromkeys(items))
             outside = [item for item in unique if item not in pool]
             if outside:
-                raise CLIError(f"not in pool {_quote(pool_name)}: {', '.join(map(str, outside))}")
+                raise CLIError(f"not in pool {shorten(pool_name)}: {', '.join(map(str, outside))}")
             released = []
             for item in unique:
                 (released if pool.release(item) else missing).append(item)
@@ -348,7 +359,7 @@ def _release(pool_name: str, kind: str, items: list[Any], owner: str | None, ign
     if owner is not None and not released:
         _note(f"nothing allocated to owner {owner} in pool {pool_name}")
     if missing and not ignore_missing:
-        raise CLIError(f"not allocated in pool {_quote(pool_name)}: {', '.join(map(str, missing))}")
+        raise CLIError(f"not allocated in pool {shorten(pool_name)}: {', '.join(map(str, missing))}")
 
 
 # -- the command tree ------------------------------------------------------------
@@ -555,15 +566,16 @@ def get_allocations(pool_name: str, owner: str | None) -> None:
       netx get allocations lab --owner web
       netx get allocations lab -o json
     """
+    from .ipam import SubnetPool
+
     with _open_store() as store:
         pool = _open_pool(store, pool_name)
-        column = "subnet" if pool.spec.kind == "subnet" else "ip"
+        column = "subnet" if isinstance(pool, SubnetPool) else "ip"
         if owner is None:
             items = [{column: item, "owner": who} for item, who in pool.allocations()]
-        elif column == "subnet":
-            items = [{column: net, "owner": owner} for net in pool.subnets_of(owner)]
         else:
-            items = [{column: ip, "owner": owner} for ip in pool.addresses_of(owner)]
+            held = pool.subnets_of(owner) if isinstance(pool, SubnetPool) else pool.addresses_of(owner)
+            items = [{column: item, "owner": owner} for item in held]
     if _json_mode():
         _emit_json(items)
     elif items:
@@ -663,10 +675,10 @@ def allocate_subnet(pool_name: str, prefixlen: int | None, owner: str | None, wa
         pool = _open_pool(store, pool_name, "subnet")
         if wanted is not None:
             nets = [pool.allocate(prefixlen, owner, subnet=IPNet(wanted))]
-        elif count == 1:
-            nets = [pool.allocate(prefixlen, owner, version=ver)]
-        else:
+        elif count > 1 and prefixlen is not None:  # prefixlen is set here: checked above
             nets = pool.allocate_many(count, prefixlen, owner, version=ver)
+        else:
+            nets = [pool.allocate(prefixlen, owner, version=ver)]
     if _json_mode():
         _emit_json([{"subnet": net, "owner": owner} for net in nets])
     else:
@@ -779,7 +791,7 @@ def delete_pool(name: str, force: bool, if_exists: bool) -> None:
                 if allocated:
                     plural = what + ("es" if what == "address" else "s") if allocated != 1 else what
                     raise CLIError(
-                        f"pool {_quote(name)} still has {allocated} allocated {plural}; use --force to delete it anyway"
+                        f"pool {shorten(name)} still has {allocated} allocated {plural}; use --force to delete it anyway"
                     )
             store.delete_pool(name, force=force)
             deleted = True

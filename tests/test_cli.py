@@ -74,6 +74,12 @@ def test_version() -> None:
     assert ok("--version").stdout == f"netx {netx.__version__}\n"
 
 
+def test_strategy_choices_match_the_pool() -> None:
+    from netx.ipam.pool import STRATEGIES
+
+    assert netx.cli._STRATEGIES == STRATEGIES
+
+
 @pytest.mark.parametrize("path", GROUPS + LEAF_COMMANDS, ids=lambda p: " ".join(p) or "netx")
 @pytest.mark.parametrize("flag", ["--help", "-h"])
 def test_help_everywhere(path: list[str], flag: str) -> None:

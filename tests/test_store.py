@@ -321,6 +321,24 @@ def test_top_of_the_key_space(store_url: str) -> None:
         assert_partition(pool)
 
 
+def test_bottom_of_the_key_space(store_url: str) -> None:
+    """Key 0 (0.0.0.0) is allocated and released like any other, alone or as the start of a subnet."""
+    with ipam.open(store_url) as store:
+        pool = store.create_pool("bottom", "0.0.0.0-0.0.0.3")
+        assert pool.allocate("a") == IP("0.0.0.0")
+        assert pool.allocate("a") == IP("0.0.0.1")
+        assert pool.release("0.0.0.0") is True
+        assert_partition(pool)
+        assert pool.release_owner("a") == [IP("0.0.0.1")]
+        assert pool.free_set() == IPSet(["0.0.0.0-0.0.0.3"])
+        subnets = store.create_subnet_pool("bottom-subnets", "0.0.0.0/8")
+        net = subnets.allocate(16, "b")
+        assert str(net) == "0.0.0.0/16"
+        assert subnets.release(net) is True
+        assert subnets.free_set() == IPSet(["0.0.0.0/8"])
+        assert_partition(subnets)
+
+
 def test_many_free_intervals(store_url: str) -> None:
     """free_set/allocations read lazily in batches: cross several batch boundaries."""
     with ipam.open(store_url) as store:

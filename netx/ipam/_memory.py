@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left, bisect_right, insort
+from contextlib import AbstractContextManager
 from typing import Any, Iterable, Iterator, Sequence
 
 from .._keys import family_of
-from ._state import NOT_ALLOCATED
+from ._state import NOT_ALLOCATED, Owner, _NotAllocated
 
 __all__ = ["MemoryState"]
 
@@ -82,7 +83,7 @@ class MemoryState:
         self._journal: list[tuple[Any, ...]] = []
         self._tx = _Transaction(self)
 
-    def transaction(self) -> _Transaction:
+    def transaction(self) -> AbstractContextManager[None]:
         """Lock the state; if the body raises, undo everything it changed (savepoint per level)."""
         return self._tx
 
@@ -126,7 +127,7 @@ class MemoryState:
             self._journal.append(("replace", [s for s, _ in new], None))
 
     # -- allocations ------------------------------------------------------------
-    def alloc_get(self, key: int) -> object:
+    def alloc_get(self, key: int) -> Owner | _NotAllocated:
         return self._owners.get(key, NOT_ALLOCATED)
 
     def alloc_put(self, items: Sequence[tuple[Any, ...]]) -> None:
@@ -153,7 +154,7 @@ class MemoryState:
         owners, by_owner, lasts, sorted_ = self._owners, self._by_owner, self._lasts, self._sorted
         gone = []
         for item in keys:
-            key = item if type(item) is int else item[0]  # type: ignore[index]
+            key = item if isinstance(item, int) else item[0]
             owner = owners.pop(key)
             held = by_owner[owner]
             held.discard(key)
@@ -211,46 +212,38 @@ class MemoryState:
 
     # -- rollback -----------------------------------------------------------------
     def _undo(self, mark: int) -> None:
-        """Revert the journal back to ``mark``, newest change first."""
+        """Revert the journal back to ``mark``, newest change first (reverting writes no journal entries)."""
         journal = self._journal
-        while len(journal) > mark:
-            entry = journal.pop()
-            kind = entry[0]
-            if kind == "replace":
-                _, new_starts, old = entry
-                starts, ends = self._starts, self._ends
-                for s in new_starts:
-                    i = bisect_left(starts, s)
-                    del starts[i], ends[i]
-                if old is not None:
-                    i = bisect_left(starts, old[0])
-                    starts.insert(i, old[0])
-                    ends.insert(i, old[1])
-            elif kind == "put":
-                owners, by_owner = self._owners, self._by_owner
-                for key in entry[1]:
-                    owner = owners.pop(key)
-                    held = by_owner[owner]
-                    held.discard(key)
-                    if not held:
-                        del by_owner[owner]
-                    self._keys -= self._lasts.pop(key, key) - key + 1
-                self._sorted = None
-            elif kind == "del":
-                owners, by_owner = self._owners, self._by_owner
-                for key, owner, last in entry[1]:
-                    owners[key] = owner
-                    by_owner.setdefault(owner, set()).add(key)
-                    if last != key:
-                        self._lasts[key] = last
-                    self._keys += last - key + 1
-                self._sorted = None
-            else:  # cursor
-                _, family, previous = entry
-                if previous is None:
-                    self._cursors.pop(family, None)
-                else:
-                    self._cursors[family] = previous
+        marks, self._marks = self._marks, []
+        try:
+            while len(journal) > mark:
+                self._revert(journal.pop())
+        finally:
+            self._marks = marks
+
+    def _revert(self, entry: tuple[Any, ...]) -> None:
+        """Undo one journal entry (``_marks`` is empty, so the calls here journal nothing)."""
+        kind = entry[0]
+        if kind == "replace":
+            _, new_starts, old = entry
+            starts, ends = self._starts, self._ends
+            for s in new_starts:
+                i = bisect_left(starts, s)
+                del starts[i], ends[i]
+            if old is not None:
+                i = bisect_left(starts, old[0])
+                starts.insert(i, old[0])
+                ends.insert(i, old[1])
+        elif kind == "put":
+            self.alloc_del(entry[1])
+        elif kind == "del":
+            self.alloc_put(entry[1])
+        else:  # cursor
+            _, family, previous = entry
+            if previous is None:
+                self._cursors.pop(family, None)
+            else:
+                self._cursors[family] = previous
 
     def __repr__(self) -> str:
         return f"<MemoryState {len(self._starts)} free intervals, {len(self._owners)} allocations>"

@@ -9,21 +9,27 @@ holds a dual-stack pool and intervals never merge across families.
 
 from __future__ import annotations
 
+import enum
 from contextlib import AbstractContextManager
-from typing import Iterator, Protocol, Sequence
+from typing import Final, Iterator, Protocol, Sequence
 
-__all__ = ["PoolState", "NOT_ALLOCATED"]
+__all__ = ["PoolState", "NOT_ALLOCATED", "Owner"]
 
 
-class _NotAllocated:
-    __slots__ = ()
+class _NotAllocated(enum.Enum):
+    """The type of ``NOT_ALLOCATED``: a one-member enum, so type checkers narrow ``x is NOT_ALLOCATED``."""
+
+    NOT_ALLOCATED = "NOT_ALLOCATED"
 
     def __repr__(self) -> str:
         return "NOT_ALLOCATED"
 
 
-NOT_ALLOCATED = _NotAllocated()
+NOT_ALLOCATED: Final = _NotAllocated.NOT_ALLOCATED
 """Returned by ``PoolState.alloc_get`` for a key that is not allocated (owners may be ``None``)."""
+
+Owner = str | None
+"""The owner recorded with an allocation (``None``: no owner)."""
 
 
 class PoolState(Protocol):
@@ -59,7 +65,7 @@ class PoolState(Protocol):
         ...
 
     # -- allocations ------------------------------------------------------------
-    def alloc_get(self, key: int) -> object:
+    def alloc_get(self, key: int) -> Owner | _NotAllocated:
         """The owner of the allocation starting at ``key`` (may be None), or ``NOT_ALLOCATED``."""
         ...
 

@@ -188,6 +188,10 @@ class PoolSpec:
     strategy: str
     size: int
     families: tuple[int, ...]
+    _free: tuple[Interval, ...]  # key intervals free at creation
+    _starts: list[int]  # range first keys, sorted
+    _ends: list[int]  # ... and last keys
+    _pick: dict[int, tuple[list[int], list[int]]]  # family -> (range starts, cumulative sizes)
 
     def __init__(
         self,
@@ -201,7 +205,7 @@ class PoolSpec:
             raise IPAMError("a pool needs at least one range (a CIDR like '10.0.0.0/24' or 'first-last')")
         bounds = _disjoint_bounds(parsed, "pool ranges")
         if not isinstance(strategy, str):
-            raise TypeError(f"strategy must be a str, not {type(strategy).__name__}")
+            raise TypeError(f"strategy must be a str, not {type(strategy).__name__} {shorten(strategy)}")
         if strategy not in STRATEGIES:
             raise IPAMError(f"unknown strategy {shorten(strategy)}: expected one of {', '.join(STRATEGIES)}")
 
@@ -334,7 +338,7 @@ def _carve(state: PoolState, iv: Interval, lo: int, hi: int) -> None:
 def _give_back(state: PoolState, runs: Iterable[Interval]) -> None:
     """Return runs of keys to the free intervals, merging each with free neighbours."""
     for lo, hi in runs:
-        left = state.free_floor(lo - 1)
+        left = state.free_floor(lo - 1) if lo else None  # key 0 has no left neighbour (nor a storable key -1)
         right = state.free_ceil(hi + 1)
         if right is not None and right[0] == hi + 1:
             hi = right[1]
@@ -568,16 +572,13 @@ class Pool:
         families = self._families(version)
         state = self._state
         with state.transaction():
-            free = self._count_free(families, n)
-            if free < n:
-                what = f"free {_family_text(families, self._spec)}address"
-                raise PoolExhausted(f"{self._label} has {_plural(free, what)}, {n} requested")
-            if self._spec.strategy == "random":
-                keys: list[int] = [self._take_one(families) for _ in range(n)]  # type: ignore[misc]
-            else:
-                keys = self._take_runs(families, n)
+            keys = self._take_random(families, n) if self._spec.strategy == "random" else self._take_runs(families, n)
             state.alloc_put([(key, owner) for key in keys])
         return [ip_of(key) for key in keys]
+
+    def _too_few(self, families: Sequence[int], free: int, n: int) -> PoolExhausted:
+        what = f"free {_family_text(families, self._spec)}address"
+        return PoolExhausted(f"{self._label} has {_plural(free, what)}, {n} requested")
 
     def _count_free(self, families: Sequence[int], n: int) -> int:
         """Free keys in ``families``, counting stops at ``n`` (so it is O(n) at worst)."""
@@ -592,11 +593,28 @@ class Pool:
                     return total
         return total
 
+    def _take_random(self, families: Sequence[int], n: int) -> list[int]:
+        """``n`` keys picked one by one by the ``random`` strategy; fewer free -> ``PoolExhausted``, nothing taken."""
+        free = self._count_free(families, n)
+        if free < n:
+            raise self._too_few(families, free, n)
+        keys = []
+        for _ in range(n):
+            key = self._take_one(families)
+            if key is None:  # counted free above: only an inconsistent state gets here
+                raise self._exhausted(families)
+            keys.append(key)
+        return keys
+
     def _take_runs(self, families: Sequence[int], n: int) -> list[int]:
-        """``n`` keys in ``lowest`` / ``round_robin`` order, taken run by run (known to exist)."""
+        """``n`` keys in ``lowest`` / ``round_robin`` order, taken run by run; fewer free -> ``PoolExhausted``.
+
+        The plan reads each free interval once: when it falls short it has seen every free key
+        of ``families``, so it counts them too, and nothing was changed yet."""
         state = self._state
         round_robin = self._spec.strategy == "round_robin"
         plan: list[Interval] = []
+        cursors: list[int] = []
         need = n
         for family in families:
             lo, hi = LO[family], HI[family]
@@ -605,25 +623,36 @@ class Pool:
             before = len(plan)
             if start <= hi:
                 for a, b in state.free_iter(start):
-                    if a > hi or not need:
+                    if a > hi:
                         break
                     a = max(a, start)
                     b = min(b, a + need - 1)
                     plan.append((a, b))
                     need -= b - a + 1
-            if start > lo:  # wrap around to the keys before the cursor
+                    if not need:
+                        break
+            if start > lo and need:  # wrap around to the keys before the cursor
                 for a, b in state.free_iter(lo):
-                    if a >= start or not need:
+                    if a >= start:
                         break
                     b = min(b, start - 1, a + need - 1)
                     plan.append((a, b))
                     need -= b - a + 1
+                    if not need:
+                        break
             if round_robin and len(plan) > before:
-                state.set_cursor(plan[-1][1])
+                cursors.append(plan[-1][1])
             if not need:
                 break
+        if need:
+            raise self._too_few(families, n - need, n)
+        for key in cursors:
+            state.set_cursor(key)
         for a, b in plan:
-            _carve(state, state.free_floor(a), a, b)  # type: ignore[arg-type]
+            iv = state.free_floor(a)  # earlier pieces may have split the interval: look it up again
+            if iv is None:  # planned from the free intervals: only an inconsistent state gets here
+                raise IPAMError(f"{self._label}: no free interval holds key {a} (pool state inconsistent)")
+            _carve(state, iv, a, b)
         return [key for a, b in plan for key in range(a, b + 1)]
 
     # -- release ----------------------------------------------------------------------
@@ -659,7 +688,7 @@ class Pool:
             return None
         with self._state.transaction():
             owner = self._state.alloc_get(key)
-        return None if owner is NOT_ALLOCATED else owner  # type: ignore[return-value]
+        return None if owner is NOT_ALLOCATED else owner
 
     def is_allocated(self, ip: Any) -> bool:
         """True if the address is handed out."""

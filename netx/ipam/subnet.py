@@ -21,13 +21,14 @@ from .._ip import IP
 from .._keys import family_of, ip_of
 from .._net import IPNet, _make_net
 from .._range import IPRange
+from .._range import _bounds as _keys  # key bounds of an IP, IPNet or IPRange
 from .._set import IPSet
 from ._memory import MemoryState
 from ._state import PoolState
 from .errors import AlreadyAllocated, IPAMError, NotInPool, PoolExhausted, Reserved
 from .pool import (
     _ADDRESS_TYPES, _SPEC_FORMAT, Interval, PoolStats, _as_ip, _carve, _check_count, _check_owner, _check_version,
-    _disjoint_bounds, _free_set, _give_back, _keys, _label, _reserve_items, _runs, _spec_from_json,
+    _disjoint_bounds, _free_set, _give_back, _items, _label, _reserve_items, _runs, _spec_from_json,
 )
 
 __all__ = ["SubnetPool", "SubnetSpec"]
@@ -58,6 +59,13 @@ def _net_of(start: int, last: int) -> IPNet:
     return _net_at(start, _BITS[family_of(start)] + 1 - (last - start + 1).bit_length())
 
 
+def _check_prefixlen(prefixlen: Any) -> int:
+    """``prefixlen`` must be an int (``TypeError``); whether a parent can hold it is checked by the pool."""
+    if type(prefixlen) is not int:
+        raise TypeError(f"prefixlen must be an int, not {shorten(prefixlen)}")
+    return prefixlen
+
+
 class SubnetSpec:
     """The immutable definition of a subnet pool: parent CIDRs and reserve; stores persist ``to_json()``."""
 
@@ -76,9 +84,7 @@ class SubnetSpec:
     _min_plen: dict[int, int]  # family -> shortest parent prefix
 
     def __init__(self, cidrs: Iterable[Any], reserve: Iterable[Any] = ()) -> None:
-        if isinstance(cidrs, (str, IPNet)):
-            cidrs = [cidrs]
-        parents = [_as_net(c) for c in cidrs]
+        parents = [_as_net(c) for c in _items(cidrs, "parent CIDRs")]
         if not parents:
             raise IPAMError("a subnet pool needs at least one parent CIDR (like '10.0.0.0/16')")
         bounds = _disjoint_bounds(parents, "parent CIDRs")
@@ -250,40 +256,45 @@ class SubnetPool:
         owner = _check_owner(owner)
         if subnet is not None:
             net = _as_net(subnet)
-            if prefixlen is not None and prefixlen != net._plen:
+            if prefixlen is not None and _check_prefixlen(prefixlen) != net._plen:
                 raise IPAMError(f"subnet {str(net)!r} is not a /{prefixlen}")
-            if version is not None and version != net._ver:
+            if version is not None and _check_version(version) != net._ver:
                 raise IPAMError(f"subnet {str(net)!r} is not IPv{version}")
             return self._allocate_subnet(net, owner)
         if prefixlen is None:
             raise TypeError("allocate() needs a prefix length or subnet=")
-        if type(prefixlen) is not int:
-            raise TypeError(f"prefixlen must be an int, not {shorten(prefixlen)}")
-        families = self._families(prefixlen, version)
+        families = self._families(_check_prefixlen(prefixlen), version)
         with self._state.transaction():
-            for family in families:
-                found = self._lowest_block(family, prefixlen)
-                if found is not None:
-                    start, iv = found
-                    self._record(start, prefixlen, owner, iv)
-                    return _net_at(start, prefixlen)
-        raise PoolExhausted(f"{self._label} has no free /{prefixlen}")
+            taken = self._take_lowest(families, prefixlen, owner)
+        if taken is None:
+            raise PoolExhausted(f"{self._label} has no free /{prefixlen}")
+        return taken
 
     def allocate_many(
         self, n: int, prefixlen: int, owner: str | None = None, *, version: int | None = None
     ) -> list[IPNet]:
         """Hand out ``n`` subnets of /prefixlen to ``owner`` at once: all of them, or none (``PoolExhausted``)."""
         _check_count(n)
+        owner = _check_owner(owner)
+        families = self._families(_check_prefixlen(prefixlen), version)
         nets: list[IPNet] = []
         with self._state.transaction():  # one transaction: an exhausted pool undoes the ones taken
             for _ in range(n):
-                try:
-                    nets.append(self.allocate(prefixlen, owner, version=version))
-                except PoolExhausted:
-                    raise PoolExhausted(
-                        f"{self._label} has {len(nets)} free /{prefixlen}, {n} requested"
-                    ) from None
+                net = self._take_lowest(families, prefixlen, owner)
+                if net is None:
+                    raise PoolExhausted(f"{self._label} has {len(nets)} free /{prefixlen}, {n} requested")
+                nets.append(net)
         return nets
+
+    def _take_lowest(self, families: list[int], prefixlen: int, owner: str | None) -> IPNet | None:
+        """Hand out the lowest free aligned /prefixlen of ``families`` (IPv4 first), or None (in a transaction)."""
+        for family in families:
+            found = self._lowest_block(family, prefixlen)
+            if found is not None:
+                start, iv = found
+                self._record(start, prefixlen, owner, iv)
+                return _net_at(start, prefixlen)
+        return None
 
     def _allocate_subnet(self, net: IPNet, owner: str | None) -> IPNet:
         lo, hi = _keys(net)

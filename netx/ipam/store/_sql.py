@@ -33,17 +33,20 @@ writes the pool row back (round-robin cursor, allocation count) and commits.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Protocol, Sequence
 
 from ..._ip import _fmt4, _fmt6
-from ..._keys import V6_BASE
-from .._state import NOT_ALLOCATED
-from .base import PoolNotFound, Store, StoreError
+from ..._keys import V6_BASE, family_of
+from .._state import NOT_ALLOCATED, Owner, _NotAllocated
+from .base import Store, StoreError
 
 if TYPE_CHECKING:
     from .base import Spec
 
-__all__ = ["SqlStore", "SqlState", "Queries", "SCHEMA_VERSION", "kb", "ki", "address_text", "migrate_v1"]
+__all__ = [
+    "SqlStore", "SqlState", "Queries", "Connection", "Cursor", "SCHEMA_VERSION", "check_version", "kb", "ki",
+    "address_text", "migrate_v1",
+]
 
 SCHEMA_VERSION = 2
 """Version of the table layout; recorded in ``meta`` and checked on open (newer -> ``IPAMError``, older -> migrated)."""
@@ -57,6 +60,21 @@ def migrate_v1(t: str, blob: str) -> list[str]:
         f"ALTER TABLE {t}allocations ADD COLUMN last_key {blob} CHECK (length(last_key) = 17 AND last_key > key)",
         f"UPDATE {t}meta SET value = '2' WHERE key = 'schema_version'",
     ]
+
+
+def check_version(where: str, value: object) -> int:
+    """The schema version recorded in ``meta`` (``where`` names the database in messages); one that is
+    missing or not a number, or was written by a newer netx, raises ``StoreError``."""
+    version = int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None
+    if version is None:
+        raise StoreError(f"{where}: the netx meta table has no valid schema_version ({value!r})")
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{where} uses IPAM schema version {version}, newer than the {SCHEMA_VERSION} this netx understands:"
+            " upgrade netx"
+        )
+    return version
+
 
 _KEY_BYTES = 17  # keys go up to 2**129 - 1
 _BATCH0, _BATCH_MAX = 16, 1024  # rows per lazy fetch: first batch, growing to this
@@ -142,6 +160,23 @@ class Queries:
         self.alloc_drop = f"DELETE FROM {allocs} WHERE pool = {p}"
 
 
+class Cursor(Protocol):
+    """What the stores use of a DB-API cursor (``sqlite3.Cursor``, ``psycopg.Cursor``)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class Connection(Protocol):
+    """What the stores use of a connection: ``execute`` returning a cursor (``sqlite3``, ``psycopg``)."""
+
+    def execute(self, sql: str, params: Sequence[Any], /) -> Cursor: ...
+
+
 class SqlStore(Store):
     """A store on a SQL database: one connection, used by one thread at a time, one transaction per call."""
 
@@ -156,15 +191,21 @@ class SqlStore(Store):
         self._specs: dict[int, Spec] = {}  # pool id -> its (immutable) spec; ids are never reused
 
     # -- backend primitives (one statement each) ---------------------------------------
-    def _one(self, sql: str, params: Sequence[Any]) -> Any:  # pragma: no cover - abstract
+    def _db(self) -> Connection:  # pragma: no cover - abstract
+        """The open connection."""
         raise NotImplementedError
 
-    def _all(self, sql: str, params: Sequence[Any]) -> list[Any]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def _one(self, sql: str, params: Sequence[Any]) -> Any:
+        """Execute one statement; its first row, or None."""
+        return self._db().execute(sql, params).fetchone()
 
-    def _run(self, sql: str, params: Sequence[Any]) -> int:  # pragma: no cover - abstract
+    def _all(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        """Execute one statement; all its rows."""
+        return self._db().execute(sql, params).fetchall()
+
+    def _run(self, sql: str, params: Sequence[Any]) -> int:
         """Execute one statement; its row count."""
-        raise NotImplementedError
+        return self._db().execute(sql, params).rowcount
 
     def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:  # pragma: no cover - abstract
         """Execute one statement per row; the total row count."""
@@ -288,6 +329,11 @@ class SqlState:
 
     __slots__ = ("_store", "_id", "_name", "_cursors", "_count", "_keys", "_dirty")
 
+    _cursors: dict[int, int | None]  # family -> key handed out last by round_robin (loaded by _enter)
+    _count: int  # allocations (pools.allocated)
+    _keys: int  # keys they cover (pools.allocated_keys)
+    _dirty: bool  # the pool's row needs writing back at commit
+
     def __init__(self, store: SqlStore, pid: int, name: str) -> None:
         self._store = store
         self._id = pid
@@ -306,7 +352,7 @@ class SqlState:
         """Lock the pool's row and load its cursors and allocation count (checks it still exists)."""
         row = self._store._one(self._store._q.enter, (self._id,))
         if row is None:
-            raise PoolNotFound(f"pool {self._name!r} no longer exists (it was deleted)")
+            raise self._store._gone(self._name)
         c4, c6, count, keys = row
         self._cursors = {4: None if c4 is None else ki(c4), 6: None if c6 is None else ki(c6)}
         self._count = int(count)
@@ -321,7 +367,7 @@ class SqlState:
             self._dirty = False
 
     def _reset(self) -> None:
-        self._cursors: dict[int, int | None] = {4: None, 6: None}
+        self._cursors = {4: None, 6: None}
         self._count = 0
         self._keys = 0
         self._dirty = False
@@ -381,7 +427,7 @@ class SqlState:
             store._many(q.free_insert, [(pid, kb(lo), kb(hi)) for lo, hi in rest])
 
     # -- allocations ----------------------------------------------------------------
-    def alloc_get(self, key: int) -> object:
+    def alloc_get(self, key: int) -> Owner | _NotAllocated:
         """The owner of an allocated key (may be None), or ``NOT_ALLOCATED``."""
         row = self._store._one(self._store._q.alloc_get, (self._id, kb(key)))
         return NOT_ALLOCATED if row is None else row[0]
@@ -478,7 +524,7 @@ class SqlState:
 
     def set_cursor(self, key: int) -> None:
         """Remember ``key`` as the last handed out in its family (written with the pool's row at commit)."""
-        self._cursors[6 if key >= V6_BASE else 4] = key
+        self._cursors[family_of(key)] = key
         self._dirty = True
 
 

@@ -10,7 +10,7 @@ in-memory ones.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Literal, overload
 
 from ..._errors import shorten
 from .._state import PoolState
@@ -35,7 +35,7 @@ KINDS = ("address", "subnet")
 def check_name(name: object) -> str:
     """A valid pool name (non-empty ``str`` of at most ``MAX_NAME`` characters, storable in any backend)."""
     if not isinstance(name, str):
-        raise TypeError(f"pool name must be a str, not {type(name).__name__}")
+        raise TypeError(f"pool name must be a str, not {type(name).__name__} {shorten(name)}")
     if not name:
         raise IPAMError("pool name must not be empty")
     if len(name) > MAX_NAME:
@@ -95,11 +95,11 @@ class Store:
 
     def pool(self, name: str) -> Pool:
         """The existing address pool ``name``; ``PoolNotFound`` (an ``IPAMError``) if there is none."""
-        return self._open_kind(name, "address")  # type: ignore[return-value]
+        return self._open_kind(name, "address")
 
     def subnet_pool(self, name: str) -> SubnetPool:
         """The existing subnet pool ``name``; ``PoolNotFound`` (an ``IPAMError``) if there is none."""
-        return self._open_kind(name, "subnet")  # type: ignore[return-value]
+        return self._open_kind(name, "subnet")
 
     def get(self, name: str) -> Pool | SubnetPool:
         """The existing pool ``name`` of either kind (``pool.spec.kind`` says which)."""
@@ -146,10 +146,17 @@ class Store:
         return f"<Store {mask_url(self.url)!r}{state}>"
 
     # -- helpers ------------------------------------------------------------------
+    @overload
+    def _open_kind(self, name: str, kind: Literal["address"]) -> Pool: ...
+    @overload
+    def _open_kind(self, name: str, kind: Literal["subnet"]) -> SubnetPool: ...
+    @overload
+    def _open_kind(self, name: str, kind: None) -> Pool | SubnetPool: ...
+
     def _open_kind(self, name: str, kind: str | None) -> Pool | SubnetPool:
         """The pool ``name``, which must be of ``kind`` (None: either)."""
         from ..pool import Pool
-        from ..subnet import SubnetPool
+        from ..subnet import SubnetPool, SubnetSpec
 
         check_name(name)
         self._check_open()
@@ -158,12 +165,16 @@ class Store:
             found, wanted = (("a subnet", "an address") if spec.kind == "subnet" else ("an address", "a subnet"))
             use = "subnet_pool" if spec.kind == "subnet" else "pool"
             raise IPAMError(f"pool {shorten(name)} is {found} pool, not {wanted} pool: open it with store.{use}()")
-        cls = SubnetPool if spec.kind == "subnet" else Pool
-        return cls._attach(spec, state, name)  # type: ignore[arg-type]
+        if isinstance(spec, SubnetSpec):
+            return SubnetPool._attach(spec, state, name)
+        return Pool._attach(spec, state, name)
 
     def _check_open(self) -> None:
         if self._closed:
-            raise StoreError(f"IPAM store {mask_url(self.url)!r} is closed")
+            raise self._closed_error()
+
+    def _closed_error(self) -> StoreError:
+        return StoreError(f"IPAM store {mask_url(self.url)!r} is closed")
 
     @staticmethod
     def _not_found(name: str) -> PoolNotFound:
@@ -172,6 +183,11 @@ class Store:
     @staticmethod
     def _exists(name: str) -> PoolExists:
         return PoolExists(f"a pool named {shorten(name)} already exists in this store")
+
+    @staticmethod
+    def _gone(name: str) -> PoolNotFound:
+        """For a call on a pool deleted since it was opened."""
+        return PoolNotFound(f"pool {shorten(name)} no longer exists (it was deleted)")
 
     @staticmethod
     def _in_use(name: str, count: int) -> IPAMError:

@@ -6,10 +6,11 @@ file, nothing survives the process. Each ``open("memory://")`` is a new, empty s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .._memory import MemoryState
-from .base import PoolNotFound, Store, StoreError
+from .base import Store
 
 if TYPE_CHECKING:
     from .base import Spec
@@ -22,7 +23,7 @@ class _Guarded:
 
     __slots__ = ("_state", "_inner")
 
-    def __init__(self, state: _StoredState, inner: Any) -> None:
+    def __init__(self, state: _StoredState, inner: AbstractContextManager[None]) -> None:
         self._state = state
         self._inner = inner
 
@@ -42,12 +43,12 @@ class _StoredState(MemoryState):
 
     __slots__ = ("_gone", "_guarded")
 
-    def __init__(self, initial_free: Any) -> None:
+    def __init__(self, initial_free: Iterable[tuple[int, int]]) -> None:
         super().__init__(initial_free)
         self._gone: Exception | None = None
         self._guarded = _Guarded(self, super().transaction())
 
-    def transaction(self) -> Any:
+    def transaction(self) -> AbstractContextManager[None]:
         return self._guarded
 
     def _drop(self, error: Exception) -> None:
@@ -94,11 +95,11 @@ class MemoryStore(Store):
                 count = state.alloc_count()
                 if count and not force:
                     raise self._in_use(name, count)
-                state._drop(PoolNotFound(f"pool {name!r} no longer exists (it was deleted)"))
+                state._drop(self._gone(name))
             del self._pools[name]
 
     def _close(self) -> None:
-        closed = StoreError(f"IPAM store {self.url!r} is closed")
+        closed = self._closed_error()
         for _, state in self._pools.values():
             state._drop(closed)
         self._pools.clear()

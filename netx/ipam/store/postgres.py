@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .base import StoreError
-from ._sql import SCHEMA_VERSION, Queries, SqlState, SqlStore, migrate_v1
+from ._sql import SCHEMA_VERSION, Queries, SqlState, SqlStore, check_version, migrate_v1
 from .url import mask_url
+
+if TYPE_CHECKING:
+    import psycopg
 
 __all__ = ["PostgresStore", "schema_sql"]
 
@@ -76,6 +79,10 @@ class PostgresStore(SqlStore):
 
     __slots__ = ("schema", "_conninfo", "_conn", "_pg")
 
+    schema: str
+    _conn: psycopg.Connection[Any] | None  # None only while (re)connecting fails
+    _pg: Any  # the psycopg module, imported on first use
+
     def __init__(self, url: str, conninfo: str, schema: str) -> None:
         super().__init__(url)
         self._pg = _psycopg()
@@ -95,52 +102,38 @@ class PostgresStore(SqlStore):
             raise
 
     def _connect(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            except Exception:
-                pass
+        """(Re)connect, dropping the previous connection if there is one."""
+        self._close()
         self._conn = None
         self._conn = self._pg.connect(self._conninfo, autocommit=False, connect_timeout=30)
 
     def _setup(self, q: str) -> None:
-        conn = self._conn
         key = f"netx.ipam schema {self.schema}"
         with self._transaction():
             # one opener at a time creates (or migrates) the schema
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (key,))
-            exists = conn.execute("SELECT to_regclass(%s)", (f"{q}.meta",)).fetchone()[0]
+            self._run("SELECT pg_advisory_xact_lock(hashtext(%s))", (key,))
+            exists = self._one("SELECT to_regclass(%s)", (f"{q}.meta",))[0]
             if exists is None:
                 for statement in schema_sql(q):
-                    conn.execute(statement)
-                conn.execute(f"INSERT INTO {q}.meta (key, value) VALUES ('schema_version', %s)", (str(SCHEMA_VERSION),))
-            row = conn.execute(f"SELECT value FROM {q}.meta WHERE key = 'schema_version'").fetchone()
-            version = row[0] if row else None
-            if version is None or not str(version).isdigit():
-                raise StoreError(f"schema {self.schema!r}: the netx meta table has no valid schema_version ({version!r})")
-            if int(version) > SCHEMA_VERSION:
-                raise StoreError(
-                    f"schema {self.schema!r} uses IPAM schema version {version}, newer than the {SCHEMA_VERSION}"
-                    " this netx understands: upgrade netx"
-                )
-            if int(version) == 1:
+                    self._run(statement, ())
+                self._run(f"INSERT INTO {q}.meta (key, value) VALUES ('schema_version', %s)", (str(SCHEMA_VERSION),))
+            row = self._one(f"SELECT value FROM {q}.meta WHERE key = 'schema_version'", ())
+            if check_version(f"schema {self.schema!r}", row[0] if row else None) == 1:
                 for statement in migrate_v1(q + ".", "bytea"):
-                    conn.execute(statement)
+                    self._run(statement, ())
 
     # -- SqlStore primitives ------------------------------------------------------------
-    def _one(self, sql: str, params: Sequence[Any]) -> Any:
-        return self._conn.execute(sql, params).fetchone()
-
-    def _all(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        return self._conn.execute(sql, params).fetchall()
-
-    def _run(self, sql: str, params: Sequence[Any]) -> int:
-        return self._conn.execute(sql, params).rowcount
+    def _db(self) -> psycopg.Connection[Any]:
+        conn = self._conn
+        if conn is None:  # only after a failed reconnect, which raised already
+            raise StoreError(f"IPAM store {mask_url(self.url)!r} has no connection (reconnecting failed)")
+        return conn
 
     def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        conn = self._db()
         if len(rows) == 1:  # executemany would enter pipeline mode: a round trip more
-            return self._conn.execute(sql, rows[0]).rowcount
-        with self._conn.cursor() as cur:
+            return conn.execute(sql, rows[0]).rowcount
+        with conn.cursor() as cur:
             cur.executemany(sql, rows)
             return cur.rowcount
 
@@ -163,11 +156,12 @@ class PostgresStore(SqlStore):
                     state._enter()
                 return
             except pg.OperationalError as exc:
+                conn = self._db()
                 try:
-                    self._conn.rollback()
+                    conn.rollback()
                 except pg.Error:
                     pass
-                lost = self._conn.broken or self._conn.closed
+                lost = conn.broken or conn.closed
                 if attempt + 1 == _RETRIES or not (lost or isinstance(exc, retryable)):
                     raise
                 if lost:
@@ -175,7 +169,7 @@ class PostgresStore(SqlStore):
                 time.sleep(0.001 * (2**attempt) * (0.5 + random.random()))
 
     def _commit(self) -> None:
-        self._conn.commit()
+        self._db().commit()
 
     def _rollback(self) -> None:
         if self._conn is not None and not self._conn.closed:
@@ -195,13 +189,13 @@ class PostgresStore(SqlStore):
     def _insert_pool(self, name: str, kind: str, spec_json: str) -> int:
         pg = self._pg
         try:
-            row = self._conn.execute(self._q.pool_insert + " RETURNING id", (name, kind, spec_json)).fetchone()
+            row = self._one(self._q.pool_insert + " RETURNING id", (name, kind, spec_json))
         except pg.errors.UniqueViolation:
             raise self._exists(name) from None
         return int(row[0])
 
     def _close(self) -> None:
-        if self._conn is not None:
+        if self._conn is not None:  # a failed close leaves nothing to clean up
             try:
                 self._conn.close()
             except Exception:

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 from ..._errors import shorten
 from .base import StoreError
-from ._sql import SCHEMA_VERSION, Queries, SqlStore, migrate_v1
+from ._sql import SCHEMA_VERSION, Queries, SqlStore, check_version, migrate_v1
 
 __all__ = ["SqliteStore", "SCHEMA"]
 
@@ -105,19 +105,13 @@ class SqliteStore(SqlStore):
                         conn.execute(statement)
                 conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if _check_version(self.path, None if version is None else version[0]) == 1:
+            if check_version(shorten(self.path), None if version is None else version[0]) == 1:
                 for statement in migrate_v1("", "BLOB"):
                     conn.execute(statement)
 
     # -- SqlStore primitives ------------------------------------------------------------
-    def _one(self, sql: str, params: Sequence[Any]) -> Any:
-        return self._conn.execute(sql, params).fetchone()
-
-    def _all(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        return self._conn.execute(sql, params).fetchall()
-
-    def _run(self, sql: str, params: Sequence[Any]) -> int:
-        return self._conn.execute(sql, params).rowcount
+    def _db(self) -> sqlite3.Connection:
+        return self._conn
 
     def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
         if len(rows) == 1:
@@ -174,18 +168,3 @@ class SqliteStore(SqlStore):
     def _close(self) -> None:
         self._conn.close()
 
-
-def _check_version(where: str, value: str | None) -> int:
-    """The schema version of a database; one written by a newer netx is refused."""
-    try:
-        version = int(value) if value is not None else None
-    except ValueError:
-        version = None
-    if version is None:
-        raise StoreError(f"{shorten(where)}: the netx meta table has no valid schema_version ({value!r})")
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{shorten(where)} uses IPAM schema version {version}, newer than the {SCHEMA_VERSION} this netx"
-            " understands: upgrade netx"
-        )
-    return version
