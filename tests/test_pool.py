@@ -298,7 +298,10 @@ class TestAllocate:
         assert "10.0.0.1" in pool and IP("10.0.0.0") in pool and "fd00::ffff" in pool
         assert ipaddress.ip_address("10.0.0.9") in pool
         assert "10.0.1.0" not in pool and "fd01::" not in pool
-        assert "garbage" not in pool and None not in pool and 3.5 not in pool
+        with pytest.raises(NetxError, match="garbage"):
+            "garbage" in pool  # noqa: B015  (a typo is an error, not a silent False)
+        with pytest.raises(TypeError):
+            None in pool  # noqa: B015
 
     def test_stats_exact_for_big_pools(self):
         pool = Pool("fd00::/64")

@@ -9,7 +9,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from netx import IP, IPNet, IPSet, NetworkError
+from netx import IP, IPNet, IPSet, NetworkError, NetxError
 from netx.ipam import AlreadyAllocated, IPAMError, NotInPool, PoolExhausted, PoolStats, Reserved, SubnetPool
 
 
@@ -179,7 +179,11 @@ class TestReleaseAndQueries:
         assert pool.owner_of("10.0.200.1") is None and pool.owner_of("10.0.1.128") is None
         assert pool.subnet_of("10.0.0.77") == a and pool.subnet_of("10.0.99.0") is None
         assert "10.0.9.9" in pool and "10.0.9.0/24" in pool and "fd00::/64" in pool
-        assert "10.1.0.0" not in pool and "10.0.0.0/8" not in pool and "junk" not in pool and None not in pool
+        assert "10.1.0.0" not in pool and "10.0.0.0/8" not in pool
+        with pytest.raises(NetxError, match="junk"):
+            "junk" in pool  # noqa: B015  (a typo is an error, not a silent False)
+        with pytest.raises(TypeError):
+            None in pool  # noqa: B015
         assert pool.release_owner("x") == [a, c]
         assert pool.release_owner("x") == []
         assert list(pool.allocations()) == [(b, "y"), (d, None)]

@@ -40,3 +40,8 @@ class PoolExists(IPAMError):
 
 class StoreError(IPAMError):
     """The store itself failed: closed, unreachable, busy for too long, corrupt or inconsistent."""
+
+
+# Tracebacks and reprs name the public path users import from: ``netx.ipam.PoolExhausted``.
+for _cls in (IPAMError, PoolExhausted, AlreadyAllocated, NotInPool, Reserved, PoolNotFound, PoolExists, StoreError):
+    _cls.__module__ = "netx.ipam"

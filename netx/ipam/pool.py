@@ -479,12 +479,11 @@ class Pool:
         return f"Pool({', '.join(parts)})"
 
     def __contains__(self, item: Any) -> bool:
-        """True for an address inside the pool's ranges (reserved ones included)."""
-        try:
-            ip = _as_ip(item)
-        except (ValueError, TypeError):
-            return False
-        return self._spec._holds(key_of(ip))
+        """True for an address inside the pool's ranges (reserved ones included).
+
+        A string that is no address is an error (as with ``IPNet``), not a silent False.
+        """
+        return self._spec._holds(key_of(_as_ip(item)))
 
     # -- allocation -------------------------------------------------------------------
     def _families(self, version: Any) -> tuple[int, ...]:

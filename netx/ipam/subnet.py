@@ -208,11 +208,8 @@ class SubnetPool:
         return f"SubnetPool({', '.join(parts)})"
 
     def __contains__(self, item: Any) -> bool:
-        """True for an address or a network inside one parent CIDR."""
-        try:
-            lo, hi = _span(item)
-        except (ValueError, TypeError):
-            return False
+        """True for an address or a network inside one parent CIDR (bad input is an error, as with ``IPNet``)."""
+        lo, hi = _span(item)
         return self._spec._parent_of(lo, hi) is not None
 
     # -- allocation -------------------------------------------------------------------
