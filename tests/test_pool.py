@@ -211,7 +211,7 @@ class TestAllocate:
         assert pool.allocate() == IP("10.0.0.4")
         with pytest.raises(AlreadyAllocated, match=r"'10.0.0.50' is already allocated in pool 10.0.0.0/24 \(owner 'x'"):
             pool.allocate(ip="10.0.0.50")
-        with pytest.raises(Reserved, match="'10.0.0.1' is the pool's gateway"):
+        with pytest.raises(Reserved, match="'10.0.0.1' is the gateway"):
             pool.allocate(ip="10.0.0.1")
         with pytest.raises(Reserved, match="'10.0.0.0' is the network address of 10.0.0.0/24"):
             pool.allocate(ip="10.0.0.0")

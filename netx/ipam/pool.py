@@ -268,7 +268,7 @@ class PoolSpec:
     def _why_blocked(self, key: int) -> str:
         """Why a key inside the ranges is never handed out (for ``Reserved`` messages)."""
         if self.gateway is not None and key == key_of(self.gateway):
-            return "is the pool's gateway"
+            return "is the gateway"
         for r in self.ranges:
             if _has_edges(r):
                 lo, hi = _keys(r)
