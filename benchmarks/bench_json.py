@@ -11,12 +11,11 @@ sits above the floor, orjson writing the same text as plain ``str`` objects.
 
 from __future__ import annotations
 
-import argparse
 import ipaddress
 import json
+import os
 import random
 import sys
-import time
 from typing import Any, Callable
 
 import netaddr
@@ -26,40 +25,9 @@ import netx
 import netx.json as nj
 from netx import IP, IPNet
 
-Row = tuple[str, float, str, float, str]  # case, netx ns, peer name, peer ns, target note
-
-
-def best_ns(fn: Callable[[], Any], count: int, repeats: int, setup: Callable[[], Any] | None = None) -> float:
-    """Best-of-``repeats`` time of ``fn()`` in ns per value (``setup`` runs untimed before each)."""
-    best = float("inf")
-    for _ in range(repeats):
-        if setup is not None:
-            setup()
-        start = time.perf_counter_ns()
-        fn()
-        best = min(best, time.perf_counter_ns() - start)
-    return best / count
-
-
-def pair_ns(mine: Callable[[], Any], peer: Callable[[], Any], count: int, repeats: int,
-            setup: Callable[[], Any] | None = None) -> tuple[float, float]:
-    """Best-of-``repeats`` ns per item of ``mine()`` and ``peer()``, timed alternately so that
-    both see the same machine (other load on a 2-core box hits both sides alike)."""
-    best_mine = best_peer = float("inf")
-    for _ in range(repeats):
-        best_mine = min(best_mine, best_ns(mine, count, 1, setup))
-        best_peer = min(best_peer, best_ns(peer, count, 1))
-    return best_mine, best_peer
-
-
-def addresses(n: int, rng: random.Random, v6_share: float) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
-    out: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = []
-    for _ in range(n):
-        if rng.random() < v6_share:
-            out.append(ipaddress.IPv6Address(rng.getrandbits(128)))
-        else:
-            out.append(ipaddress.IPv4Address(rng.getrandbits(32)))
-    return out
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # benchmarks/ is not a package
+from _harness import (  # noqa: E402
+    Row, best_ns, fmt_ns, interleaved, print_header, print_table, quick_flag, random_addresses, row)
 
 
 def _plain(result: Any) -> Any:
@@ -69,23 +37,13 @@ def _plain(result: Any) -> Any:
     return [str(v) for v in result]
 
 
-def ratio_cell(netx_ns: float, peer_ns: float, target: float | None) -> str:
-    ratio = peer_ns / netx_ns
-    if target is None:
-        return f"{ratio:.2f}×"
-    verdict = "PASS" if ratio >= target else "MISS"
-    return f"{ratio:.1f}× (target ≥ {target:g}×) {verdict}"
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes, few repeats")
-    args = parser.parse_args(argv)
-    n, repeats = (500, 3) if args.quick else (10_000, 15)
+    quick = quick_flag(argv, __doc__)
+    n, repeats = (500, 3) if quick else (10_000, 15)
     rng = random.Random(2024)
 
-    std_mixed = addresses(n, rng, 0.5)
-    std_v4 = addresses(n, rng, 0.0)
+    std_mixed = random_addresses(n, rng, 0.5)
+    std_v4 = random_addresses(n, rng, 0.0)
     mixed_text = [str(a) for a in std_mixed]
     v4_text = [str(a) for a in std_v4]
     nx_mixed = [IP(s) for s in mixed_text]
@@ -103,15 +61,17 @@ def main(argv: list[str] | None = None) -> int:
 
     default = nj.default
     dumps = orjson.dumps
-    rows: list[tuple[str, float, str, float, float | None]] = []
+    rows: list[Row] = []
+    hook_ns: list[float] = []  # netx's time in the first two cases, for the floor rows
 
     def case(name: str, mine: Callable[[], Any], peer_name: str, peer: Callable[[], Any],
              target: float | None, setup: Callable[[], Any] | None = None) -> None:
         if setup is not None:
             setup()
         assert _plain(mine()) == _plain(peer()), f"{name}: netx and peer disagree"
-        mine_ns, peer_ns = pair_ns(mine, peer, n, repeats, setup)
-        rows.append((name, mine_ns, peer_name, peer_ns, target))
+        mine_ns, peer_ns = interleaved([mine, peer], n, repeats, setup=setup)
+        rows.append(row(name, mine_ns, peer_ns, peer_name, target))
+        hook_ns.append(mine_ns)
 
     case("orjson.dumps, 50/50 IPv4/IPv6, hook", lambda: dumps(nx_mixed, default=default),
          "stdlib, default=str", lambda: dumps(std_mixed, default=str), 8)
@@ -134,21 +94,13 @@ def main(argv: list[str] | None = None) -> int:
 
     floor_mixed = best_ns(lambda: dumps(mixed_text), n, repeats)
     floor_v4 = best_ns(lambda: dumps(v4_text), n, repeats)
-    hook_mixed = rows[0][1]
-    hook_v4 = rows[1][1]
+    for label, hook, floor in (("50/50", hook_ns[0], floor_mixed), ("IPv4 only", hook_ns[1], floor_v4)):
+        rows.append(row(f"floor: orjson.dumps of the same text as str, {label}", hook, floor, "plain str",
+                        note=f" (hook costs +{fmt_ns(hook - floor)} per value)"))
 
-    print(f"netx {netx.__version__}, orjson {orjson.__version__}, Python {sys.version.split()[0]}; "
-          f"{n} values per case, best of {repeats}; ns per value; ratio = peer / netx (higher is better)\n")
-    print("| case | netx | peer | ratio |")
-    print("| --- | --- | --- | --- |")
-    for name, mine, peer_name, peer, target in rows:
-        print(f"| {name} | {mine:.1f} ns | {peer:.1f} ns ({peer_name}) | {ratio_cell(mine, peer, target)} |")
-    for label, hook, floor in (("50/50", hook_mixed, floor_mixed), ("IPv4 only", hook_v4, floor_v4)):
-        print(f"| floor: orjson.dumps of the same text as str, {label} | {hook:.1f} ns | {floor:.1f} ns (plain str) "
-              f"| {ratio_cell(hook, floor, None)} (hook costs +{hook - floor:.1f} ns per value) |")
-    missed = [name for name, mine, _, peer, target in rows if target is not None and peer / mine < target]
-    if missed:
-        print("\nMISS:", "; ".join(missed))
+    print_header(f"{n} values per case, best of {repeats}; time per value; ratio = peer / netx (higher is better)",
+                 netx, orjson, quick=quick)
+    print_table(rows)
     return 0
 
 

@@ -11,11 +11,10 @@ against the project's target. "floor" rows show the C-level floor (``inet_pton``
 
 from __future__ import annotations
 
-import gc
 import ipaddress
+import os
 import random
 import sys
-import time
 from socket import AF_INET, AF_INET6, inet_pton
 from typing import Any, Callable
 
@@ -24,33 +23,8 @@ import netaddr
 import netx
 from netx import IP, IPInterface, IPNet, parse_ip
 
-Row = tuple[str, float, str, float, float | None]
-
-
-def _time_ns(fn: Callable[[], Any]) -> int:
-    start = time.perf_counter_ns()
-    fn()
-    return time.perf_counter_ns() - start
-
-
-def _best_ns(fn: Callable[[], Any], ops: int, repeats: int) -> float:
-    """Best-of-``repeats`` nanoseconds per operation of ``fn`` (which does ``ops`` operations)."""
-    return _interleaved([fn], ops, repeats)[0]
-
-
-def _interleaved(fns: list[Callable[[], Any]], ops: int, repeats: int) -> list[float]:
-    """Best-of-``repeats`` ns/op of each function, taking turns so that all see the same
-    machine load (the ratios stay fair on a busy 2-core box)."""
-    best = [float("inf")] * len(fns)
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(repeats):
-            for k, fn in enumerate(fns):
-                best[k] = min(best[k], _time_ns(fn))
-    finally:
-        gc.enable()
-    return [b / ops for b in best]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # benchmarks/ is not a package
+from _harness import Row, interleaved, print_header, print_table, quick_flag, row  # noqa: E402
 
 
 def _each(func: Callable[[Any], Any], data: list[Any]) -> Callable[[], None]:
@@ -97,9 +71,10 @@ def run(quick: bool) -> list[Row]:
 
     def compare(case: str, mine: Callable[[Any], Any], items: list[Any],
                 peers: list[tuple[str, Callable[[Any], Any], float | None]]) -> None:
-        times = _interleaved([_each(mine, items)] + [_each(p, items) for _, p, _ in peers], len(items), repeats)
+        fns = [_each(mine, items)] + [_each(p, items) for _, p, _ in peers]
+        times = interleaved(fns, len(items), repeats, gc_off=True)
         for (peer_name, _, target), peer_ns in zip(peers, times[1:]):
-            rows.append((case, times[0], peer_name, peer_ns, target))
+            rows.append(row(case, times[0], peer_ns, peer_name, target))
 
     parse_cases = [
         ("IPv4 address", data["v4"], [("ipaddress.ip_address", ipaddress.ip_address, 4.0),
@@ -128,9 +103,9 @@ def run(quick: bool) -> list[Row]:
         for _ in range(repeats):
             mine_objs = [IP(s) for s in items]
             peer_objs = [ipaddress.ip_address(s) for s in items]
-            mine_ns, peer_ns = _interleaved([_each(str, mine_objs), _each(str, peer_objs)], len(items), 1)
+            mine_ns, peer_ns = interleaved([_each(str, mine_objs), _each(str, peer_objs)], len(items), 1, gc_off=True)
             best_mine, best_peer = min(best_mine, mine_ns), min(best_peer, peer_ns)
-        rows.append((f"str() of a parsed {label} address", best_mine, "str(ipaddress address)", best_peer, None))
+        rows.append(row(f"str() of a parsed {label} address", best_mine, best_peer, "str(ipaddress address)"))
 
     # sorting a mixed list: netx sorts v4 before v6 natively; the stdlib needs a key
     size = 2000 if quick else 10000
@@ -140,36 +115,22 @@ def run(quick: bool) -> list[Row]:
     peer_ips = [ipaddress.ip_address(s) for s in mixed]
     assert [str(a) for a in sorted(mine_ips)] == [str(a) for a in sorted(peer_ips, key=lambda a: (a.version, a))]
     sort_repeats = max(3, repeats // 5)
-    mine_ns, by_addr, by_int = _interleaved([
+    mine_ns, by_addr, by_int = interleaved([
         lambda: sorted(mine_ips),
         lambda: sorted(peer_ips, key=lambda a: (a.version, a)),
         lambda: sorted(peer_ips, key=lambda a: (a.version, int(a))),
-    ], size, sort_repeats)
-    rows.append((f"sorted() {size} mixed IPs, per item", mine_ns, "stdlib sorted(key=(version, addr))", by_addr, None))
-    rows.append((f"sorted() {size} mixed IPs, per item", mine_ns, "stdlib sorted(key=(version, int))", by_int, None))
+    ], size, sort_repeats, gc_off=True)
+    rows.append(row(f"sorted() {size} mixed IPs, per item", mine_ns, by_addr, "stdlib sorted(key=(version, addr))"))
+    rows.append(row(f"sorted() {size} mixed IPs, per item", mine_ns, by_int, "stdlib sorted(key=(version, int))"))
     return rows
 
 
-def table(rows: list[Row]) -> str:
-    lines = ["| case | netx | peer | ratio |", "|---|---:|---|---:|"]
-    for case, mine, peer_name, peer, target in rows:
-        ratio = peer / mine
-        if target is None:
-            verdict = "(info)"
-        else:
-            verdict = f"target ≥ {target:g}× {'PASS' if ratio >= target else 'MISS'}"
-        lines.append(f"| {case} | {mine:,.0f} ns | {peer_name}: {peer:,.0f} ns | {ratio:.2f}× {verdict} |")
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    quick = "--quick" in argv
-    print(f"netx {netx.__version__}, Python {sys.version.split()[0]}, netaddr {netaddr.__version__}"
-          f"{' (--quick: small sizes, noisy)' if quick else ''}")
-    print("ns per operation, best of N repeats; ratio = peer time / netx time (higher is better for netx)\n")
+    quick = quick_flag(argv, __doc__)
     rows = run(quick)
-    print(table(rows))
+    print_header("time per operation, best of N repeats; ratio = peer time / netx time (higher is better for netx)",
+                 netx, netaddr, quick=quick)
+    print_table(rows)
     return 0
 
 

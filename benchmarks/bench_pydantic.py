@@ -12,11 +12,10 @@ than ``list[pydantic.IPvAnyAddress]`` on 50/50 IPv4/IPv6 addresses.
 
 from __future__ import annotations
 
-import argparse
 import ipaddress
+import os
 import random
 import sys
-import time
 from ipaddress import IPv4Address, IPv6Address
 from typing import Any, Callable, Optional
 
@@ -26,6 +25,10 @@ from pydantic import BaseModel, IPvAnyAddress, IPvAnyInterface, IPvAnyNetwork, T
 
 import netx
 from netx import IP, IPInterface, IPNet
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # benchmarks/ is not a package
+from _harness import (  # noqa: E402
+    Row, best_ns, interleaved, print_header, print_table, quick_flag, random_addresses, row)
 
 
 class NetxHost(BaseModel):
@@ -42,28 +45,6 @@ class PydanticHost(BaseModel):
     subnet: IPvAnyNetwork
     interface: IPvAnyInterface
     backup: Optional[IPvAnyAddress] = None
-
-
-def best_ns(fn: Callable[[], Any], count: int, repeats: int, setup: Callable[[], Any] | None = None) -> float:
-    """Best-of-``repeats`` time of ``fn()`` in ns per item (``setup`` runs untimed before each)."""
-    best = float("inf")
-    for _ in range(repeats):
-        if setup is not None:
-            setup()
-        start = time.perf_counter_ns()
-        fn()
-        best = min(best, time.perf_counter_ns() - start)
-    return best / count
-
-
-def address_text(n: int, rng: random.Random, v6_share: float) -> list[str]:
-    out = []
-    for _ in range(n):
-        if rng.random() < v6_share:
-            out.append(str(IPv6Address(rng.getrandbits(128))))
-        else:
-            out.append(str(IPv4Address(rng.getrandbits(32))))
-    return out
 
 
 def host_records(n: int, rng: random.Random) -> list[dict[str, Any]]:
@@ -84,33 +65,13 @@ def host_records(n: int, rng: random.Random) -> list[dict[str, Any]]:
     return records
 
 
-def pair_ns(mine: Callable[[], Any], peer: Callable[[], Any], count: int, repeats: int,
-            setup: Callable[[], Any] | None = None) -> tuple[float, float]:
-    """Best-of-``repeats`` ns per item of ``mine()`` and ``peer()``, timed alternately so that
-    both see the same machine (other load on a 2-core box hits both sides alike)."""
-    best_mine = best_peer = float("inf")
-    for _ in range(repeats):
-        best_mine = min(best_mine, best_ns(mine, count, 1, setup))
-        best_peer = min(best_peer, best_ns(peer, count, 1))
-    return best_mine, best_peer
-
-
-def ratio_cell(netx_ns: float, peer_ns: float, target: float | None) -> str:
-    ratio = peer_ns / netx_ns
-    if target is None:
-        return f"{ratio:.2f}×"
-    return f"{ratio:.1f}× (target ≥ {target:g}×) {'PASS' if ratio >= target else 'MISS'}"
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes, few repeats")
-    args = parser.parse_args(argv)
-    n, repeats = (500, 3) if args.quick else (10_000, 15)
+    quick = quick_flag(argv, __doc__)
+    n, repeats = (500, 3) if quick else (10_000, 15)
     rng = random.Random(7)
 
-    mixed = address_text(n, rng, 0.5)
-    only_v4 = address_text(n, rng, 0.0)
+    mixed = [str(a) for a in random_addresses(n, rng, 0.5)]
+    only_v4 = [str(a) for a in random_addresses(n, rng, 0.0)]
     nets = [str(ipaddress.ip_network(f"{a}/{24 if '.' in a else 64}", strict=False)) for a in mixed]
     records = host_records(n // 4, rng)
     data = {
@@ -118,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         "nets": orjson.dumps(nets), "records": orjson.dumps(records),
     }
 
-    rows: list[tuple[str, float, str, float, float | None]] = []
+    rows: list[Row] = []
+    netx_ns: list[float] = []  # netx's time per case, for the floor rows
 
     def compare(name: str, count: int, mine: Callable[[], Any], peer_name: str, peer: Callable[[], Any],
                 target: float | None = None, setup: Callable[[], Any] | None = None) -> None:
@@ -131,8 +93,9 @@ def main(argv: list[str] | None = None) -> int:
             assert [m.model_dump(mode="json") for m in a] == [m.model_dump(mode="json") for m in b], name
         else:
             assert [str(x) for x in a] == [str(x) for x in b], f"{name}: netx and pydantic disagree"
-        mine_ns, peer_ns = pair_ns(mine, peer, count, repeats, setup)
-        rows.append((name, mine_ns, peer_name, peer_ns, target))
+        mine_ns, peer_ns = interleaved([mine, peer], count, repeats, setup=setup)
+        rows.append(row(name, mine_ns, peer_ns, peer_name, target))
+        netx_ns.append(mine_ns)
 
     def lists(label: str, key: str, texts: list[str], mine_t: Any, peer_t: Any, peer_name: str,
               targets: tuple[float | None, float | None]) -> None:
@@ -179,21 +142,14 @@ def main(argv: list[str] | None = None) -> int:
     floor_vj = best_ns(lambda: floor_ta.validate_json(data["mixed"]), n, repeats)
     floor_dj = best_ns(lambda: floor_ta.dump_json(mixed), n, repeats)
 
-    print(f"netx {netx.__version__}, pydantic {pydantic.VERSION}, Python {sys.version.split()[0]}; "
-          f"{n} values per list case ({len(records)} records per model case), best of {repeats}; "
-          f"ns per value (per record for models); ratio = pydantic / netx (higher is better)\n")
-    print("| case | netx | peer | ratio |")
-    print("| --- | --- | --- | --- |")
-    for name, mine, peer_name, peer, target in rows:
-        print(f"| {name} | {mine:.0f} ns | {peer:.0f} ns ({peer_name}) | {ratio_cell(mine, peer, target)} |")
-    vj, dj = rows[0][1], rows[1][1]
-    print(f"| floor: list[str] validate_json, same data | {vj:.0f} ns | {floor_vj:.0f} ns (str) "
-          f"| {ratio_cell(vj, floor_vj, None)} |")
-    print(f"| floor: list[str] dump_json, same text | {dj:.0f} ns | {floor_dj:.0f} ns (str) "
-          f"| {ratio_cell(dj, floor_dj, None)} |")
-    missed = [name for name, mine, _, peer, target in rows if target is not None and peer / mine < target]
-    if missed:
-        print("\nMISS:", "; ".join(missed))
+    vj, dj = netx_ns[0], netx_ns[1]
+    rows.append(row("floor: list[str] validate_json, same data", vj, floor_vj, "str"))
+    rows.append(row("floor: list[str] dump_json, same text", dj, floor_dj, "str"))
+
+    print_header(f"{n} values per list case ({len(records)} records per model case), best of {repeats}; "
+                 f"time per value (per record for models); ratio = pydantic / netx (higher is better)",
+                 netx, pydantic, quick=quick)
+    print_table(rows)
     return 0
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import os
 import random
 import sys
-import time
 from bisect import bisect_right
 from typing import Any, Callable
 
@@ -21,40 +21,8 @@ import netaddr
 
 from netx import IP, IPNet, IPSet
 
-Row = tuple[str, str, str, str, str]
-
-
-def best_ns(fn: Callable[[], Any], repeats: int) -> int:
-    """Fastest of ``repeats`` runs of ``fn``, in nanoseconds."""
-    best = None
-    for _ in range(repeats):
-        start = time.perf_counter_ns()
-        fn()
-        took = time.perf_counter_ns() - start
-        best = took if best is None or took < best else best
-    assert best is not None
-    return best
-
-
-def fmt(ns: float) -> str:
-    if ns >= 1e9:
-        return f"{ns / 1e9:.2f} s"
-    if ns >= 1e6:
-        return f"{ns / 1e6:.1f} ms"
-    if ns >= 1e4:
-        return f"{ns / 1e3:.1f} µs"
-    return f"{ns:.0f} ns"
-
-
-def verdict(ratio: float, target: float | None) -> str:
-    if target is None:
-        return "report only"
-    return f"target ≥ {target:g}× {'PASS' if ratio >= target else 'MISS'}"
-
-
-def row(case: str, netx_ns: float, peer_ns: float, target: float | None, peer_note: str = "") -> Row:
-    ratio = peer_ns / netx_ns
-    return (case, fmt(netx_ns), fmt(peer_ns) + peer_note, f"{ratio:.1f}×", verdict(ratio, target))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # benchmarks/ is not a package
+from _harness import Row, best_ns, fmt_ns, print_header, print_table, quick_flag, row  # noqa: E402
 
 
 def random_cidrs(n: int, rng: random.Random) -> list[str]:
@@ -88,8 +56,7 @@ def collapse_stdlib(cidrs: list[str]) -> list[Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    quick = "--quick" in argv
+    quick = quick_flag(argv, __doc__)
     n = 2_000 if quick else 20_000
     big = 40_000 if quick else 850_000
     na_small, na_large = (2_000, 8_000) if quick else (20_000, 80_000)
@@ -104,14 +71,14 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
 
     # -- build ---------------------------------------------------------------------------
-    t_netx = best_ns(lambda: IPSet(cidrs_a), reps)
-    t_na = best_ns(lambda: netaddr.IPSet(cidrs_a), reps)
-    rows.append(row(f"build from {n:,} CIDR strings (netaddr.IPSet)", t_netx, t_na, 3))
-    t_std = best_ns(lambda: collapse_stdlib(cidrs_a), reps)
-    rows.append(row(f"build from {n:,} CIDR strings (ipaddress.collapse_addresses)", t_netx, t_std, None))
-    t_netx_obj = best_ns(lambda: IPSet(nets_a), reps)
-    t_na_obj = best_ns(lambda: netaddr.IPSet(na_nets_a), reps)
-    rows.append(row(f"build from {n:,} network objects (IPNet vs IPNetwork)", t_netx_obj, t_na_obj, None))
+    t_netx = best_ns(lambda: IPSet(cidrs_a), repeats=reps)
+    t_na = best_ns(lambda: netaddr.IPSet(cidrs_a), repeats=reps)
+    rows.append(row(f"build from {n:,} CIDR strings (netaddr.IPSet)", t_netx, t_na, target=3))
+    t_std = best_ns(lambda: collapse_stdlib(cidrs_a), repeats=reps)
+    rows.append(row(f"build from {n:,} CIDR strings (ipaddress.collapse_addresses)", t_netx, t_std))
+    t_netx_obj = best_ns(lambda: IPSet(nets_a), repeats=reps)
+    t_na_obj = best_ns(lambda: netaddr.IPSet(na_nets_a), repeats=reps)
+    rows.append(row(f"build from {n:,} network objects (IPNet vs IPNetwork)", t_netx_obj, t_na_obj))
 
     a, b = IPSet(cidrs_a), IPSet(cidrs_b)
     na_a, na_b = netaddr.IPSet(cidrs_a), netaddr.IPSet(cidrs_b)
@@ -131,12 +98,12 @@ def main(argv: list[str] | None = None) -> int:
         return run
 
     per = len(probes)
-    t_netx = best_ns(member(a, probes), reps) / per
-    t_na = best_ns(member(na_a, na_probes), reps) / per
-    rows.append(row("membership: IP in set (per lookup)", t_netx, t_na, 3))
-    t_netx_s = best_ns(member(a, str_probes), reps) / per
-    t_na_s = best_ns(member(na_a, str_probes), reps) / per
-    rows.append(row("membership: str in set (per lookup)", t_netx_s, t_na_s, None))
+    t_netx = best_ns(member(a, probes), repeats=reps) / per
+    t_na = best_ns(member(na_a, na_probes), repeats=reps) / per
+    rows.append(row("membership: IP in set (per lookup)", t_netx, t_na, target=3))
+    t_netx_s = best_ns(member(a, str_probes), repeats=reps) / per
+    t_na_s = best_ns(member(na_a, str_probes), repeats=reps) / per
+    rows.append(row("membership: str in set (per lookup)", t_netx_s, t_na_s))
     keys = a._lo
     int_probes = [int(p) for p in probes]
 
@@ -145,36 +112,35 @@ def main(argv: list[str] | None = None) -> int:
             bisect_right(keys, k)
 
     rows.append(row("membership: IP in set vs floor (bare bisect on int keys)", t_netx,
-                    best_ns(floor, reps) / per, None))
+                    best_ns(floor, repeats=reps) / per))
 
     # -- algebra -------------------------------------------------------------------------
-    t_netx = best_ns(lambda: a - b, reps)
-    t_na = best_ns(lambda: na_a - na_b, reps)
-    rows.append(row(f"difference a - b ({n:,} CIDRs each)", t_netx, t_na, 10))
-    rows.append(row(f"union a \\| b ({n:,} CIDRs each)", best_ns(lambda: a | b, reps), best_ns(lambda: na_a | na_b, reps), None))
-    rows.append(row(f"intersection a & b ({n:,} CIDRs each)", best_ns(lambda: a & b, reps),
-                    best_ns(lambda: na_a & na_b, reps), None))
-    rows.append(row(f"symmetric difference a ^ b ({n:,} CIDRs each)", best_ns(lambda: a ^ b, reps),
-                    best_ns(lambda: na_a ^ na_b, reps), None))
-    rows.append(row(f"cidrs() of a ({len(a.cidrs()):,} CIDRs)", best_ns(a.cidrs, reps),
-                    best_ns(lambda: list(na_a.iter_cidrs()), reps), None))
+    t_netx = best_ns(lambda: a - b, repeats=reps)
+    t_na = best_ns(lambda: na_a - na_b, repeats=reps)
+    rows.append(row(f"difference a - b ({n:,} CIDRs each)", t_netx, t_na, target=10))
+    rows.append(row(f"union a \\| b ({n:,} CIDRs each)", best_ns(lambda: a | b, repeats=reps),
+                    best_ns(lambda: na_a | na_b, repeats=reps)))
+    rows.append(row(f"intersection a & b ({n:,} CIDRs each)", best_ns(lambda: a & b, repeats=reps),
+                    best_ns(lambda: na_a & na_b, repeats=reps)))
+    rows.append(row(f"symmetric difference a ^ b ({n:,} CIDRs each)", best_ns(lambda: a ^ b, repeats=reps),
+                    best_ns(lambda: na_a ^ na_b, repeats=reps)))
+    rows.append(row(f"cidrs() of a ({len(a.cidrs()):,} CIDRs)", best_ns(a.cidrs, repeats=reps),
+                    best_ns(lambda: list(na_a.iter_cidrs()), repeats=reps)))
 
     # -- build from many single IPs -----------------------------------------------------------
     ips = random_ips(big, rng)
-    t_netx = best_ns(lambda: IPSet(ips), 3)
-    t1 = best_ns(lambda: netaddr.IPSet(ips[:na_small]), 2)
-    t2 = best_ns(lambda: netaddr.IPSet(ips[:na_large]), 1)
+    t_netx = best_ns(lambda: IPSet(ips), repeats=3)
+    t1 = best_ns(lambda: netaddr.IPSet(ips[:na_small]), repeats=2)
+    t2 = best_ns(lambda: netaddr.IPSet(ips[:na_large]), repeats=1)
     exponent = max(1.0, math.log(t2 / t1) / math.log(na_large / na_small))
     t_na = t2 * (big / na_large) ** exponent
-    note = f" (extrapolated from {na_small:,}: {fmt(t1)} and {na_large:,}: {fmt(t2)}, n^{exponent:.2f})"
-    rows.append(row(f"build from {big:,} single IP strings", t_netx, t_na, None, note))
+    peer = (f"extrapolated from {na_small:,}: {fmt_ns(t1)} and {na_large:,}: {fmt_ns(t2)}, "
+            f"n^{exponent:.2f}")
+    rows.append(row(f"build from {big:,} single IP strings", t_netx, t_na, peer))
 
-    print(f"IPSet vs netaddr {netaddr.__version__} on Python {sys.version.split()[0]}"
-          f"{' (--quick sizes)' if quick else ''}; ratio = peer time / netx time\n")
-    print("| case | netx | peer | ratio | target |")
-    print("|---|---|---|---|---|")
-    for r in rows:
-        print("| " + " | ".join(r) + " |")
+    print_header("IPSet vs netaddr.IPSet (and the stdlib); best of N runs; "
+                 "ratio = peer time / netx time (higher is better)", netaddr, quick=quick)
+    print_table(rows)
     return 0
 
 

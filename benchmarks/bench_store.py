@@ -27,35 +27,18 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+import netx
 import netx.ipam as ipam
 
-ROWS: list[tuple[str, str, str, str]] = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # benchmarks/ is not a package
+from _harness import (  # noqa: E402
+    Row, best_ns, interleaved, print_header, print_table, quick_flag, ratio_cell, row, verdict)
 
-
-def _best(fn: Callable[[], int], repeats: int) -> float:
-    """Best seconds per operation over ``repeats`` runs of ``fn`` (which returns its op count)."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter_ns()
-        ops = fn()
-        best = min(best, (time.perf_counter_ns() - start) / 1e9 / ops)
-    return best
-
-
-def _us(seconds: float) -> str:
-    return f"{seconds * 1e6:,.0f} µs"
+ROWS: list[Row] = []
 
 
 def _rate(per_second: float) -> str:
     return f"{per_second:,.0f}/s"
-
-
-def _verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
-
-
-def row(case: str, netx: str, peer: str, ratio: str) -> None:
-    ROWS.append((case, netx, peer, ratio))
 
 
 # -- one allocate() vs one durable insert -------------------------------------------------
@@ -80,25 +63,20 @@ def bench_sqlite_single(root: Path, n: int, repeats: int, subnet: bool = False) 
     raw.execute("CREATE TABLE raw_floor (k BLOB PRIMARY KEY, v TEXT) WITHOUT ROWID")
     counter = iter(range(10**9))
 
-    def floor() -> int:
+    def floor() -> None:
         for _ in range(n):
             raw.execute("BEGIN IMMEDIATE")
             raw.execute("INSERT INTO raw_floor VALUES (?, ?)", (next(counter).to_bytes(17, "big"), "bench"))
             raw.execute("COMMIT")
-        return n
 
-    def netx() -> int:
+    def calls() -> None:
         for _ in range(n):
             call()
-        return n
 
-    t_floor = t_netx = float("inf")
-    for _ in range(repeats):  # interleaved, so both see the same disk weather
-        t_floor = min(t_floor, _best(floor, 1))
-        t_netx = min(t_netx, _best(netx, 1))
-    ratio = t_netx / t_floor
-    row(f"SQLite: one {what} vs raw INSERT+COMMIT (WAL, synchronous=FULL)", _us(t_netx), _us(t_floor),
-        f"{ratio:.2f}× (target ≤ 3×) {_verdict(ratio <= 3)}")
+    # interleaved, so both see the same disk weather
+    t_floor, t_netx = interleaved([floor, calls], n, repeats)
+    ROWS.append(row(f"SQLite: one {what} vs raw INSERT+COMMIT (WAL, synchronous=FULL)", t_netx, t_floor,
+                    target=3, within=True))
     raw.close()
     store.close()
 
@@ -109,27 +87,23 @@ def bench_sqlite_many(root: Path, n: int, repeats: int) -> None:
     raw.execute("CREATE TABLE raw_floor (k BLOB PRIMARY KEY, v TEXT) WITHOUT ROWID")
     base = iter(range(10**6))
 
-    def floor() -> int:
+    def floor() -> None:
         start = next(base) * n
         raw.execute("BEGIN IMMEDIATE")
-        raw.executemany("INSERT INTO raw_floor VALUES (?, ?)", ((k.to_bytes(17, "big"), "bulk") for k in range(start, start + n)))
+        raw.executemany("INSERT INTO raw_floor VALUES (?, ?)",
+                        ((k.to_bytes(17, "big"), "bulk") for k in range(start, start + n)))
         raw.execute("COMMIT")
-        return n
 
-    def netx() -> int:
-        pool = store.create_pool(f"many{next(base)}", "10.0.0.0/8")
-        start = time.perf_counter_ns()
-        pool.allocate_many(n, "bulk")
-        elapsed = time.perf_counter_ns() - start
-        netx.elapsed = min(getattr(netx, "elapsed", elapsed), elapsed)  # type: ignore[attr-defined]
-        return n
+    pools: list[Any] = []
 
-    _best(netx, repeats)
-    t_netx = netx.elapsed / 1e9 / n  # type: ignore[attr-defined]
-    t_floor = _best(floor, repeats)
-    rate = 1 / t_netx
-    row(f"SQLite: allocate_many({n:,}) addresses/s vs raw executemany", _rate(rate), _rate(1 / t_floor),
-        f"{t_floor / t_netx:.2f}× of raw (target ≥ 100,000/s) {_verdict(rate >= 100_000)}")
+    def new_pool() -> None:  # untimed: each run fills a fresh pool
+        pools[:] = [store.create_pool(f"many{next(base)}", "10.0.0.0/8")]
+
+    t_netx = best_ns(lambda: pools[0].allocate_many(n, "bulk"), n, repeats, setup=new_pool)
+    t_floor = best_ns(floor, n, repeats)
+    rate = 1e9 / t_netx
+    ROWS.append((f"SQLite: allocate_many({n:,}) addresses/s vs raw executemany", _rate(rate), _rate(1e9 / t_floor),
+                 f"{ratio_cell(t_floor / t_netx, note=' of raw')} {verdict(rate >= 100_000, '≥ 100,000/s')}"))
     raw.close()
     store.close()
 
@@ -145,24 +119,17 @@ def bench_postgres_single(url: str, n: int, repeats: int, subnet: bool = False) 
     raw.commit()
     counter = iter(range(10**9))
 
-    def floor() -> int:
+    def floor() -> None:
         for _ in range(n):
             raw.execute(f"INSERT INTO {table} VALUES (%s, %s)", (next(counter).to_bytes(17, "big"), "bench"))
             raw.commit()
-        return n
 
-    def netx() -> int:
+    def calls() -> None:
         for _ in range(n):
             call()
-        return n
 
-    t_floor = t_netx = float("inf")
-    for _ in range(repeats):
-        t_floor = min(t_floor, _best(floor, 1))
-        t_netx = min(t_netx, _best(netx, 1))
-    ratio = t_netx / t_floor
-    row(f"PostgreSQL: one {what} vs raw INSERT+COMMIT (psycopg)", _us(t_netx), _us(t_floor),
-        f"{ratio:.2f}× (target ≤ 3×) {_verdict(ratio <= 3)}")
+    t_floor, t_netx = interleaved([floor, calls], n, repeats)
+    ROWS.append(row(f"PostgreSQL: one {what} vs raw INSERT+COMMIT (psycopg)", t_netx, t_floor, target=3, within=True))
     raw.close()
     store.close()
 
@@ -205,8 +172,9 @@ def bench_processes(kind: str, url: str, n: int) -> None:
     if allocated != distinct or allocated != 5 * n:
         raise SystemExit(f"{kind}: {allocated} allocations recorded, {distinct} distinct, {5 * n} expected")
     ratio = four / one
-    row(f"{kind}: allocate() calls/s, 4 processes vs 1 process on one pool", _rate(four), _rate(one),
-        f"{ratio:.2f}× (no target: one pool's calls run one at a time; {5 * n:,} allocations, 0 duplicates)")
+    ROWS.append((f"{kind}: allocate() calls/s, 4 processes vs 1 process on one pool", _rate(four), _rate(one),
+                 ratio_cell(ratio, note=f" (no target: one pool's calls run one at a time; {5 * n:,} allocations, "
+                                        "0 duplicates)")))
 
 
 def worker(url: str, name: str, n: int) -> None:
@@ -224,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--worker"]:
         worker(argv[1], argv[2], int(argv[3]))
         return 0
-    quick = "--quick" in argv
+    quick = quick_flag(argv, __doc__)
     n_single, repeats = (100, 2) if quick else (1000, 5)
     n_many = 5_000 if quick else 50_000
     n_procs = 50 if quick else 500
@@ -253,12 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
-    print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs"
-          f"{', --quick' if quick else ''}\n")
-    print("| case | netx | peer | ratio |")
-    print("| --- | ---: | ---: | --- |")
-    for case, netx, peer, ratio in ROWS:
-        print(f"| {case} | {netx} | {peer} | {ratio} |")
+    print_header("time per call (or calls/s), best of N; ratio = netx / raw floor where the target is a ceiling",
+                 netx, quick=quick, sqlite=sqlite3.sqlite_version)
+    print_table(ROWS)
     for note in notes:
         print(f"\n{note}")
     return 0
