@@ -7,6 +7,7 @@ it out has returned (flushed), one per line.
     alloc URL POOL N OWNER   N allocations (every 10th call is allocate_many(3)), then exit
     loop  URL POOL OWNER     allocate until the pool is exhausted (or the process is killed)
     subnet URL POOL N OWNER PREFIXLEN   N subnets from a subnet pool (every 10th call is allocate_many(2))
+    subnet-loop URL POOL OWNER PREFIXLEN   subnets until the pool is exhausted (or the process is killed)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from netx.ipam import PoolExhausted
 def main(argv: list[str]) -> int:
     cmd, url, name = argv[:3]
     store = netx.ipam.open(url)
-    pool = store.subnet_pool(name) if cmd == "subnet" else store.pool(name)
+    pool = store.subnet_pool(name) if cmd.startswith("subnet") else store.pool(name)
     out = sys.stdout
     out.write("ready\n")
     out.flush()
@@ -36,12 +37,13 @@ def main(argv: list[str]) -> int:
             out.write("".join(f"{ip}\n" for ip in ips))
             out.flush()
             done += len(ips)
-    elif cmd == "loop":
+    elif cmd in ("loop", "subnet-loop"):
         owner = argv[3]
+        take = (lambda: pool.allocate(owner)) if cmd == "loop" else (lambda: pool.allocate(int(argv[4]), owner))
         try:
             while True:
-                ip = pool.allocate(owner)
-                out.write(f"{ip}\n")
+                value = take()
+                out.write(f"{value}\n")
                 out.flush()
         except PoolExhausted:
             pass

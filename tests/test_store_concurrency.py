@@ -81,6 +81,32 @@ def test_four_processes_never_share_an_address(durable_url: str) -> None:
         assert_partition(pool)
 
 
+def kill_mid_stream(rng: random.Random, *args: str) -> list[str]:
+    """Start a worker, let it print a random 40–200 more lines, SIGKILL it: every line it printed."""
+    proc = _spawn(*args)
+    _go(proc)
+    assert proc.stdout is not None
+    target = rng.randint(40, 200)
+    mine: list[str] = []
+    while len(mine) < target:
+        line = proc.stdout.readline()
+        assert line, proc.stderr.read() if proc.stderr else ""
+        mine.append(line.strip())
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    mine += proc.stdout.read().split()  # whatever it printed before dying
+    assert proc.returncode == -signal.SIGKILL
+    return mine
+
+
+def check_integrity(url: str) -> None:
+    """SQLite's own check of the file (PostgreSQL's WAL needs none)."""
+    path = _sqlite_path(url)
+    if path is not None:
+        with sqlite3.connect(path) as db:
+            assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
 def test_killed_process_loses_nothing(durable_url: str) -> None:
     """SIGKILL a worker mid-stream: every address it printed is recorded, nothing is half-written."""
     with ipam.open(durable_url) as store:
@@ -88,25 +114,8 @@ def test_killed_process_loses_nothing(durable_url: str) -> None:
     rng = random.Random(7)
     printed: list[str] = []
     for round_ in range(3):
-        proc = _spawn("loop", durable_url, "lan", f"crash{round_}")
-        _go(proc)
-        assert proc.stdout is not None
-        target = len(printed) + rng.randint(40, 200)
-        mine: list[str] = []
-        while len(printed) + len(mine) < target:
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read() if proc.stderr else ""
-            mine.append(line.strip())
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=60)
-        mine += proc.stdout.read().split()  # whatever it printed before dying
-        assert proc.returncode == -signal.SIGKILL
-        printed += mine
-
-        path = _sqlite_path(durable_url)
-        if path is not None:
-            with sqlite3.connect(path) as db:
-                assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        printed += kill_mid_stream(rng, "loop", durable_url, "lan", f"crash{round_}")
+        check_integrity(durable_url)
         with ipam.open(durable_url) as store:
             pool = store.pool("lan")
             recorded = {str(ip): owner for ip, owner in pool.allocations()}

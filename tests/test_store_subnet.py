@@ -22,7 +22,7 @@ from netx.ipam.store import PoolExists, PoolNotFound
 from netx.ipam.store._sql import SCHEMA_VERSION
 
 from test_store import assert_partition, outcome
-from test_store_concurrency import run_workers
+from test_store_concurrency import check_integrity, kill_mid_stream, run_workers
 
 
 PARENTS = ("10.0.0.0/22", "10.8.0.0/24", "2001:db8::/56")
@@ -301,3 +301,24 @@ def test_four_processes_carve_without_overlap(durable_url: str) -> None:
         # lowest first across all workers: exactly the lowest 240 /26s above the reserved /24
         assert sorted(IPNet(n) for n in recorded) == [IPNet(f"10.0.{1 + i // 4}.{i % 4 * 64}/26") for i in range(240)]
         assert_partition(pool)
+
+
+def test_killed_carver_loses_nothing(durable_url: str) -> None:
+    """SIGKILL a process carving /28s mid-stream: every subnet it printed is recorded, none overlap."""
+    with ipam.open(durable_url) as store:
+        store.create_subnet_pool("blocks", "10.0.0.0/16", "2001:db8::/56")
+    rng = random.Random(11)
+    printed: list[str] = []
+    for round_ in range(2):
+        printed += kill_mid_stream(rng, "subnet-loop", durable_url, "blocks", f"crash{round_}", "28")
+        check_integrity(durable_url)
+        with ipam.open(durable_url) as store:
+            pool = store.subnet_pool("blocks")
+            recorded = {str(net): owner for net, owner in pool.allocations()}
+            assert [n for n in printed if n not in recorded] == [], f"round {round_}: returned but not recorded"
+            assert 0 <= len(recorded) - len(printed) <= round_ + 1
+            assert IPSet(recorded).size == len(recorded) * 16  # no two blocks overlap
+            assert_partition(pool)
+    with ipam.open(durable_url) as store:
+        fresh = store.subnet_pool("blocks").allocate(28, "after")
+        assert str(fresh) not in printed
