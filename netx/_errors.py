@@ -1,15 +1,19 @@
-"""The netx exception hierarchy: every bad value is a ``NetxError`` (a ``ValueError``)."""
+"""The netx exception hierarchy: ``Error`` is the root; every bad value is a ``NetxError`` (a ``ValueError``)."""
 
 from __future__ import annotations
 
 import reprlib
 
-__all__ = ["NetxError", "AddressError", "NetworkError", "shorten"]
+__all__ = ["Error", "NetxError", "AddressError", "NetworkError", "shorten"]
 
 _SHOW = 60  # characters of a bad input quoted in a message
 
 
-class NetxError(ValueError):
+class Error(Exception):
+    """Root of every exception netx raises on purpose: ``except netx.Error`` catches them all."""
+
+
+class NetxError(Error, ValueError):
     """Base of every error netx raises for a bad value."""
 
 
@@ -22,7 +26,7 @@ class NetworkError(NetxError):
 
 
 # Tracebacks and reprs name the public path users import from: ``netx.AddressError``.
-for _cls in (NetxError, AddressError, NetworkError):
+for _cls in (Error, NetxError, AddressError, NetworkError):
     _cls.__module__ = "netx"
 
 
