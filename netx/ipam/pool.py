@@ -371,6 +371,16 @@ def _free_at_or_after(state: PoolState, key: int, hi: int) -> tuple[int, Interva
     return None
 
 
+def _cursor(state: PoolState, family: int) -> int | None:
+    """The key round_robin handed out last in ``family`` (extension state ``round_robin.4`` / ``.6``), or None."""
+    value = state.ext_get(f"round_robin.{family}")
+    return None if value is None else int(value)
+
+
+def _set_cursor(state: PoolState, key: int) -> None:
+    state.ext_set(f"round_robin.{family_of(key)}", str(key))
+
+
 def _free_set(state: PoolState) -> IPSet:
     """The free intervals of a state as an ``IPSet`` (one consistent read)."""
     with state.transaction():
@@ -509,7 +519,7 @@ class Pool:
         for family in families:  # IPv4 while any is free, then IPv6
             lo, hi = LO[family], HI[family]
             if strategy == "round_robin":
-                last = state.cursor(family)
+                last = _cursor(state, family)
                 start = lo if last is None else last + 1
             else:
                 start = self._spec._random_key(family, self._rng)
@@ -520,7 +530,7 @@ class Pool:
                 key, iv = found
                 _carve(state, iv, key, key)
                 if strategy == "round_robin":
-                    state.set_cursor(key)
+                    _set_cursor(state, key)
                 return key
         return None
 
@@ -557,7 +567,7 @@ class Pool:
                 _carve(state, iv, key, key)
                 state.alloc_put([(key, owner)])
                 if self._spec.strategy == "round_robin":
-                    state.set_cursor(key)
+                    _set_cursor(state, key)
                 return ip
             holder = state.alloc_get(key)
         if holder is not NOT_ALLOCATED:
@@ -617,7 +627,7 @@ class Pool:
         need = n
         for family in families:
             lo, hi = LO[family], HI[family]
-            last = state.cursor(family) if round_robin else None
+            last = _cursor(state, family) if round_robin else None
             start = lo if last is None else last + 1
             before = len(plan)
             if start <= hi:
@@ -646,7 +656,7 @@ class Pool:
         if need:
             raise self._too_few(families, n - need, n)
         for key in cursors:
-            state.set_cursor(key)
+            _set_cursor(state, key)
         for a, b in plan:
             iv = state.free_floor(a)  # earlier pieces may have split the interval: look it up again
             if iv is None:  # planned from the free intervals: only an inconsistent state gets here
