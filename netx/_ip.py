@@ -13,12 +13,17 @@ import ipaddress
 import sys
 from socket import AF_INET, AF_INET6, inet_ntop, inet_pton
 from functools import partial
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, overload
 
 from ._desc import Constrained, TypeDesc
 from ._errors import AddressError, shorten
-from ._promote import promote
+from ._promote import ADDRESS, fallback, promote
 from ._value import _json_text, _Ordered, _Schema, _stdlib
+
+if TYPE_CHECKING:
+    import netaddr
+
+    from ._net import IPNet
 
 __all__ = ["IP", "IPv4", "IPv6", "parse_ip", "MAX_TEXT", "V4_BITS", "V6_BITS"]
 
@@ -299,6 +304,34 @@ class IP(_Ordered):
             obj = self._obj = _stdlib(self, self._ver, self._zone, self._int, _IPv4Address, _IPv6Address)
         return obj
 
+    # -- promoted from the stdlib address (the table: netx/_promote.py) ----------
+    if TYPE_CHECKING:  # installed by promote() below as C-speed properties
+
+        @property
+        def is_global(self) -> bool: ...
+        @property
+        def is_link_local(self) -> bool: ...
+        @property
+        def is_loopback(self) -> bool: ...
+        @property
+        def is_multicast(self) -> bool: ...
+        @property
+        def is_private(self) -> bool: ...
+        @property
+        def is_reserved(self) -> bool: ...
+        @property
+        def is_unspecified(self) -> bool: ...
+
+    else:
+
+        def __getattr__(self, name: str) -> Any:
+            return fallback(self, name, lambda: self.address)
+
+    @property
+    def compressed(self) -> str:
+        """The short form: ``str(ip)``."""
+        return self.__str__()
+
     # The stdlib raises on these for scoped IPv6 addresses (``fe80::1%eth0``); netx doesn't.
     @property
     def exploded(self) -> str:
@@ -313,6 +346,45 @@ class IP(_Ordered):
         if self._zone is None:
             return self.address.reverse_pointer
         return _IPv6Address(self._int).reverse_pointer
+
+    # The stdlib has these on IPv6Address only; netx answers them for both families.
+    @property
+    def is_site_local(self) -> bool:
+        """True for IPv6 site-local addresses (``fec0::/10``, deprecated by RFC 3879); False for IPv4."""
+        return self._ver == 6 and self._int >> 118 == 0x3FB
+
+    @property
+    def scope_id(self) -> str | None:
+        """The IPv6 zone (the stdlib's name for it), or None; same as ``.zone``."""
+        return self._zone
+
+    @property
+    def ipv4_mapped(self) -> IP | None:
+        """The IPv4 address of an IPv4-mapped IPv6 address (``::ffff:a.b.c.d``), else None."""
+        if self._ver == 6 and self._int >> 32 == 0xFFFF:
+            return _make(self._int & _V4_MAX, 4)
+        return None
+
+    @property
+    def ipv6_mapped(self) -> IP:
+        """The IPv4-mapped IPv6 address (``::ffff:a.b.c.d``) of an IPv4 address (Python 3.13's name)."""
+        if self._ver != 4:
+            raise AttributeError("'IP' object has no attribute 'ipv6_mapped' (IPv6 addresses are not mapped)")
+        return _make(0xFFFF << 32 | self._int, 6)
+
+    @property
+    def sixtofour(self) -> IP | None:
+        """The IPv4 address embedded in a 6to4 address (``2002::/16``, RFC 3056), else None."""
+        if self._ver == 6 and self._int >> 112 == 0x2002:
+            return _make((self._int >> 80) & _V4_MAX, 4)
+        return None
+
+    @property
+    def teredo(self) -> tuple[IP, IP] | None:
+        """``(server, client)`` IPv4 addresses of a Teredo address (``2001::/32``, RFC 4380), else None."""
+        if self._ver == 6 and self._int >> 96 == 0x20010000:
+            return _make((self._int >> 64) & _V4_MAX, 4), _make(~self._int & _V4_MAX, 4)
+        return None
 
     # -- identity ---------------------------------------------------------------
     @property
@@ -353,7 +425,7 @@ class IP(_Ordered):
             raise AddressError(f"zone {shorten(zone)} given for IPv4 address {str(self)!r}: only IPv6 has zones")
         return IP(f"{_fmt6(self._int)}%{zone}")
 
-    def prefix(self, prefixlen: int) -> Any:
+    def prefix(self, prefixlen: int) -> IPNet:
         """The ``IPNet`` of ``prefixlen`` bits that holds this address (Go's ``Addr.Prefix``; drops the zone)."""
         from ._net import _make_net, _mask_for
 
@@ -391,7 +463,7 @@ class IP(_Ordered):
             return f'"{self}"'
         return _json_text(str(self))
 
-    def to_netaddr(self) -> Any:
+    def to_netaddr(self) -> netaddr.IPAddress:
         """This address as a ``netaddr.IPAddress`` (zones are dropped: netaddr has none)."""
         import netaddr
 
@@ -413,7 +485,12 @@ class IP(_Ordered):
 
     __radd__ = __add__
 
-    def __sub__(self, other: Any) -> Any:
+    @overload
+    def __sub__(self, other: IP) -> int: ...
+    @overload
+    def __sub__(self, other: int) -> IP: ...
+
+    def __sub__(self, other: IP | int) -> int | IP:
         if isinstance(other, IP):
             if other._ver != self._ver:
                 raise TypeError(f"cannot subtract IPv{other._ver} {other!s} from IPv{self._ver} {self!s}")
@@ -469,7 +546,7 @@ class IP(_Ordered):
         return (_restore, (self._int, self._ver, self._zone))
 
 
-promote(IP, "address", ipaddress.IPv4Address, ipaddress.IPv6Address)
+promote(IP, "_obj", ADDRESS)
 
 
 def _restore(i: int, version: int, zone: str | None) -> IP:

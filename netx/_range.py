@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import sys
 from socket import AF_INET, AF_INET6
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ._errors import AddressError, NetworkError, shorten
 from ._ip import IP, MAX_TEXT, _fmt4, _fmt6, _make, iter_ips, parse_ip
@@ -23,6 +23,9 @@ try:  # the core's inet_pton: libc's, or a strict one where libc is laxer than i
     from ._ip import _pton as inet_pton
 except ImportError:  # pragma: no cover - the core renamed it; libc agrees on every mainstream OS
     from socket import inet_pton
+
+if TYPE_CHECKING:
+    import netaddr
 
 __all__ = ["IPRange"]
 
@@ -350,7 +353,7 @@ class IPRange(_Ordered):
         _cover(out, self._lo, self._hi)
         return out
 
-    def to_netaddr(self) -> Any:
+    def to_netaddr(self) -> netaddr.IPRange:
         """This range as a ``netaddr.IPRange``."""
         import netaddr
 
