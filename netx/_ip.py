@@ -239,6 +239,25 @@ def _netaddr_type(name: str) -> Any:
     return getattr(mod, name, None) if mod is not None else None
 
 
+def std_version(obj: Any) -> int:
+    """The family of a stdlib address, network or interface, from its class; ``AddressError`` if a
+    subclass claims another ``.version`` (netx never builds a value of version 7)."""
+    ver = 4 if isinstance(obj, (_IPv4Address, ipaddress.IPv4Network)) else 6
+    if obj.version != ver:
+        raise AddressError(f"{type(obj).__name__} {shorten(str(obj))} claims version {shorten(obj.version)}, not {ver}")
+    return ver
+
+
+def std_parts(obj: Any) -> tuple[int, int, str | None]:
+    """``(int, version, zone)`` of a stdlib address (or an interface's address), validated."""
+    ver = std_version(obj)
+    i = int(obj)
+    if type(i) is not int or not 0 <= i <= _MAX[ver]:
+        raise AddressError(f"{type(obj).__name__} {shorten(str(obj))} has value {shorten(i)}, not an IPv{ver} address")
+    zone = getattr(obj, "scope_id", None) if ver == 6 else None
+    return i, ver, zone
+
+
 def _version_error(value: Any, version: Any, actual: int) -> AddressError:
     if version not in (4, 6) or type(version) is not int:
         return AddressError(f"version must be 4 or 6, not {version!r}")
@@ -288,6 +307,9 @@ class IP(_Ordered):
         self._obj = None
         if version is not None and version != self._ver:
             raise _version_error(value, version, self._ver)
+
+    def _parts(self) -> tuple[int, int, str | None, str | None]:
+        return self._int, self._ver, self._zone, self._str
 
     # -- construction helpers ---------------------------------------------------
     @classmethod
@@ -435,7 +457,7 @@ class IP(_Ordered):
                 raise TypeError(f"prefix length must be an int, not {type(prefixlen).__name__}")
             prefixlen = int(prefixlen)
         if not 0 <= prefixlen <= bits:
-            raise AddressError(f"prefix length {prefixlen} is out of range for IPv{self._ver} (0 to {bits})")
+            raise AddressError(f"prefix length {shorten(prefixlen)} is out of range for IPv{self._ver} (0 to {bits})")
         return _make_net(self._int & ~_mask_for(self._ver, prefixlen), prefixlen, self._ver)
 
     def _key(self) -> tuple[int, int, str]:
@@ -480,7 +502,7 @@ class IP(_Ordered):
             n = int(n)
         i = self._int + n
         if not 0 <= i <= _MAX[self._ver]:
-            raise AddressError(f"{str(self)!r} {'+' if n >= 0 else '-'} {abs(n)} leaves the IPv{self._ver} address space")
+            raise AddressError(f"{str(self)!r} {'+' if n >= 0 else '-'} {shorten(abs(n))} leaves the IPv{self._ver} address space")
         return _make(i, self._ver, self._zone)
 
     __radd__ = __add__
@@ -549,9 +571,23 @@ class IP(_Ordered):
 promote(IP, "_obj", ADDRESS)
 
 
-def _restore(i: int, version: int, zone: str | None) -> IP:
-    """Unpickle an ``IP``."""
-    return _make(i, version, zone)
+def _restore(i: Any, version: Any, zone: Any) -> IP:
+    """Unpickle an ``IP``, validating every field: crafted data never builds an invalid value."""
+    return _make(*checked_parts(i, version, zone, "IP"))
+
+
+def checked_parts(i: Any, version: Any, zone: Any, what: str) -> tuple[int, int, str | None]:
+    """``(int, version, zone)`` of pickled fields, or ``AddressError`` saying what is wrong."""
+    if type(version) is not int or version not in (4, 6):
+        raise AddressError(f"invalid pickled {what}: version {shorten(version)} is not 4 or 6")
+    if type(i) is not int or not 0 <= i <= _MAX[version]:
+        raise AddressError(f"invalid pickled {what}: {shorten(i)} is not an IPv{version} address value")
+    if zone is not None:
+        if version != 6:
+            raise AddressError(f"invalid pickled {what}: zone {shorten(zone)} on an IPv4 address")
+        if type(zone) is not str or not zone or "%" in zone or "/" in zone:
+            raise AddressError(f"invalid pickled {what}: {shorten(zone)} is not a zone")
+    return i, version, zone
 
 
 def _other_parts(value: Any, version: int | None) -> tuple[int, int, str | None, str | None]:
@@ -582,7 +618,7 @@ def _convert(value: Any, version: int | None = None) -> tuple[int, int, str | No
     if isinstance(value, _ADDRESS_TYPES):
         if isinstance(value, _INTERFACE_TYPES):
             raise TypeError(f"cannot make an IP from interface {str(value)!r}: use its .ip")
-        return int(value), value.version, getattr(value, "scope_id", None), None
+        return (*std_parts(value), None)
     if isinstance(value, (bytes, bytearray, memoryview)):
         raw = bytes(value)
         if len(raw) == 4:
@@ -595,7 +631,7 @@ def _convert(value: Any, version: int | None = None) -> tuple[int, int, str | No
         return ip._int, ip._ver, None, None
     kind = _netaddr_type("IPAddress")
     if kind is not None and isinstance(value, kind):
-        return int(value), value.version, None, None
+        return IP(int(value), version=value.version)._parts()
     if type(value).__name__ == "IPInterface":
         raise TypeError(f"cannot make an IP from IPInterface {str(value)!r}: use its .ip")
     raise TypeError(f"cannot make an IP from {type(value).__name__} {shorten(value)}")

@@ -27,6 +27,9 @@ from ._ip import (
     _fmt4,
     _fmt6,
     _from_bytes,
+    checked_parts,
+    std_parts,
+    std_version,
     _make,
     _netaddr_type,
     _pton,
@@ -268,11 +271,12 @@ class IPNet(_Ordered):
         return int(a > b) - int(a < b)
 
     def address_exclude(self, other: IPNet | str | ipaddress.IPv4Network | ipaddress.IPv6Network) -> Iterator[IPNet]:
-        """The networks covering this one minus ``other`` (which must be inside it), in the stdlib's order."""
+        """The networks covering this one minus ``other`` (which must be inside it), in the stdlib's
+        order. A generator, as the stdlib's: a bad ``other`` raises when it is iterated."""
         o = _as_net(other, self)
         if not (o._plen >= self._plen and o._int & ~_HOSTMASKS[self._ver][self._plen] == self._int):
             raise NetworkError(f"{o} not contained in {self}")
-        return _exclude(self._int, self._plen, o._int, o._plen, self._ver)
+        yield from _exclude(self._int, self._plen, o._int, o._plen, self._ver)
 
     @property
     def exploded(self) -> str:
@@ -376,18 +380,18 @@ class IPNet(_Ordered):
         if new_prefix is not None:
             new_prefix = _check_plen(new_prefix, "new_prefix")
             if new_prefix < self._plen:
-                raise NetworkError(f"new prefix /{new_prefix} must be longer than /{self._plen} of {self}")
+                raise NetworkError(f"new prefix /{shorten(new_prefix)} must be longer than /{self._plen} of {self}")
             if prefixlen_diff != 1:
                 raise NetworkError("cannot set both prefixlen_diff and new_prefix")
         else:
             prefixlen_diff = _check_plen(prefixlen_diff, "prefixlen_diff")
             if prefixlen_diff < 0:
-                raise NetworkError(f"prefixlen_diff must be >= 0, not {prefixlen_diff}")
+                raise NetworkError(f"prefixlen_diff must be >= 0, not {shorten(prefixlen_diff)}")
             new_prefix = self._plen + prefixlen_diff
         if self._plen == bits:
             return iter((self,))
         if new_prefix > bits:
-            raise NetworkError(f"new prefix /{new_prefix} is longer than /{bits}, the longest IPv{self._ver} prefix")
+            raise NetworkError(f"new prefix /{shorten(new_prefix)} is longer than /{bits}, the longest IPv{self._ver} prefix")
         return _subnets(self._int, self._last_int(), new_prefix, self._ver)
 
     def supernet(self, new_prefix: int | None = None, *, prefixlen_diff: int = 1) -> IPNet:
@@ -398,7 +402,7 @@ class IPNet(_Ordered):
         if new_prefix is not None:
             new_prefix = _check_plen(new_prefix, "new_prefix")
             if new_prefix > self._plen:
-                raise NetworkError(f"new prefix /{new_prefix} must be shorter than /{self._plen} of {self}")
+                raise NetworkError(f"new prefix /{shorten(new_prefix)} must be shorter than /{self._plen} of {self}")
             if prefixlen_diff != 1:
                 raise NetworkError("cannot set both prefixlen_diff and new_prefix")
         else:
@@ -406,9 +410,9 @@ class IPNet(_Ordered):
         if self._plen == 0:
             return self
         if new_prefix < 0:
-            raise NetworkError(f"cannot make a supernet shorter than /0 from {self} (prefixlen_diff {prefixlen_diff})")
+            raise NetworkError(f"cannot make a supernet shorter than /0 from {self} (prefixlen_diff {shorten(prefixlen_diff)})")
         if new_prefix > self._plen:
-            raise NetworkError(f"new prefix /{new_prefix} must be shorter than /{self._plen} of {self}")
+            raise NetworkError(f"new prefix /{shorten(new_prefix)} must be shorter than /{self._plen} of {self}")
         return _make_net(self._int & ~_HOSTMASKS[self._ver][new_prefix], new_prefix, self._ver)
 
     def masked(self) -> IPNet:
@@ -465,7 +469,7 @@ class IPNet(_Ordered):
 
     # -- pickling (copies are the value itself: see _Value) ---------------------
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_make_net, (self._int, self._plen, self._ver, self._zone))
+        return (_restore_net, (self._int, self._plen, self._ver, self._zone))
 
 
 if not TYPE_CHECKING:
@@ -476,6 +480,8 @@ promote(IPNet, "_obj", NETWORK)
 
 def _as_net(other: Any, to: IPNet) -> IPNet:
     """``other`` (a network of any accepted form) as an ``IPNet`` of ``to``'s family."""
+    if isinstance(other, (IP, IPInterface, *_ADDRESS_TYPES)):
+        raise TypeError(f"{other} is not a network object")  # as the stdlib (a string may be one address)
     net = other if type(other) is IPNet else IPNet(other)
     if net._ver != to._ver:
         raise TypeError(f"{to} and {net} are not of the same version")
@@ -691,8 +697,31 @@ class IPInterface(_Ordered):
 promote(IPInterface, "_obj", INTERFACE)
 
 
-def _restore_interface(i: int, version: int, zone: str | None, plen: int) -> IPInterface:
-    """Unpickle an ``IPInterface``."""
+def _checked_plen(plen: Any, version: int, what: str) -> int:
+    if type(plen) is not int or not 0 <= plen <= _BITS[version]:
+        raise NetworkError(f"invalid {what}: prefix length {shorten(plen)} is not valid for IPv{version}")
+    return plen
+
+
+def _restore_net(i: Any, plen: Any, version: Any, zone: Any) -> IPNet:
+    """Unpickle an ``IPNet``, validating every field (no host bits, prefix length in range...)."""
+    try:
+        i, version, zone = checked_parts(i, version, zone, "IPNet")
+    except AddressError as exc:
+        raise NetworkError(str(exc)) from None
+    plen = _checked_plen(plen, version, "pickled IPNet")
+    if i & _HOSTMASKS[version][plen]:
+        raise NetworkError(f"invalid pickled IPNet: host bits set in {_fmt(i, version)}/{plen}")
+    return _make_net(i, plen, version, zone)
+
+
+def _restore_interface(i: Any, version: Any, zone: Any, plen: Any) -> IPInterface:
+    """Unpickle an ``IPInterface``, validating every field."""
+    try:
+        i, version, zone = checked_parts(i, version, zone, "IPInterface")
+    except AddressError as exc:
+        raise NetworkError(str(exc)) from None
+    plen = _checked_plen(plen, version, "pickled IPInterface")
     iface = _new(IPInterface)
     iface._ip = _make(i, version, zone)
     iface._plen = plen
@@ -746,7 +775,12 @@ def _net_reason(text: str, strict: bool, interface: bool = False) -> str:
 
 
 def _from_stdlib(net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> tuple[int, int, int, str | None]:
-    return int(net.network_address), net.prefixlen, net.version, getattr(net.network_address, "scope_id", None)
+    std_version(net)
+    i, ver, zone = std_parts(net.network_address)
+    plen = net.prefixlen
+    if type(plen) is not int or not 0 <= plen <= _BITS[ver] or i & _HOSTMASKS[ver][plen]:
+        raise NetworkError(f"{type(net).__name__} {shorten(str(net))} is not a valid IPv{ver} network")
+    return i, plen, ver, zone
 
 
 def _stdlib_network(value: Any, strict: bool) -> tuple[int, int, int, str | None]:
@@ -760,10 +794,22 @@ def _stdlib_network(value: Any, strict: bool) -> tuple[int, int, int, str | None
         raise NetworkError(f"invalid IP network {shorten(value)}: {reason}") from None
 
 
+def _packed_or_int(value: int | bytes, what: str) -> IP:
+    """The address of an ``int`` or packed ``bytes`` given for a network or interface."""
+    try:
+        return IP(value)
+    except AddressError as exc:
+        reason = str(exc).partition(": ")[2] or str(exc)
+        raise NetworkError(f"invalid {what} {shorten(value)}: {reason}") from None
+
+
 def _tuple_address(addr: Any) -> tuple[int, int, str | None] | None:
     """``(int, version, zone)`` of a tuple's address part when netx can read it directly."""
     if isinstance(addr, IP):
         return addr._int, addr._ver, addr._zone
+    if isinstance(addr, (int, bytes)) and not isinstance(addr, bool):
+        ip = _packed_or_int(addr, "IP network")
+        return ip._int, ip._ver, None
     if isinstance(addr, str):
         try:
             ip = IP(addr)
@@ -771,7 +817,7 @@ def _tuple_address(addr: Any) -> tuple[int, int, str | None] | None:
             raise NetworkError(str(exc)) from None
         return ip._int, ip._ver, ip._zone
     if isinstance(addr, _ADDRESS_TYPES) and not isinstance(addr, _INTERFACE_TYPES):
-        return int(addr), addr.version, getattr(addr, "scope_id", None)
+        return std_parts(addr)
     return None
 
 
@@ -790,7 +836,7 @@ def _tuple_parts(value: tuple[Any, ...], strict: bool, what: str) -> tuple[int, 
         if plen is None:
             plen = bits
         if not 0 <= plen <= bits:
-            raise NetworkError(f"invalid {what} {shorten(value)}: prefix length {plen} is out of range for IPv{ver} (0 to {bits})")
+            raise NetworkError(f"invalid {what} {shorten(value)}: prefix length {shorten(plen)} is out of range for IPv{ver} (0 to {bits})")
         host = i & _HOSTMASKS[ver][plen]
         if host:
             if strict:
@@ -831,7 +877,11 @@ def _net_parts(value: Any, strict: bool) -> tuple[int, int, int, str | None]:
     if isinstance(value, IP):
         return value._int, _BITS[value._ver], value._ver, value._zone
     if isinstance(value, _ADDRESS_TYPES):
-        return int(value), value.max_prefixlen, value.version, getattr(value, "scope_id", None)
+        i, ver, zone = std_parts(value)
+        return i, _BITS[ver], ver, zone
+    if isinstance(value, (int, bytes)) and not isinstance(value, bool):  # as ip_network: one host
+        ip = _packed_or_int(value, "IP network")
+        return ip._int, _BITS[ip._ver], ip._ver, None
     kind = _netaddr_type("IPNetwork")
     if kind is not None and isinstance(value, kind):
         i, plen, ver = value.value, value.prefixlen, value.version
@@ -861,7 +911,7 @@ def _interface_parts(value: Any) -> tuple[IP, int]:
     if isinstance(value, IPInterface):
         return value._ip, value._plen
     if isinstance(value, _INTERFACE_TYPES):
-        return _make(int(value), value.version, getattr(value, "scope_id", None)), value.network.prefixlen
+        return _make(*std_parts(value)), _checked_plen(value.network.prefixlen, std_version(value), "IP interface")
     if isinstance(value, tuple):
         if len(value) == 2 and type(value[1]) is int:
             parts = _tuple_address(value[0])
@@ -869,7 +919,7 @@ def _interface_parts(value: Any) -> tuple[IP, int]:
                 i, ver, zone = parts
                 if not 0 <= value[1] <= _BITS[ver]:
                     raise NetworkError(
-                        f"invalid IP interface {shorten(value)}: prefix length {value[1]} is out of range "
+                        f"invalid IP interface {shorten(value)}: prefix length {shorten(value[1])} is out of range "
                         f"for IPv{ver} (0 to {_BITS[ver]})"
                     )
                 return _make(i, ver, zone), value[1]
@@ -888,6 +938,9 @@ def _interface_parts(value: Any) -> tuple[IP, int]:
         return value, _BITS[value._ver]
     if isinstance(value, _ADDRESS_TYPES):
         return IP(value), value.max_prefixlen
+    if isinstance(value, (int, bytes)) and not isinstance(value, bool):  # as ip_interface: one host
+        ip = _packed_or_int(value, "IP interface")
+        return ip, _BITS[ip._ver]
     kind = _netaddr_type("IPNetwork")
     if kind is not None and isinstance(value, kind):
         return _make(int(value.ip), value.version), value.prefixlen
