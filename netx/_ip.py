@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterator, overload
 
 from ._desc import Constrained, TypeDesc
 from ._errors import AddressError, shorten
-from ._promote import ADDRESS, fallback, promote
+from ._promote import ADDRESS, promote
 from ._value import _json_text, _Ordered, _Schema, _stdlib
 
 if TYPE_CHECKING:
@@ -344,11 +344,6 @@ class IP(_Ordered):
         @property
         def is_unspecified(self) -> bool: ...
 
-    else:
-
-        def __getattr__(self, name: str) -> Any:
-            return fallback(self, name, lambda: self.address)
-
     @property
     def compressed(self) -> str:
         """The short form: ``str(ip)``."""
@@ -568,7 +563,7 @@ class IP(_Ordered):
         return (_restore, (self._int, self._ver, self._zone))
 
 
-promote(IP, "_obj", ADDRESS)
+promote(IP, IP.address.fget, ADDRESS)  # type: ignore[attr-defined]
 
 
 def _restore(i: Any, version: Any, zone: Any) -> IP:
@@ -747,7 +742,7 @@ else:
         __netx__ = TypeDesc(
             cls=IP, name="IPv4 address", code="ip_v4_address", error=AddressError, accepts=_ADDRESSES,
             from_python=_build, to_json_value=IP.__str__, from_json_value=partial(_parse_of_version, 4),
-            json_schema=_V4_SCHEMA, version=4,
+            json_schema=_V4_SCHEMA, version=4, version_attr="_ver",
         )
 
     class IPv6(_Schema, metaclass=Constrained):
@@ -758,7 +753,7 @@ else:
         __netx__ = TypeDesc(
             cls=IP, name="IPv6 address", code="ip_v6_address", error=AddressError, accepts=_ADDRESSES,
             from_python=_build, to_json_value=IP.__str__, from_json_value=partial(_parse_of_version, 6),
-            json_schema=_V6_SCHEMA, version=6,
+            json_schema=_V6_SCHEMA, version=6, version_attr="_ver",
         )
 
     IPv4.__module__ = IPv6.__module__ = "netx"  # public as netx.IPv4, netx.IPv6

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import replace
-from operator import attrgetter
 from functools import partial
 from typing import TYPE_CHECKING, Any, Iterator
 
 from ._desc import Constrained, TypeDesc, desc_of
 from ._errors import AddressError, NetworkError, shorten
-from ._promote import INTERFACE, NETWORK, fallback, promote
+from ._promote import INTERFACE, NETWORK, promote
 from ._value import _Ordered, _Schema, _stdlib
 from ._ip import (
     _AF4,
@@ -54,6 +53,7 @@ _NETWORK_TYPES = (ipaddress.IPv4Network, ipaddress.IPv6Network)
 _HOST4 = tuple((1 << (32 - p)) - 1 for p in range(33))
 _HOST6 = tuple((1 << (128 - p)) - 1 for p in range(129))
 _HOSTMASKS = {4: _HOST4, 6: _HOST6}
+_HOSTMASK_BY_VERSION = (_HOST4,) * 5 + (_HOST6, _HOST6)  # indexed by version: a tuple index beats a dict lookup
 _PLEN4 = {str(p): p for p in range(33)}
 _PLEN6 = {str(p): p for p in range(129)}
 _PLEN4[""] = 32  # a bare address is a host network
@@ -120,8 +120,11 @@ class IPNet(_Ordered):
     address, then prefix length.
     """
 
-    # _na / _ba cache network_address / broadcast_address; unset until first read
+    # _na / _ba cache network_address / broadcast_address: unset until first read
     __slots__ = ("_int", "_plen", "_ver", "_zone", "_str", "_obj", "_na", "_ba")
+
+    _na: IP
+    _ba: IP
 
     _int: int
     _plen: int
@@ -203,23 +206,24 @@ class IPNet(_Ordered):
         def with_hostmask(self) -> str: ...
         @property
         def with_netmask(self) -> str: ...
-        @property
-        def network_address(self) -> IP:
-            """The network address as an ``IP`` (the stdlib's name for ``.first``)."""
-        @property
-        def broadcast_address(self) -> IP:
-            """The last address as an ``IP`` (IPv4: the broadcast address; the stdlib's name for ``.last``)."""
 
-    else:
+    @property
+    def network_address(self) -> IP:
+        """The network address as an ``IP`` (the stdlib's name for ``.first``; made once, then cached)."""
+        try:
+            return self._na
+        except AttributeError:
+            ip = self._na = _make(self._int, self._ver, self._zone)
+            return ip
 
-        def __getattr__(self, name: str) -> Any:
-            if name == "network_address":  # first read: cache it (then a C-speed slot read)
-                self._na = ip = _make(self._int, self._ver, self._zone)
-                return ip
-            if name == "broadcast_address":
-                self._ba = ip = _make(self._int | _HOSTMASKS[self._ver][self._plen], self._ver)  # no zone, as the stdlib
-                return ip
-            return fallback(self, name, lambda: self.network)
+    @property
+    def broadcast_address(self) -> IP:
+        """The last address as an ``IP``, without a zone (the stdlib's; IPv4: the broadcast address)."""
+        try:
+            return self._ba
+        except AttributeError:
+            ip = self._ba = _make(self._int | _HOSTMASKS[self._ver][self._plen], self._ver)
+            return ip
 
     @property
     def compressed(self) -> str:
@@ -340,8 +344,8 @@ class IPNet(_Ordered):
 
     # -- membership and relations -----------------------------------------------
     def __contains__(self, item: Any) -> bool:
-        if type(item) is IP:
-            return item._ver == self._ver and item._int & ~_HOSTMASKS[self._ver][self._plen] == self._int
+        if type(item) is IP:  # the hot path, kept minimal: same prefix <=> the xor is only host bits
+            return item._ver == self._ver and item._int ^ self._int <= _HOSTMASK_BY_VERSION[self._ver][self._plen]
         if type(item) is IPNet:
             return (
                 item._ver == self._ver and item._plen >= self._plen
@@ -472,10 +476,7 @@ class IPNet(_Ordered):
         return (_restore_net, (self._int, self._plen, self._ver, self._zone))
 
 
-if not TYPE_CHECKING:
-    IPNet.network_address = property(attrgetter("_na"), doc=IPNet.first.__doc__)
-    IPNet.broadcast_address = property(attrgetter("_ba"), doc=IPNet.last.__doc__)
-promote(IPNet, "_obj", NETWORK)
+promote(IPNet, IPNet.network.fget, NETWORK)  # type: ignore[attr-defined]
 
 
 def _as_net(other: Any, to: IPNet) -> IPNet:
@@ -628,11 +629,6 @@ class IPInterface(_Ordered):
         @property
         def with_prefixlen(self) -> str: ...
 
-    else:
-
-        def __getattr__(self, name: str) -> Any:
-            return fallback(self, name, lambda: self.interface)
-
     # Address attributes that convert (or that the stdlib has on one family only): the address's.
     @property
     def is_site_local(self) -> bool:
@@ -694,7 +690,7 @@ class IPInterface(_Ordered):
         return (_restore_interface, (ip._int, ip._ver, ip._zone, self._plen))
 
 
-promote(IPInterface, "_obj", INTERFACE)
+promote(IPInterface, IPInterface.interface.fget, INTERFACE)  # type: ignore[attr-defined]
 
 
 def _checked_plen(plen: Any, version: int, what: str) -> int:
@@ -1033,7 +1029,7 @@ else:
         __netx__ = TypeDesc(
             cls=IPNet, name="IPv4 network", code="ip_v4_network", error=NetworkError, accepts=_NETWORKS,
             from_python=_build, to_json_value=IPNet.__str__, from_json_value=_build,
-            json_schema=_net_schema(_V4_NET, "IPv4 network in CIDR notation, e.g. 10.0.0.0/24"), version=4,
+            json_schema=_net_schema(_V4_NET, "IPv4 network in CIDR notation, e.g. 10.0.0.0/24"), version=4, version_attr="_ver",
         )
 
     class IPv6Net(_Schema, metaclass=Constrained):
@@ -1044,7 +1040,7 @@ else:
         __netx__ = TypeDesc(
             cls=IPNet, name="IPv6 network", code="ip_v6_network", error=NetworkError, accepts=_NETWORKS,
             from_python=_build, to_json_value=IPNet.__str__, from_json_value=_build,
-            json_schema=_net_schema(_V6_NET, "IPv6 network in CIDR notation, e.g. 2001:db8::/32"), version=6,
+            json_schema=_net_schema(_V6_NET, "IPv6 network in CIDR notation, e.g. 2001:db8::/32"), version=6, version_attr="_ver",
         )
 
     IPv4Net.__module__ = IPv6Net.__module__ = "netx"  # public as netx.IPv4Net, netx.IPv6Net

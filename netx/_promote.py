@@ -8,10 +8,9 @@ attributes included) with the type netx returns for it. A test checks them again
 stdlib's ``dir()`` (so nothing drifts) and runs ``mypy --strict`` on every entry.
 
 - A *plain* entry (``bool``, ``int``, ``str``, ``bytes``) is installed by ``promote`` as a
-  property whose getter is a C ``attrgetter`` through the composed object, as fast as the
-  stdlib's own attribute; the class declares it for type checkers in an
-  ``if TYPE_CHECKING:`` block. When the stdlib object is not built yet the getter fails
-  and the class's ``__getattr__`` builds it (``fallback``).
+  property reading the composed object (built on first use); the class declares it for
+  type checkers in an ``if TYPE_CHECKING:`` block. (No ``__getattr__``: on CPython a class
+  with one loses the fast attribute paths for *every* attribute, its hot slots included.)
 - Every other entry (an address, network, tuple, method, or a name the stdlib has on one
   family only) is written out in the class itself, converting arguments and results to
   netx types; ``promote`` refuses to install those.
@@ -20,9 +19,9 @@ stdlib's ``dir()`` (so nothing drifts) and runs ``mypy --strict`` on every entry
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import Any
+from typing import Any, Callable
 
-__all__ = ["ADDRESS", "NETWORK", "INTERFACE", "PLAIN", "promote", "fallback"]
+__all__ = ["ADDRESS", "NETWORK", "INTERFACE", "PLAIN", "promote"]
 
 PLAIN = frozenset({"bool", "int", "str", "bytes"})
 
@@ -88,23 +87,26 @@ INTERFACE: dict[str, str] = {
 }
 
 
-def promote(cls: type, via: str, table: dict[str, str]) -> None:
-    """Install on ``cls`` a fast property for each plain entry of ``table`` it does not define,
-    read from ``self.<via>.<name>``; every other entry must be defined by ``cls`` itself."""
-    promoted = set()
+def promote(cls: type, build: Callable[[Any], Any], table: dict[str, str]) -> None:
+    """Install on ``cls`` a property for each plain entry of ``table`` it does not define, read
+    from ``self._obj`` (``build(self)`` makes it when it is still None); every other entry
+    must be defined by ``cls`` itself."""
     for name, kind in table.items():
         if name in cls.__dict__:
             continue
         if kind not in PLAIN:
             raise TypeError(f"{cls.__name__}.{name} returns {kind}: write it out in the class")
-        setattr(cls, name, property(attrgetter(f"{via}.{name}"), doc=f"The stdlib's ``{name}`` ({kind})."))
-        promoted.add(name)
-    setattr(cls, "_promoted", frozenset(promoted))
+        setattr(cls, name, _delegate(name, kind, build))
 
 
-def fallback(obj: Any, name: str, stdlib: Any) -> Any:
-    """``__getattr__`` of a promoting class: a promoted name whose stdlib object is not built
-    yet reads it from ``stdlib`` (the built object); any other name is an ``AttributeError``."""
-    if name in type(obj)._promoted:
-        return getattr(stdlib(), name)
-    raise AttributeError(f"{type(obj).__name__!r} object has no attribute {name!r}")
+def _delegate(name: str, kind: str, build: Callable[[Any], Any]) -> property:
+    read = attrgetter(name)
+
+    def get(self: Any) -> Any:
+        obj = self._obj
+        if obj is None:
+            obj = build(self)
+        return read(obj)
+
+    get.__name__ = name
+    return property(get, doc=f"The stdlib's ``{name}`` ({kind}).")
