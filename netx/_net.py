@@ -100,12 +100,13 @@ def _net6(value: str, addr: str, slash: str, ptext: str, strict: bool) -> tuple[
     host = i & _HOST6[plen]
     if host:
         if strict:
-            raise _host_bits_error(value, i, plen, 6)
+            raise host_bits_error(value, i, plen, 6)
         i ^= host
     return i, plen, 6, None
 
 
-def _host_bits_error(value: Any, i: int, plen: int, version: int, what: str = "IP network") -> NetworkError:
+def host_bits_error(value: Any, i: int, plen: int, version: int, what: str = "IP network") -> NetworkError:
+    """The one message for a network text or value with host bits set (IPNet, IPRange, IPSet, pydantic)."""
     masked = f"{_fmt(i & ~_HOSTMASKS[version][plen], version)}/{plen}"
     return NetworkError(
         f"invalid {what} {shorten(value)}: host bits set (use strict=False to mask them, or write {masked})"
@@ -154,7 +155,7 @@ class IPNet(_Ordered):
             return
         if i & host:
             if strict:
-                raise _host_bits_error(value, i, plen, 4)
+                raise host_bits_error(value, i, plen, 4)
             self._int = i & ~host
             self._str = None
         elif ptext:
@@ -743,6 +744,13 @@ def _net_reason(text: str, strict: bool, interface: bool = False) -> str:
     except AddressError:
         return _reason(addr)
     bits = _BITS[ip._ver]
+    if strict and not interface and slash and ptext:
+        try:  # valid once masked (a prefix length or a netmask): the only fault is host bits
+            net = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            pass
+        else:
+            return f"host bits set (use strict=False to mask them, or write {net})"
     if slash:
         if not ptext:
             return "nothing after the '/' (expected a prefix length)"
@@ -836,7 +844,7 @@ def _tuple_parts(value: tuple[Any, ...], strict: bool, what: str) -> tuple[int, 
         host = i & _HOSTMASKS[ver][plen]
         if host:
             if strict:
-                raise _host_bits_error(value, i, plen, ver, what)
+                raise host_bits_error(value, i, plen, ver, what)
             i ^= host
             zone = None  # as in ipaddress: a masked address loses its zone
         return i, plen, ver, zone
@@ -884,7 +892,7 @@ def _net_parts(value: Any, strict: bool) -> tuple[int, int, int, str | None]:
         host = i & _HOSTMASKS[ver][plen]
         if host:
             if strict:
-                raise _host_bits_error(str(value), i, plen, ver)
+                raise host_bits_error(str(value), i, plen, ver)
             i ^= host
         return i, plen, ver, None
     kind = _netaddr_type("IPAddress")
