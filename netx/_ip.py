@@ -330,19 +330,33 @@ class IP(_Ordered):
     if TYPE_CHECKING:  # installed by promote() below as C-speed properties
 
         @property
-        def is_global(self) -> bool: ...
-        @property
         def is_link_local(self) -> bool: ...
         @property
         def is_loopback(self) -> bool: ...
         @property
         def is_multicast(self) -> bool: ...
         @property
-        def is_private(self) -> bool: ...
-        @property
         def is_reserved(self) -> bool: ...
         @property
         def is_unspecified(self) -> bool: ...
+
+    # is_private / is_global: the stdlib's own network tables, read on integers (see _Special);
+    # the stdlib recomputes them through a 128-entry lru_cache keyed on a Python-level hash.
+    @property
+    def is_private(self) -> bool:
+        """True inside the IANA special-purpose "private" blocks, exactly as the running ``ipaddress``."""
+        special = _SPECIAL[0] or _special()
+        if special is _DELEGATE:
+            return bool(self.address.is_private)
+        return bool(special.private(self._int, self._ver))
+
+    @property
+    def is_global(self) -> bool:
+        """True for globally reachable addresses, exactly as the running ``ipaddress``."""
+        special = _SPECIAL[0] or _special()
+        if special is _DELEGATE:
+            return bool(self.address.is_global)
+        return bool(special.is_global(self._int, self._ver))
 
     @property
     def compressed(self) -> str:
@@ -359,10 +373,10 @@ class IP(_Ordered):
 
     @property
     def reverse_pointer(self) -> str:
-        """The DNS PTR name: ``1.0.0.10.in-addr.arpa`` (a zone plays no part in it)."""
-        if self._zone is None:
-            return self.address.reverse_pointer
-        return _IPv6Address(self._int).reverse_pointer
+        """The DNS PTR name: ``1.0.0.10.in-addr.arpa`` (a zone plays no part in it), as the stdlib's."""
+        if self._ver == 4:
+            return ".".join(reversed(self.__str__().split("."))) + ".in-addr.arpa"
+        return ".".join("%032x" % self._int)[::-1] + ".ip6.arpa"
 
     # The stdlib has these on IPv6Address only; netx answers them for both families.
     @property
@@ -564,6 +578,79 @@ class IP(_Ordered):
 
 
 promote(IP, IP.address.fget, ADDRESS)  # type: ignore[attr-defined]
+
+
+class _Special:
+    """``is_private`` / ``is_global`` on integers, from the stdlib's own tables
+    (``_private_networks``, its exceptions where the running Python has them, the shared
+    address space). Used only after checking that it answers exactly like the stdlib on
+    every table edge (``_special``); otherwise netx asks the stdlib objects."""
+
+    def __init__(self) -> None:
+        from bisect import bisect_right
+
+        self._find = bisect_right
+        c4, c6 = ipaddress._IPv4Constants, ipaddress._IPv6Constants  # type: ignore[attr-defined]
+        self.tables = {
+            4: (self._runs(c4._private_networks), self._runs(getattr(c4, "_private_networks_exceptions", []))),
+            6: (self._runs(c6._private_networks), self._runs(getattr(c6, "_private_networks_exceptions", []))),
+        }
+        public = c4._public_network
+        self.public4 = (int(public.network_address), int(public.broadcast_address))
+
+    @staticmethod
+    def _runs(nets: list[Any]) -> tuple[list[int], list[int]]:
+        """The networks as merged, sorted, disjoint ``(starts, ends)`` integer runs."""
+        starts: list[int] = []
+        ends: list[int] = []
+        for a, b in sorted((int(n.network_address), int(n.broadcast_address)) for n in nets):
+            if ends and a <= ends[-1] + 1:
+                ends[-1] = max(ends[-1], b)
+            else:
+                starts.append(a)
+                ends.append(b)
+        return starts, ends
+
+    def _inside(self, runs: tuple[list[int], list[int]], i: int) -> bool:
+        k = self._find(runs[0], i) - 1
+        return k >= 0 and runs[1][k] >= i
+
+    def private(self, i: int, version: int) -> bool:
+        if version == 6 and i >> 32 == 0xFFFF:
+            version, i = 4, i & _V4_MAX  # an IPv4-mapped address is as private as its IPv4 address
+        inside, exceptions = self.tables[version]
+        return self._inside(inside, i) and not self._inside(exceptions, i)
+
+    def is_global(self, i: int, version: int) -> bool:
+        if version == 4:
+            lo, hi = self.public4
+            return not lo <= i <= hi and not self.private(i, 4)
+        return not self.private(i, 6)
+
+
+_DELEGATE: Any = object()
+_SPECIAL: list[Any] = [None]
+
+
+def _special() -> Any:
+    """The checked ``_Special`` (built on first use), or ``_DELEGATE`` if it ever disagrees."""
+    special = _Special()
+    probes: set[tuple[int, int]] = set()
+    for version in (4, 6):
+        for runs in special.tables[version]:
+            for a, b in zip(*runs):
+                probes.update((version, x) for x in (a - 1, a, b, b + 1))
+    probes.update((4, x) for x in (special.public4[0] - 1, special.public4[0], special.public4[1], special.public4[1] + 1))
+    probes.update((6, 0xFFFF << 32 | x) for v, x in list(probes) if v == 4)
+    for version, i in sorted(probes):
+        if not 0 <= i <= _MAX[version]:
+            continue
+        std = _IPv4Address(i) if version == 4 else _IPv6Address(i)
+        if special.private(i, version) != std.is_private or special.is_global(i, version) != std.is_global:
+            special = _DELEGATE
+            break
+    _SPECIAL[0] = special
+    return special
 
 
 def _restore(i: Any, version: Any, zone: Any) -> IP:
