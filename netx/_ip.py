@@ -15,10 +15,10 @@ from socket import AF_INET, AF_INET6, inet_ntop, inet_pton
 from functools import partial
 from typing import TYPE_CHECKING, Any, Iterator, overload
 
-from ._desc import Constrained, TypeDesc
+from ._desc import TypeDesc
 from ._errors import AddressError, shorten
 from ._promote import ADDRESS, promote
-from ._value import _json_text, _Ordered, _Schema, _stdlib
+from ._value import _json_text, _Ordered, _stdlib, constrained_form
 
 if TYPE_CHECKING:
     import netaddr
@@ -545,7 +545,12 @@ class IP(_Ordered):
         return hash((self._int, self._ver, self._zone))
 
     def __lt__(self, other: IP) -> bool:
-        if type(other) is not IP and not isinstance(other, IP):
+        # sorted() calls only this: the common case (same type, same family) first, in one expression
+        if type(other) is IP and self._ver == other._ver:
+            a = self._int
+            b = other._int
+            return a < b or (a == b and (self._zone or "") < (other._zone or ""))
+        if not isinstance(other, IP):
             return NotImplemented
         if self._ver == other._ver:
             if self._int == other._int:
@@ -554,7 +559,11 @@ class IP(_Ordered):
         return self._ver < other._ver
 
     def __gt__(self, other: IP) -> bool:
-        if type(other) is not IP and not isinstance(other, IP):
+        if type(other) is IP and self._ver == other._ver:
+            a = self._int
+            b = other._int
+            return a > b or (a == b and (self._zone or "") > (other._zone or ""))
+        if not isinstance(other, IP):
             return NotImplemented
         if self._ver == other._ver:
             if self._int == other._int:
@@ -821,26 +830,13 @@ if TYPE_CHECKING:  # to a type checker the constrained forms are the netx type t
     IPv6 = IP
 else:
 
-    class IPv4(_Schema, metaclass=Constrained):
+    IPv4 = constrained_form(
+        "IPv4", IP, 4, partial(_ip_of_version, 4), partial(_parse_of_version, 4), _V4_SCHEMA,
         """An IPv4 ``IP``: a pydantic field type; ``IPv4("10.0.0.1")`` returns an ``IP``;
-        ``isinstance(ip, IPv4)`` is true for IPv4 addresses."""
-
-        _build = staticmethod(partial(_ip_of_version, 4))
-        __netx__ = TypeDesc(
-            cls=IP, name="IPv4 address", code="ip_v4_address", error=AddressError, accepts=_ADDRESSES,
-            from_python=_build, to_json_value=IP.__str__, from_json_value=partial(_parse_of_version, 4),
-            json_schema=_V4_SCHEMA, version=4, version_attr="_ver",
-        )
-
-    class IPv6(_Schema, metaclass=Constrained):
+        ``isinstance(ip, IPv4)`` is true for IPv4 addresses.""",
+    )
+    IPv6 = constrained_form(
+        "IPv6", IP, 6, partial(_ip_of_version, 6), partial(_parse_of_version, 6), _V6_SCHEMA,
         """An IPv6 ``IP``: a pydantic field type; ``IPv6("::1")`` returns an ``IP``;
-        ``isinstance(ip, IPv6)`` is true for IPv6 addresses."""
-
-        _build = staticmethod(partial(_ip_of_version, 6))
-        __netx__ = TypeDesc(
-            cls=IP, name="IPv6 address", code="ip_v6_address", error=AddressError, accepts=_ADDRESSES,
-            from_python=_build, to_json_value=IP.__str__, from_json_value=partial(_parse_of_version, 6),
-            json_schema=_V6_SCHEMA, version=6, version_attr="_ver",
-        )
-
-    IPv4.__module__ = IPv6.__module__ = "netx"  # public as netx.IPv4, netx.IPv6
+        ``isinstance(ip, IPv6)`` is true for IPv6 addresses.""",
+    )

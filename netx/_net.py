@@ -12,10 +12,10 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Iterator
 
-from ._desc import Constrained, TypeDesc, desc_of
+from ._desc import TypeDesc, desc_of
 from ._errors import AddressError, NetworkError, shorten
 from ._promote import INTERFACE, NETWORK, promote
-from ._value import _Ordered, _Schema, _stdlib
+from ._value import _Ordered, _stdlib, constrained_form
 from ._ip import (
     _AF4,
     _AF6,
@@ -1029,29 +1029,18 @@ if TYPE_CHECKING:  # to a type checker the constrained forms are the netx type t
     IPv6Net = IPNet
 else:
 
-    class IPv4Net(_Schema, metaclass=Constrained):
+    IPv4Net = constrained_form(
+        "IPv4Net", IPNet, 4, partial(_net_of_version, 4), partial(_net_of_version, 4),
+        _net_schema(_V4_NET, "IPv4 network in CIDR notation, e.g. 10.0.0.0/24"),
         """An IPv4 ``IPNet``: a pydantic field type; ``IPv4Net("10.0.0.0/8")`` returns an ``IPNet``;
-        ``isinstance(net, IPv4Net)`` is true for IPv4 networks."""
-
-        _build = staticmethod(partial(_net_of_version, 4))
-        __netx__ = TypeDesc(
-            cls=IPNet, name="IPv4 network", code="ip_v4_network", error=NetworkError, accepts=_NETWORKS,
-            from_python=_build, to_json_value=IPNet.__str__, from_json_value=_build,
-            json_schema=_net_schema(_V4_NET, "IPv4 network in CIDR notation, e.g. 10.0.0.0/24"), version=4, version_attr="_ver",
-        )
-
-    class IPv6Net(_Schema, metaclass=Constrained):
+        ``isinstance(net, IPv4Net)`` is true for IPv4 networks.""",
+    )
+    IPv6Net = constrained_form(
+        "IPv6Net", IPNet, 6, partial(_net_of_version, 6), partial(_net_of_version, 6),
+        _net_schema(_V6_NET, "IPv6 network in CIDR notation, e.g. 2001:db8::/32"),
         """An IPv6 ``IPNet``: a pydantic field type; ``IPv6Net("2001:db8::/32")`` returns an
-        ``IPNet``; ``isinstance(net, IPv6Net)`` is true for IPv6 networks."""
-
-        _build = staticmethod(partial(_net_of_version, 6))
-        __netx__ = TypeDesc(
-            cls=IPNet, name="IPv6 network", code="ip_v6_network", error=NetworkError, accepts=_NETWORKS,
-            from_python=_build, to_json_value=IPNet.__str__, from_json_value=_build,
-            json_schema=_net_schema(_V6_NET, "IPv6 network in CIDR notation, e.g. 2001:db8::/32"), version=6, version_attr="_ver",
-        )
-
-    IPv4Net.__module__ = IPv6Net.__module__ = "netx"  # public as netx.IPv4Net, netx.IPv6Net
+        ``IPNet``; ``isinstance(net, IPv6Net)`` is true for IPv6 networks.""",
+    )
 
 
 class _Masked:

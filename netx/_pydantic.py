@@ -88,9 +88,10 @@ def _version_checked(cls: Any, attr: str, version: int, convert: _Validator) -> 
     if not attr.isidentifier():
         raise ValueError(f"version_attr must be an attribute name, not {attr!r}")
     namespace: dict[str, Any] = {"cls": cls, "version": version, "convert": convert}
+    # a value that is not `version` itself (a big int, in theory) still validates, via convert
     exec(  # noqa: S102 - the source is fixed but for a checked identifier
         f"def python(value, cls=cls, version=version, convert=convert):\n"
-        f"    if type(value) is cls and value.{attr} == version:\n"
+        f"    if type(value) is cls and value.{attr} is version:\n"  # small ints are shared: `is` is exact
         f"        return value\n"
         f"    return convert(value)\n",
         namespace,
