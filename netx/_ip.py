@@ -16,7 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Iterator, overload
 
 from ._desc import TypeDesc
-from ._errors import AddressError, shorten
+from ._errors import AddressError, invalid, shorten
 from ._promote import ADDRESS, promote
 from ._value import _json_text, _Ordered, _stdlib, constrained_form
 
@@ -192,7 +192,7 @@ def _reason(text: str) -> str:
 
 
 def _bad_text(text: str, what: str = "IP address") -> AddressError:
-    return AddressError(f"invalid {what} {shorten(text)}: {_reason(text)}")
+    return invalid(AddressError, f"{what}", text, f"{_reason(text)}")
 
 
 def _parse_slow(text: str) -> tuple[int, int, str | None, str | None]:
@@ -692,7 +692,7 @@ def _other_parts(value: Any, version: int | None) -> tuple[int, int, str | None,
             raise _version_error(value, version, 0)
         if not 0 <= value <= _MAX[ver]:
             what = "IP" if version is None else f"IPv{ver}"
-            raise AddressError(f"invalid {what} address {shorten(value)}: not between 0 and 2**{_BITS[ver]}-1")
+            raise invalid(AddressError, f"{what} address", value, f"not between 0 and 2**{_BITS[ver]}-1")
         return value, ver, None, None
     parts = _convert(value, version)
     if version is not None and version != parts[1]:
@@ -716,7 +716,7 @@ def _convert(value: Any, version: int | None = None) -> tuple[int, int, str | No
             return _from_bytes(raw), 4, None, None
         if len(raw) == 16:
             return _from_bytes(raw), 6, None, None
-        raise AddressError(f"invalid packed IP address {shorten(raw)}: {len(raw)} bytes, not 4 or 16")
+        raise invalid(AddressError, "packed IP address", raw, f"{len(raw)} bytes, not 4 or 16")
     if isinstance(value, int) and not isinstance(value, bool):
         ip = IP(int(value), version=version)
         return ip._int, ip._ver, None, None

@@ -12,7 +12,7 @@ import sys
 from socket import AF_INET, AF_INET6
 from typing import TYPE_CHECKING, Any, Iterator
 
-from ._errors import AddressError, NetworkError, shorten
+from ._errors import AddressError, NetworkError, invalid, shorten
 from ._ip import IP, MAX_TEXT, std_parts, _fmt4, _fmt6, _make, iter_ips, parse_ip
 from ._keys import V6_BASE
 from ._net import IPInterface, IPNet, _make_net, host_bits_error
@@ -122,7 +122,7 @@ def _net_keys(net: IPNet) -> tuple[int, int]:
 def _range_bounds(text: str) -> tuple[int, int]:
     """Key bounds of ``"first-last"``. Raises ``AddressError``."""
     if len(text) > _MAX_RANGE_TEXT:
-        raise AddressError(f"invalid IP range {shorten(text)}: longer than {_MAX_RANGE_TEXT} characters")
+        raise invalid(AddressError, "IP range", text, f"longer than {_MAX_RANGE_TEXT} characters")
     dashes = [i for i, ch in enumerate(text) if ch == "-"]
     error: AddressError | None = None
     for at in dashes:  # one dash normally; more only when a zone id holds one
@@ -133,15 +133,15 @@ def _range_bounds(text: str) -> tuple[int, int]:
             continue
         return _checked(lo, hi, text)
     if error is not None and len(dashes) == 1:
-        raise AddressError(f"invalid IP range {shorten(text)}: {error}") from None
-    raise AddressError(f"invalid IP range {shorten(text)}: expected 'first-last', e.g. '10.0.0.10-10.0.0.20'")
+        raise invalid(AddressError, "IP range", text, f"{error}") from None
+    raise invalid(AddressError, "IP range", text, "expected 'first-last', e.g. '10.0.0.10-10.0.0.20'")
 
 
 def _checked(lo: int, hi: int, shown: str) -> tuple[int, int]:
     if (lo >= V6_BASE) != (hi >= V6_BASE):
-        raise AddressError(f"invalid IP range {shorten(shown)}: mixes IPv{_ver(lo)} and IPv{_ver(hi)}")
+        raise invalid(AddressError, "IP range", shown, f"mixes IPv{_ver(lo)} and IPv{_ver(hi)}")
     if lo > hi:
-        raise AddressError(f"invalid IP range {shorten(shown)}: first address {_text(lo)} is after last {_text(hi)}")
+        raise invalid(AddressError, "IP range", shown, f"first address {_text(lo)} is after last {_text(hi)}")
     return lo, hi
 
 
