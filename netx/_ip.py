@@ -35,6 +35,7 @@ V6_BITS = 128
 _V4_MAX = (1 << 32) - 1
 _V6_MAX = (1 << 128) - 1
 _MAX = {4: _V4_MAX, 6: _V6_MAX}
+_V6_KEY = 1 << 128  # added to an IPv6 value in the sort key: every IPv6 address sorts after IPv4
 _BITS = {4: 32, 6: 128}
 _IPv4Address = ipaddress.IPv4Address
 _IPv6Address = ipaddress.IPv6Address
@@ -227,6 +228,7 @@ def _make(i: int, version: int, zone: str | None = None, text: str | None = None
     ip = _new(IP)
     ip._int = i
     ip._ver = version
+    ip._key4 = i if version == 4 else i + _V6_KEY
     ip._zone = zone
     ip._str = text
     ip._obj = None
@@ -271,10 +273,12 @@ class IP(_Ordered):
     (``IP("10.0.0.1").is_private``); every IPv4 address sorts before every IPv6 one.
     """
 
-    __slots__ = ("_int", "_ver", "_zone", "_str", "_obj")
+    # _key4: the sort key (the value, IPv6 above every IPv4), so that sorted() does one compare
+    __slots__ = ("_int", "_ver", "_key4", "_zone", "_str", "_obj")
 
     _int: int
     _ver: int
+    _key4: int
     _zone: str | None
     _str: str | None
     _obj: ipaddress.IPv4Address | ipaddress.IPv6Address | None
@@ -284,22 +288,26 @@ class IP(_Ordered):
         # (Blocks are kept short so that CPython 3.11 can specialise the jumps.)
         if type(value) is not str or len(value) > MAX_TEXT:
             self._int, self._ver, self._zone, self._str = _other_parts(value, version)
+            self._key4 = self._int if self._ver == 4 else self._int + _V6_KEY
             self._obj = None
             return
         if ":" in value:
             try:
-                self._int = _from_bytes(_pton(_AF6, value))
+                self._int = i = _from_bytes(_pton(_AF6, value))
             except (OSError, ValueError):
                 self._int, self._ver, self._zone, self._str = _parse_slow(value)
+                self._key4 = self._int if self._ver == 4 else self._int + _V6_KEY
             else:
+                self._key4 = i + _V6_KEY
                 self._ver = 6
                 self._zone = None
                 self._str = None
         else:
             try:
-                self._int = _from_bytes(_pton(_AF4, value))
+                self._int = self._key4 = _from_bytes(_pton(_AF4, value))
             except (OSError, ValueError):
                 self._int, self._ver, self._zone, self._str = _parse_slow(value)
+                self._key4 = self._int if self._ver == 4 else self._int + _V6_KEY
             else:
                 self._ver = 4
                 self._zone = None
@@ -545,31 +553,22 @@ class IP(_Ordered):
         return hash((self._int, self._ver, self._zone))
 
     def __lt__(self, other: IP) -> bool:
-        # sorted() calls only this: the common case (same type, same family) first, in one expression
-        if type(other) is IP and self._ver == other._ver:
-            a = self._int
-            b = other._int
-            return a < b or (a == b and (self._zone or "") < (other._zone or ""))
-        if not isinstance(other, IP):
+        # sorted() calls only this: one key compare in the common case (the zone breaks ties).
+        # Only IP (and subclasses) have _key4; anything else takes the except branch.
+        try:
+            b = other._key4
+        except AttributeError:
             return NotImplemented
-        if self._ver == other._ver:
-            if self._int == other._int:
-                return (self._zone or "") < (other._zone or "")
-            return self._int < other._int
-        return self._ver < other._ver
+        a = self._key4
+        return a < b or (a == b and (self._zone or "") < (other._zone or ""))
 
     def __gt__(self, other: IP) -> bool:
-        if type(other) is IP and self._ver == other._ver:
-            a = self._int
-            b = other._int
-            return a > b or (a == b and (self._zone or "") > (other._zone or ""))
-        if not isinstance(other, IP):
+        try:
+            b = other._key4
+        except AttributeError:
             return NotImplemented
-        if self._ver == other._ver:
-            if self._int == other._int:
-                return (self._zone or "") > (other._zone or "")
-            return self._int > other._int
-        return self._ver > other._ver
+        a = self._key4
+        return a > b or (a == b and (self._zone or "") > (other._zone or ""))
 
     def __le__(self, other: IP) -> bool:
         if type(other) is not IP and not isinstance(other, IP):
@@ -737,18 +736,21 @@ def parse_ip(text: str) -> IP:
     ip = _new(IP)
     if ":" in text:
         try:
-            ip._int = _from_bytes(_pton(_AF6, text))
+            ip._int = i = _from_bytes(_pton(_AF6, text))
         except (OSError, ValueError):
             ip._int, ip._ver, ip._zone, ip._str = _parse_slow(text)
+            ip._key4 = ip._int if ip._ver == 4 else ip._int + _V6_KEY
         else:
+            ip._key4 = i + _V6_KEY
             ip._ver = 6
             ip._zone = None
             ip._str = None
     else:
         try:
-            ip._int = _from_bytes(_pton(_AF4, text))
+            ip._int = ip._key4 = _from_bytes(_pton(_AF4, text))
         except (OSError, ValueError):
             ip._int, ip._ver, ip._zone, ip._str = _parse_slow(text)
+            ip._key4 = ip._int if ip._ver == 4 else ip._int + _V6_KEY
         else:
             ip._ver = 4
             ip._zone = None
@@ -759,10 +761,12 @@ def parse_ip(text: str) -> IP:
 
 def iter_ips(first: int, last: int, version: int) -> Iterator[IP]:
     """Addresses ``first..last`` (ints, inclusive) of one family, lazily."""
+    base = 0 if version == 4 else _V6_KEY
     for i in range(first, last + 1):
         ip = _new(IP)
         ip._int = i
         ip._ver = version
+        ip._key4 = i + base if base else i
         ip._zone = None
         ip._str = None
         ip._obj = None

@@ -53,7 +53,7 @@ _NETWORK_TYPES = (ipaddress.IPv4Network, ipaddress.IPv6Network)
 _HOST4 = tuple((1 << (32 - p)) - 1 for p in range(33))
 _HOST6 = tuple((1 << (128 - p)) - 1 for p in range(129))
 _HOSTMASKS = {4: _HOST4, 6: _HOST6}
-_HOSTMASK_BY_VERSION = (_HOST4,) * 5 + (_HOST6, _HOST6)  # indexed by version: a tuple index beats a dict lookup
+_V6_KEY = 1 << 128  # netx._ip's sort-key offset of IPv6 values
 _PLEN4 = {str(p): p for p in range(33)}
 _PLEN6 = {str(p): p for p in range(129)}
 _PLEN4[""] = 32  # a bare address is a host network
@@ -343,8 +343,17 @@ class IPNet(_Ordered):
 
     # -- membership and relations -----------------------------------------------
     def __contains__(self, item: Any) -> bool:
-        if type(item) is IP:  # the hot path, kept minimal: same prefix <=> the xor is only host bits
-            return item._ver == self._ver and item._int ^ self._int <= _HOSTMASK_BY_VERSION[self._ver][self._plen]
+        # The hot path, kept minimal: an IP's sort key (IPv6 above 2**128) xor the network's
+        # value holds only host bits iff the address is inside (the other family never is).
+        try:
+            key: int = item._key4
+        except AttributeError:
+            return self._contains(item)
+        if self._ver == 4:
+            return key ^ self._int <= _HOST4[self._plen]
+        return key ^ (self._int | _V6_KEY) <= _HOST6[self._plen]
+
+    def _contains(self, item: Any) -> bool:
         if type(item) is IPNet:
             return (
                 item._ver == self._ver and item._plen >= self._plen
@@ -353,8 +362,6 @@ class IPNet(_Ordered):
         if isinstance(item, str):
             other: Any = IPNet(item, strict=False) if "/" in item else IP(item)
             return other in self
-        if isinstance(item, IP):  # subclasses
-            return _make(item._int, item._ver) in self
         if isinstance(item, IPNet):
             return _make_net(item._int, item._plen, item._ver) in self
         if isinstance(item, IPInterface):

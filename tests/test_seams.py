@@ -212,3 +212,35 @@ def test_interfaces_sort_by_network_then_address() -> None:
                  for _ in range(300)]
         expected = [str(i) for i in sorted(ipaddress.ip_interface(t) for t in texts)]
         assert [str(i) for i in sorted(IPInterface(t) for t in texts)] == expected
+
+
+# -- the fast paths (sort key, `in` by xor) against the plain definitions -----------------------
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 2**32 - 1).map(lambda i: IP(i)),
+                          st.integers(0, 2**128 - 1).map(lambda i: IP(i, version=6)),
+                          st.sampled_from([IP("fe80::1%a"), IP("fe80::1%b"), IP("fe80::1"), IP("::"), IP("0.0.0.0")])),
+                max_size=30))
+def test_sorting_follows_version_value_zone(ips: list[IP]) -> None:
+    assert sorted(ips) == sorted(ips, key=lambda ip: (ip.version, int(ip), ip.zone or ""))
+    for a, b in zip(ips, ips[1:]):
+        assert (a < b) == ((a.version, int(a), a.zone or "") < (b.version, int(b), b.zone or ""))
+        assert (a > b) == (b < a) and (a <= b) == (not b < a)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([4, 6]), st.sampled_from([4, 6]), st.integers(0, 2**128 - 1), st.integers(0, 128), st.integers(0, 2**128 - 1))
+def test_membership_is_the_stdlibs_across_families(nv: int, av: int, n: int, plen: int, a: int) -> None:
+    bits = 32 if nv == 4 else 128
+    plen = min(plen, bits)
+    net = IPNet(((n % 2**bits) >> (bits - plen) << (bits - plen), plen), strict=True) if nv == 4 else IPNet(
+        (ipaddress.IPv6Address(n >> (128 - plen) << (128 - plen) if plen else 0), plen))
+    ip = IP(a % 2**32) if av == 4 else IP(a, version=6)
+    expected = ip.version == net.version and ip.address in net.network
+    assert (ip in net) == expected
+
+    class Sub(IP):
+        __slots__ = ()
+
+    assert (Sub(ip) in net) == expected
+    if expected and ip.version == 6:
+        assert IP(f"{ip}%eth0") in net  # a zone plays no part
