@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterator, overload
 
 from ._desc import TypeDesc
 from ._errors import AddressError, invalid, shorten
-from ._promote import ADDRESS, promote
+from ._promote import ADDRESS, Flags, promote
 from ._value import _json_text, _Ordered, _stdlib, constrained_form
 
 if TYPE_CHECKING:
@@ -266,7 +266,7 @@ def _version_error(value: Any, version: Any, actual: int) -> AddressError:
     return AddressError(f"{shorten(value if isinstance(value, (str, int)) else str(value))} is an IPv{actual} address, not IPv{version}")
 
 
-class IP(_Ordered):
+class IP(_Ordered, Flags):
     """An IPv4 or IPv6 address (with an optional IPv6 zone), immutable and hashable.
 
     Attributes the class does not define are read from the stdlib address
@@ -334,20 +334,7 @@ class IP(_Ordered):
             obj = self._obj = _stdlib(self, self._ver, self._zone, self._int, _IPv4Address, _IPv6Address)
         return obj
 
-    # -- promoted from the stdlib address (the table: netx/_promote.py) ----------
-    if TYPE_CHECKING:  # installed by promote() below as C-speed properties
-
-        @property
-        def is_link_local(self) -> bool: ...
-        @property
-        def is_loopback(self) -> bool: ...
-        @property
-        def is_multicast(self) -> bool: ...
-        @property
-        def is_reserved(self) -> bool: ...
-        @property
-        def is_unspecified(self) -> bool: ...
-
+    # -- promoted from the stdlib address (the table: netx/_promote.py; flags typed in Flags) --
     # is_private / is_global: the stdlib's own network tables, read on integers (see _Special);
     # the stdlib recomputes them through a 128-entry lru_cache keyed on a Python-level hash.
     @property

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from ._desc import TypeDesc, desc_of
 from ._errors import AddressError, NetworkError, invalid, shorten
-from ._promote import INTERFACE, NETWORK, promote
+from ._promote import INTERFACE, NETWORK, Flags, promote
 from ._value import _Ordered, _stdlib, constrained_form
 from ._ip import (
     _AF4,
@@ -111,7 +111,7 @@ def host_bits_error(value: Any, i: int, plen: int, version: int, what: str = "IP
     return invalid(NetworkError, f"{what}", value, f"host bits set (use strict=False to mask them, or write {masked})")
 
 
-class IPNet(_Ordered):
+class IPNet(_Ordered, Flags):
     """An IPv4 or IPv6 network in CIDR form, immutable and hashable.
 
     Attributes the class does not define are read from the stdlib network
@@ -183,22 +183,8 @@ class IPNet(_Ordered):
         return obj
 
     # -- promoted from the stdlib network (the table: netx/_promote.py) ----------
-    if TYPE_CHECKING:  # installed by promote() below as C-speed properties
+    if TYPE_CHECKING:  # installed by promote() below (the flags: declared in Flags)
 
-        @property
-        def is_global(self) -> bool: ...
-        @property
-        def is_link_local(self) -> bool: ...
-        @property
-        def is_loopback(self) -> bool: ...
-        @property
-        def is_multicast(self) -> bool: ...
-        @property
-        def is_private(self) -> bool: ...
-        @property
-        def is_reserved(self) -> bool: ...
-        @property
-        def is_unspecified(self) -> bool: ...
         @property
         def reverse_pointer(self) -> str: ...
         @property
@@ -517,7 +503,7 @@ def _check_plen(value: Any, name: str) -> int:
     raise TypeError(f"{name} must be an int, not {type(value).__name__}")
 
 
-class IPInterface(_Ordered):
+class IPInterface(_Ordered, Flags):
     """An address with the prefix of its network (``10.0.0.5/24``), like ``ipaddress.ip_interface``."""
 
     __slots__ = ("_ip", "_plen", "_str", "_obj")
@@ -602,36 +588,22 @@ class IPInterface(_Ordered):
         return self.network.hostmask
 
     # -- promoted from the stdlib interface (the table: netx/_promote.py) --------
-    if TYPE_CHECKING:  # installed by promote() below as C-speed properties
+    if TYPE_CHECKING:  # installed by promote() below (the flags: declared in Flags)
 
         @property
         def compressed(self) -> str: ...
         @property
+        def with_hostmask(self) -> str: ...
+        @property
+        def with_netmask(self) -> str: ...
+        @property
         def exploded(self) -> str: ...
-        @property
-        def is_global(self) -> bool: ...
-        @property
-        def is_link_local(self) -> bool: ...
-        @property
-        def is_loopback(self) -> bool: ...
-        @property
-        def is_multicast(self) -> bool: ...
-        @property
-        def is_private(self) -> bool: ...
-        @property
-        def is_reserved(self) -> bool: ...
-        @property
-        def is_unspecified(self) -> bool: ...
         @property
         def max_prefixlen(self) -> int: ...
         @property
         def packed(self) -> bytes: ...
         @property
         def reverse_pointer(self) -> str: ...
-        @property
-        def with_hostmask(self) -> str: ...
-        @property
-        def with_netmask(self) -> str: ...
         @property
         def with_prefixlen(self) -> str: ...
 

@@ -19,9 +19,9 @@ stdlib's ``dir()`` (so nothing drifts) and runs ``mypy --strict`` on every entry
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-__all__ = ["ADDRESS", "NETWORK", "INTERFACE", "PLAIN", "promote"]
+__all__ = ["ADDRESS", "NETWORK", "INTERFACE", "PLAIN", "promote", "Flags"]
 
 PLAIN = frozenset({"bool", "int", "str", "bytes"})
 
@@ -85,6 +85,30 @@ INTERFACE: dict[str, str] = {
     "with_netmask": "str",
     "with_prefixlen": "str",
 }
+
+
+class Flags:
+    """The stdlib's boolean flags, declared once for type checkers (empty at run time:
+    ``promote`` installs each class's own properties, or the class defines them)."""
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+
+        @property
+        def is_global(self) -> bool: ...
+        @property
+        def is_link_local(self) -> bool: ...
+        @property
+        def is_loopback(self) -> bool: ...
+        @property
+        def is_multicast(self) -> bool: ...
+        @property
+        def is_private(self) -> bool: ...
+        @property
+        def is_reserved(self) -> bool: ...
+        @property
+        def is_unspecified(self) -> bool: ...
 
 
 def promote(cls: type, build: Callable[[Any], Any], table: dict[str, str]) -> None:
