@@ -8,11 +8,14 @@ stdlib object built lazily.
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Iterator
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING, Any, Iterator
 
-from ._errors import AddressError, NetworkError, shorten
-from ._promote import promote
-from ._value import _Ordered, _stdlib
+from ._desc import TypeDesc, desc_of
+from ._errors import AddressError, NetworkError, invalid, shorten
+from ._promote import INTERFACE, NETWORK, Flags, promote
+from ._value import _Ordered, _stdlib, constrained_form
 from ._ip import (
     _AF4,
     _AF6,
@@ -23,6 +26,9 @@ from ._ip import (
     _fmt4,
     _fmt6,
     _from_bytes,
+    checked_parts,
+    std_parts,
+    std_version,
     _make,
     _netaddr_type,
     _pton,
@@ -32,7 +38,10 @@ from ._ip import (
     parse_ip,
 )
 
-__all__ = ["IPNet", "IPInterface", "parse_net", "parse_cidr", "ip_version"]
+if TYPE_CHECKING:
+    import netaddr
+
+__all__ = ["IPNet", "IPInterface", "IPv4Net", "IPv6Net", "Masked", "parse_net", "parse_cidr", "ip_version"]
 
 _new = object.__new__
 _BITS = {4: 32, 6: 128}
@@ -44,6 +53,7 @@ _NETWORK_TYPES = (ipaddress.IPv4Network, ipaddress.IPv6Network)
 _HOST4 = tuple((1 << (32 - p)) - 1 for p in range(33))
 _HOST6 = tuple((1 << (128 - p)) - 1 for p in range(129))
 _HOSTMASKS = {4: _HOST4, 6: _HOST6}
+_V6_KEY = 1 << 128  # netx._ip's sort-key offset of IPv6 values
 _PLEN4 = {str(p): p for p in range(33)}
 _PLEN6 = {str(p): p for p in range(129)}
 _PLEN4[""] = 32  # a bare address is a host network
@@ -87,19 +97,18 @@ def _net6(value: str, addr: str, slash: str, ptext: str, strict: bool) -> tuple[
     host = i & _HOST6[plen]
     if host:
         if strict:
-            raise _host_bits_error(value, i, plen, 6)
+            raise host_bits_error(value, i, plen, 6)
         i ^= host
     return i, plen, 6, None
 
 
-def _host_bits_error(value: Any, i: int, plen: int, version: int, what: str = "IP network") -> NetworkError:
+def host_bits_error(value: Any, i: int, plen: int, version: int, what: str = "IP network") -> NetworkError:
+    """The one message for a network text or value with host bits set (IPNet, IPRange, IPSet, pydantic)."""
     masked = f"{_fmt(i & ~_HOSTMASKS[version][plen], version)}/{plen}"
-    return NetworkError(
-        f"invalid {what} {shorten(value)}: host bits set (use strict=False to mask them, or write {masked})"
-    )
+    return invalid(NetworkError, f"{what}", value, f"host bits set (use strict=False to mask them, or write {masked})")
 
 
-class IPNet(_Ordered):
+class IPNet(_Ordered, Flags):
     """An IPv4 or IPv6 network in CIDR form, immutable and hashable.
 
     Attributes the class does not define are read from the stdlib network
@@ -107,7 +116,11 @@ class IPNet(_Ordered):
     address, then prefix length.
     """
 
-    __slots__ = ("_int", "_plen", "_ver", "_zone", "_str", "_obj")
+    # _na / _ba cache network_address / broadcast_address: unset until first read
+    __slots__ = ("_int", "_plen", "_ver", "_zone", "_str", "_obj", "_na", "_ba")
+
+    _na: IP
+    _ba: IP
 
     _int: int
     _plen: int
@@ -137,14 +150,14 @@ class IPNet(_Ordered):
             return
         if i & host:
             if strict:
-                raise _host_bits_error(value, i, plen, 4)
+                raise host_bits_error(value, i, plen, 4)
             self._int = i & ~host
             self._str = None
         elif ptext:
             self._int = i
             self._str = value  # canonical dotted quad and prefix: this is str()
         elif slash:  # "a.b.c.d/" with nothing after the '/'
-            raise NetworkError(f"invalid IP network {shorten(value)}: {_net_reason(value, strict)}")
+            raise invalid(NetworkError, "IP network", value, f"{_net_reason(value, strict)}")
         else:
             self._int = i
             self._str = None
@@ -152,9 +165,6 @@ class IPNet(_Ordered):
         self._ver = 4
         self._zone = None
         self._obj = None
-
-    _json_what = "an IP network"
-    _json_error = NetworkError
 
     # -- the stdlib object ------------------------------------------------------
     @property
@@ -165,6 +175,91 @@ class IPNet(_Ordered):
             arg = (self._int, self._plen)
             obj = self._obj = _stdlib(self, self._ver, self._zone, arg, ipaddress.IPv4Network, ipaddress.IPv6Network)
         return obj
+
+    # -- promoted from the stdlib network (the table: netx/_promote.py) ----------
+    if TYPE_CHECKING:  # installed by promote() below (the flags: declared in Flags)
+
+        @property
+        def reverse_pointer(self) -> str: ...
+        @property
+        def with_hostmask(self) -> str: ...
+        @property
+        def with_netmask(self) -> str: ...
+
+    @property
+    def network_address(self) -> IP:
+        """The network address as an ``IP`` (the stdlib's name for ``.first``; made once, then cached)."""
+        try:
+            return self._na
+        except AttributeError:
+            ip = self._na = _make(self._int, self._ver, self._zone)
+            return ip
+
+    @property
+    def broadcast_address(self) -> IP:
+        """The last address as an ``IP``, without a zone (the stdlib's; IPv4: the broadcast address)."""
+        try:
+            return self._ba
+        except AttributeError:
+            ip = self._ba = _make(self._int | _HOSTMASKS[self._ver][self._plen], self._ver)
+            return ip
+
+    @property
+    def compressed(self) -> str:
+        """The short form: ``str(net)``."""
+        return self.__str__()
+
+    @property
+    def with_prefixlen(self) -> str:
+        """``address/prefixlen``: ``str(net)``."""
+        return self.__str__()
+
+    @property
+    def num_addresses(self) -> int:
+        """How many addresses the network holds (the stdlib's name for ``.size``)."""
+        return 1 << (_BITS[self._ver] - self._plen)
+
+    @property
+    def is_site_local(self) -> bool:
+        """True inside IPv6 site-local space (``fec0::/10``); False for IPv4 (the stdlib has it on IPv6 only)."""
+        return self._ver == 6 and self._plen >= 10 and self._int >> 118 == 0x3FB
+
+    def __getitem__(self, n: int) -> IP:
+        """The ``n``-th address (negative counts from the end), as for stdlib networks."""
+        if type(n) is not int:
+            if not isinstance(n, int) or isinstance(n, bool):
+                raise TypeError(f"IPNet indices must be integers, not {type(n).__name__}")
+            n = int(n)
+        size = 1 << (_BITS[self._ver] - self._plen)
+        if n < 0:
+            n += size
+        if not 0 <= n < size:
+            raise IndexError("address out of range")
+        return _make(self._int + n, self._ver)  # no zone, as the stdlib
+
+    def subnet_of(self, other: IPNet | str | ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+        """True if this network is inside ``other`` (itself included); ``TypeError`` across families."""
+        o = _as_net(other, self)
+        return self._plen >= o._plen and self._int & ~_HOSTMASKS[o._ver][o._plen] == o._int
+
+    def supernet_of(self, other: IPNet | str | ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+        """True if ``other`` is inside this network (itself included); ``TypeError`` across families."""
+        o = _as_net(other, self)
+        return o._plen >= self._plen and o._int & ~_HOSTMASKS[self._ver][self._plen] == self._int
+
+    def compare_networks(self, other: IPNet | str | ipaddress.IPv4Network | ipaddress.IPv6Network) -> int:
+        """-1, 0 or 1 by network address, then netmask, as the stdlib (``TypeError`` across families)."""
+        o = _as_net(other, self)
+        a, b = (self._int, self._plen), (o._int, o._plen)
+        return int(a > b) - int(a < b)
+
+    def address_exclude(self, other: IPNet | str | ipaddress.IPv4Network | ipaddress.IPv6Network) -> Iterator[IPNet]:
+        """The networks covering this one minus ``other`` (which must be inside it), in the stdlib's
+        order. A generator, as the stdlib's: a bad ``other`` raises when it is iterated."""
+        o = _as_net(other, self)
+        if not (o._plen >= self._plen and o._int & ~_HOSTMASKS[self._ver][self._plen] == self._int):
+            raise NetworkError(f"{o} not contained in {self}")
+        yield from _exclude(self._int, self._plen, o._int, o._plen, self._ver)
 
     @property
     def exploded(self) -> str:
@@ -228,8 +323,17 @@ class IPNet(_Ordered):
 
     # -- membership and relations -----------------------------------------------
     def __contains__(self, item: Any) -> bool:
-        if type(item) is IP:
-            return item._ver == self._ver and item._int & ~_HOSTMASKS[self._ver][self._plen] == self._int
+        # The hot path, kept minimal: an IP's sort key (IPv6 above 2**128) xor the network's
+        # value holds only host bits iff the address is inside (the other family never is).
+        try:
+            key: int = item._key4
+        except AttributeError:
+            return self._contains(item)
+        if self._ver == 4:
+            return key ^ self._int <= _HOST4[self._plen]
+        return key ^ (self._int | _V6_KEY) <= _HOST6[self._plen]
+
+    def _contains(self, item: Any) -> bool:
         if type(item) is IPNet:
             return (
                 item._ver == self._ver and item._plen >= self._plen
@@ -238,8 +342,6 @@ class IPNet(_Ordered):
         if isinstance(item, str):
             other: Any = IPNet(item, strict=False) if "/" in item else IP(item)
             return other in self
-        if isinstance(item, IP):  # subclasses
-            return _make(item._int, item._ver) in self
         if isinstance(item, IPNet):
             return _make_net(item._int, item._plen, item._ver) in self
         if isinstance(item, IPInterface):
@@ -254,6 +356,7 @@ class IPNet(_Ordered):
         """True if the two networks share any address (False across IPv4/IPv6)."""
         if type(other) is not IPNet:
             other = IPNet(other, strict=False) if not isinstance(other, IP) else IPNet(other)
+        assert isinstance(other, IPNet)
         if other._ver != self._ver:
             return False
         return self._int <= other._last_int() and other._int <= self._last_int()
@@ -267,18 +370,18 @@ class IPNet(_Ordered):
         if new_prefix is not None:
             new_prefix = _check_plen(new_prefix, "new_prefix")
             if new_prefix < self._plen:
-                raise NetworkError(f"new prefix /{new_prefix} must be longer than /{self._plen} of {self}")
+                raise NetworkError(f"new prefix /{shorten(new_prefix)} must be longer than /{self._plen} of {self}")
             if prefixlen_diff != 1:
                 raise NetworkError("cannot set both prefixlen_diff and new_prefix")
         else:
             prefixlen_diff = _check_plen(prefixlen_diff, "prefixlen_diff")
             if prefixlen_diff < 0:
-                raise NetworkError(f"prefixlen_diff must be >= 0, not {prefixlen_diff}")
+                raise NetworkError(f"prefixlen_diff must be >= 0, not {shorten(prefixlen_diff)}")
             new_prefix = self._plen + prefixlen_diff
         if self._plen == bits:
             return iter((self,))
         if new_prefix > bits:
-            raise NetworkError(f"new prefix /{new_prefix} is longer than /{bits}, the longest IPv{self._ver} prefix")
+            raise NetworkError(f"new prefix /{shorten(new_prefix)} is longer than /{bits}, the longest IPv{self._ver} prefix")
         return _subnets(self._int, self._last_int(), new_prefix, self._ver)
 
     def supernet(self, new_prefix: int | None = None, *, prefixlen_diff: int = 1) -> IPNet:
@@ -289,7 +392,7 @@ class IPNet(_Ordered):
         if new_prefix is not None:
             new_prefix = _check_plen(new_prefix, "new_prefix")
             if new_prefix > self._plen:
-                raise NetworkError(f"new prefix /{new_prefix} must be shorter than /{self._plen} of {self}")
+                raise NetworkError(f"new prefix /{shorten(new_prefix)} must be shorter than /{self._plen} of {self}")
             if prefixlen_diff != 1:
                 raise NetworkError("cannot set both prefixlen_diff and new_prefix")
         else:
@@ -297,9 +400,9 @@ class IPNet(_Ordered):
         if self._plen == 0:
             return self
         if new_prefix < 0:
-            raise NetworkError(f"cannot make a supernet shorter than /0 from {self} (prefixlen_diff {prefixlen_diff})")
+            raise NetworkError(f"cannot make a supernet shorter than /0 from {self} (prefixlen_diff {shorten(prefixlen_diff)})")
         if new_prefix > self._plen:
-            raise NetworkError(f"new prefix /{new_prefix} must be shorter than /{self._plen} of {self}")
+            raise NetworkError(f"new prefix /{shorten(new_prefix)} must be shorter than /{self._plen} of {self}")
         return _make_net(self._int & ~_HOSTMASKS[self._ver][new_prefix], new_prefix, self._ver)
 
     def masked(self) -> IPNet:
@@ -333,7 +436,7 @@ class IPNet(_Ordered):
             text = self._str = f"{addr}/{self._plen}"
         return text
 
-    def to_netaddr(self) -> Any:
+    def to_netaddr(self) -> netaddr.IPNetwork:
         """This network as a ``netaddr.IPNetwork`` (zones are dropped: netaddr has none)."""
         import netaddr
 
@@ -356,10 +459,29 @@ class IPNet(_Ordered):
 
     # -- pickling (copies are the value itself: see _Value) ---------------------
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_make_net, (self._int, self._plen, self._ver, self._zone))
+        return (_restore_net, (self._int, self._plen, self._ver, self._zone))
 
 
-promote(IPNet, "network", ipaddress.IPv4Network, ipaddress.IPv6Network)
+promote(IPNet, IPNet.network.fget, NETWORK)  # type: ignore[attr-defined]
+
+
+def _as_net(other: Any, to: IPNet) -> IPNet:
+    """``other`` (a network of any accepted form) as an ``IPNet`` of ``to``'s family."""
+    if isinstance(other, (IP, IPInterface, *_ADDRESS_TYPES)):
+        raise TypeError(f"{other} is not a network object")  # as the stdlib (a string may be one address)
+    net = other if type(other) is IPNet else IPNet(other)
+    if net._ver != to._ver:
+        raise TypeError(f"{to} and {net} are not of the same version")
+    return net
+
+
+def _exclude(i: int, plen: int, oi: int, oplen: int, version: int) -> Iterator[IPNet]:
+    """``address_exclude``: at each level from ``plen + 1`` to ``oplen``, the half not holding ``oi``."""
+    bits = _BITS[version]
+    for p in range(plen + 1, oplen + 1):
+        half = 1 << (bits - p)
+        base = oi & ~_HOSTMASKS[version][p]  # oi's ancestor at /p
+        yield _make_net(base ^ half, p, version)
 
 
 def _subnets(first: int, last: int, plen: int, version: int) -> Iterator[IPNet]:
@@ -375,7 +497,7 @@ def _check_plen(value: Any, name: str) -> int:
     raise TypeError(f"{name} must be an int, not {type(value).__name__}")
 
 
-class IPInterface(_Ordered):
+class IPInterface(_Ordered, Flags):
     """An address with the prefix of its network (``10.0.0.5/24``), like ``ipaddress.ip_interface``."""
 
     __slots__ = ("_ip", "_plen", "_str", "_obj")
@@ -404,14 +526,11 @@ class IPInterface(_Ordered):
             self._str = self._obj = None
             return
         if slash and not ptext:  # "addr/" with nothing after the '/'
-            raise NetworkError(f"invalid IP interface {shorten(value)}: {_net_reason(value, False, True)}")
+            raise invalid(NetworkError, "IP interface", value, f"{_net_reason(value, False, True)}")
         self._ip = ip
         self._plen = plen
         self._str = value if slash and ip._str is not None else None
         self._obj = None
-
-    _json_what = "an IP interface"
-    _json_error = NetworkError
 
     @property
     def interface(self) -> ipaddress.IPv4Interface | ipaddress.IPv6Interface:
@@ -462,20 +581,73 @@ class IPInterface(_Ordered):
         """The host mask as an ``IP``."""
         return self.network.hostmask
 
+    # -- promoted from the stdlib interface (the table: netx/_promote.py) --------
+    if TYPE_CHECKING:  # installed by promote() below (the flags: declared in Flags)
+
+        @property
+        def compressed(self) -> str: ...
+        @property
+        def with_hostmask(self) -> str: ...
+        @property
+        def with_netmask(self) -> str: ...
+        @property
+        def exploded(self) -> str: ...
+        @property
+        def max_prefixlen(self) -> int: ...
+        @property
+        def packed(self) -> bytes: ...
+        @property
+        def reverse_pointer(self) -> str: ...
+        @property
+        def with_prefixlen(self) -> str: ...
+
+    # Address attributes that convert (or that the stdlib has on one family only): the address's.
+    @property
+    def is_site_local(self) -> bool:
+        """True for an IPv6 site-local address (``fec0::/10``); False for IPv4."""
+        return self._ip.is_site_local
+
+    @property
+    def scope_id(self) -> str | None:
+        """The IPv6 zone of the address, or None."""
+        return self._ip._zone
+
+    @property
+    def ipv4_mapped(self) -> IP | None:
+        """The address's ``ipv4_mapped``."""
+        return self._ip.ipv4_mapped
+
+    @property
+    def ipv6_mapped(self) -> IP:
+        """The address's ``ipv6_mapped`` (IPv4 only)."""
+        return self._ip.ipv6_mapped
+
+    @property
+    def sixtofour(self) -> IP | None:
+        """The address's ``sixtofour``."""
+        return self._ip.sixtofour
+
+    @property
+    def teredo(self) -> tuple[IP, IP] | None:
+        """The address's ``teredo``."""
+        return self._ip.teredo
+
     def __str__(self) -> str:
         text = self._str
         if text is None:
             text = self._str = f"{self._ip}/{self._plen}"
         return text
 
-    def to_netaddr(self) -> Any:
+    def to_netaddr(self) -> netaddr.IPNetwork:
         """This interface as a ``netaddr.IPNetwork`` (which keeps host bits; zones are dropped)."""
         import netaddr
 
         return netaddr.IPNetwork((self._ip._int, self._plen), self._ip._ver)
 
-    def _key(self) -> tuple[tuple[int, int, str], int]:
-        return (self._ip._key(), self._plen)
+    def _key(self) -> tuple[int, int, int, int, str]:
+        # as the stdlib (and PostgreSQL's inet): by network, then address
+        ip = self._ip
+        return (ip._ver, ip._int & ~_HOSTMASKS[ip._ver][self._plen], self._plen, ip._int, ip._zone or "")
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, IPInterface):
@@ -490,11 +662,34 @@ class IPInterface(_Ordered):
         return (_restore_interface, (ip._int, ip._ver, ip._zone, self._plen))
 
 
-promote(IPInterface, "interface", ipaddress.IPv4Interface, ipaddress.IPv6Interface)
+promote(IPInterface, IPInterface.interface.fget, INTERFACE)  # type: ignore[attr-defined]
 
 
-def _restore_interface(i: int, version: int, zone: str | None, plen: int) -> IPInterface:
-    """Unpickle an ``IPInterface``."""
+def _checked_plen(plen: Any, version: int, what: str) -> int:
+    if type(plen) is not int or not 0 <= plen <= _BITS[version]:
+        raise NetworkError(f"invalid {what}: prefix length {shorten(plen)} is not valid for IPv{version}")
+    return plen
+
+
+def _restore_net(i: Any, plen: Any, version: Any, zone: Any) -> IPNet:
+    """Unpickle an ``IPNet``, validating every field (no host bits, prefix length in range...)."""
+    try:
+        i, version, zone = checked_parts(i, version, zone, "IPNet")
+    except AddressError as exc:
+        raise NetworkError(str(exc)) from None
+    plen = _checked_plen(plen, version, "pickled IPNet")
+    if i & _HOSTMASKS[version][plen]:
+        raise NetworkError(f"invalid pickled IPNet: host bits set in {_fmt(i, version)}/{plen}")
+    return _make_net(i, plen, version, zone)
+
+
+def _restore_interface(i: Any, version: Any, zone: Any, plen: Any) -> IPInterface:
+    """Unpickle an ``IPInterface``, validating every field."""
+    try:
+        i, version, zone = checked_parts(i, version, zone, "IPInterface")
+    except AddressError as exc:
+        raise NetworkError(str(exc)) from None
+    plen = _checked_plen(plen, version, "pickled IPInterface")
     iface = _new(IPInterface)
     iface._ip = _make(i, version, zone)
     iface._plen = plen
@@ -520,6 +715,13 @@ def _net_reason(text: str, strict: bool, interface: bool = False) -> str:
     except AddressError:
         return _reason(addr)
     bits = _BITS[ip._ver]
+    if strict and not interface and slash and ptext:
+        try:  # valid once masked (a prefix length or a netmask): the only fault is host bits
+            net = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            pass
+        else:
+            return f"host bits set (use strict=False to mask them, or write {net})"
     if slash:
         if not ptext:
             return "nothing after the '/' (expected a prefix length)"
@@ -548,7 +750,12 @@ def _net_reason(text: str, strict: bool, interface: bool = False) -> str:
 
 
 def _from_stdlib(net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> tuple[int, int, int, str | None]:
-    return int(net.network_address), net.prefixlen, net.version, getattr(net.network_address, "scope_id", None)
+    std_version(net)
+    i, ver, zone = std_parts(net.network_address)
+    plen = net.prefixlen
+    if type(plen) is not int or not 0 <= plen <= _BITS[ver] or i & _HOSTMASKS[ver][plen]:
+        raise NetworkError(f"{type(net).__name__} {shorten(str(net))} is not a valid IPv{ver} network")
+    return i, plen, ver, zone
 
 
 def _stdlib_network(value: Any, strict: bool) -> tuple[int, int, int, str | None]:
@@ -559,13 +766,25 @@ def _stdlib_network(value: Any, strict: bool) -> tuple[int, int, int, str | None
             reason = _net_reason(value, strict)
         else:
             reason = _strip_echo(str(exc), repr(value))
-        raise NetworkError(f"invalid IP network {shorten(value)}: {reason}") from None
+        raise invalid(NetworkError, "IP network", value, f"{reason}") from None
+
+
+def _packed_or_int(value: int | bytes, what: str) -> IP:
+    """The address of an ``int`` or packed ``bytes`` given for a network or interface."""
+    try:
+        return IP(value)
+    except AddressError as exc:
+        reason = str(exc).partition(": ")[2] or str(exc)
+        raise invalid(NetworkError, f"{what}", value, f"{reason}") from None
 
 
 def _tuple_address(addr: Any) -> tuple[int, int, str | None] | None:
     """``(int, version, zone)`` of a tuple's address part when netx can read it directly."""
     if isinstance(addr, IP):
         return addr._int, addr._ver, addr._zone
+    if isinstance(addr, (int, bytes)) and not isinstance(addr, bool):
+        ip = _packed_or_int(addr, "IP network")
+        return ip._int, ip._ver, None
     if isinstance(addr, str):
         try:
             ip = IP(addr)
@@ -573,14 +792,14 @@ def _tuple_address(addr: Any) -> tuple[int, int, str | None] | None:
             raise NetworkError(str(exc)) from None
         return ip._int, ip._ver, ip._zone
     if isinstance(addr, _ADDRESS_TYPES) and not isinstance(addr, _INTERFACE_TYPES):
-        return int(addr), addr.version, getattr(addr, "scope_id", None)
+        return std_parts(addr)
     return None
 
 
 def _tuple_parts(value: tuple[Any, ...], strict: bool, what: str) -> tuple[int, int, int, str | None]:
     """An ``(address, prefixlen)`` tuple, as ``ipaddress`` reads it."""
     if len(value) not in (1, 2):
-        raise NetworkError(f"invalid {what} {shorten(value)}: expected an (address, prefixlen) pair")
+        raise invalid(NetworkError, f"{what}", value, "expected an (address, prefixlen) pair")
     addr = value[0]
     plen: Any = value[1] if len(value) == 2 else None
     if type(plen) is bool:
@@ -592,11 +811,11 @@ def _tuple_parts(value: tuple[Any, ...], strict: bool, what: str) -> tuple[int, 
         if plen is None:
             plen = bits
         if not 0 <= plen <= bits:
-            raise NetworkError(f"invalid {what} {shorten(value)}: prefix length {plen} is out of range for IPv{ver} (0 to {bits})")
+            raise invalid(NetworkError, f"{what}", value, f"prefix length {shorten(plen)} is out of range for IPv{ver} (0 to {bits})")
         host = i & _HOSTMASKS[ver][plen]
         if host:
             if strict:
-                raise _host_bits_error(value, i, plen, ver, what)
+                raise host_bits_error(value, i, plen, ver, what)
             i ^= host
             zone = None  # as in ipaddress: a masked address loses its zone
         return i, plen, ver, zone
@@ -612,7 +831,7 @@ def _tuple_parts(value: tuple[Any, ...], strict: bool, what: str) -> tuple[int, 
     try:
         return _from_stdlib(ipaddress.ip_network(arg, strict=strict))
     except ValueError as exc:
-        raise NetworkError(f"invalid {what} {shorten(value)}: {_strip_echo(str(exc), repr(arg))}") from None
+        raise invalid(NetworkError, f"{what}", value, f"{_strip_echo(str(exc), repr(arg))}") from None
 
 
 def _net_parts(value: Any, strict: bool) -> tuple[int, int, int, str | None]:
@@ -620,7 +839,7 @@ def _net_parts(value: Any, strict: bool) -> tuple[int, int, int, str | None]:
     if isinstance(value, str):
         value = str(value)
         if len(value) > MAX_TEXT:
-            raise NetworkError(f"invalid IP network {shorten(value)}: longer than {MAX_TEXT} characters")
+            raise invalid(NetworkError, "IP network", value, f"longer than {MAX_TEXT} characters")
         return _stdlib_network(value, strict)
     if isinstance(value, IPNet):
         return value._int, value._plen, value._ver, value._zone
@@ -633,14 +852,18 @@ def _net_parts(value: Any, strict: bool) -> tuple[int, int, int, str | None]:
     if isinstance(value, IP):
         return value._int, _BITS[value._ver], value._ver, value._zone
     if isinstance(value, _ADDRESS_TYPES):
-        return int(value), value.max_prefixlen, value.version, getattr(value, "scope_id", None)
+        i, ver, zone = std_parts(value)
+        return i, _BITS[ver], ver, zone
+    if isinstance(value, (int, bytes)) and not isinstance(value, bool):  # as ip_network: one host
+        ip = _packed_or_int(value, "IP network")
+        return ip._int, _BITS[ip._ver], ip._ver, None
     kind = _netaddr_type("IPNetwork")
     if kind is not None and isinstance(value, kind):
         i, plen, ver = value.value, value.prefixlen, value.version
         host = i & _HOSTMASKS[ver][plen]
         if host:
             if strict:
-                raise _host_bits_error(str(value), i, plen, ver)
+                raise host_bits_error(str(value), i, plen, ver)
             i ^= host
         return i, plen, ver, None
     kind = _netaddr_type("IPAddress")
@@ -654,25 +877,25 @@ def _interface_parts(value: Any) -> tuple[IP, int]:
     if isinstance(value, str):
         value = str(value)
         if len(value) > MAX_TEXT:
-            raise NetworkError(f"invalid IP interface {shorten(value)}: longer than {MAX_TEXT} characters")
+            raise invalid(NetworkError, "IP interface", value, f"longer than {MAX_TEXT} characters")
         try:
             iface = ipaddress.ip_interface(value)
         except ValueError:
-            raise NetworkError(f"invalid IP interface {shorten(value)}: {_net_reason(value, False, True)}") from None
+            raise invalid(NetworkError, "IP interface", value, f"{_net_reason(value, False, True)}") from None
         return _make(int(iface), iface.version, getattr(iface, "scope_id", None)), iface.network.prefixlen
     if isinstance(value, IPInterface):
         return value._ip, value._plen
     if isinstance(value, _INTERFACE_TYPES):
-        return _make(int(value), value.version, getattr(value, "scope_id", None)), value.network.prefixlen
+        return _make(*std_parts(value)), _checked_plen(value.network.prefixlen, std_version(value), "IP interface")
     if isinstance(value, tuple):
         if len(value) == 2 and type(value[1]) is int:
             parts = _tuple_address(value[0])
             if parts is not None:
                 i, ver, zone = parts
                 if not 0 <= value[1] <= _BITS[ver]:
-                    raise NetworkError(
-                        f"invalid IP interface {shorten(value)}: prefix length {value[1]} is out of range "
-                        f"for IPv{ver} (0 to {_BITS[ver]})"
+                    raise invalid(
+                        NetworkError, "IP interface", value,
+                        f"prefix length {shorten(value[1])} is out of range for IPv{ver} (0 to {_BITS[ver]})",
                     )
                 return _make(i, ver, zone), value[1]
         i, plen, ver, zone = _tuple_parts(value, False, "IP interface")
@@ -681,7 +904,7 @@ def _interface_parts(value: Any) -> tuple[IP, int]:
         try:
             iface = ipaddress.ip_interface((addr, value[1]) if len(value) == 2 else (addr,))
         except ValueError as exc:  # pragma: no cover - _tuple_parts already refused it
-            raise NetworkError(f"invalid IP interface {shorten(value)}: {exc}") from None
+            raise invalid(NetworkError, "IP interface", value, f"{exc}") from None
         return _make(int(iface), iface.version, getattr(iface, "scope_id", None)), plen
     if isinstance(value, (IPNet, *_NETWORK_TYPES)):
         net = IPNet(value)
@@ -690,6 +913,9 @@ def _interface_parts(value: Any) -> tuple[IP, int]:
         return value, _BITS[value._ver]
     if isinstance(value, _ADDRESS_TYPES):
         return IP(value), value.max_prefixlen
+    if isinstance(value, (int, bytes)) and not isinstance(value, bool):  # as ip_interface: one host
+        ip = _packed_or_int(value, "IP interface")
+        return ip, _BITS[ip._ver]
     kind = _netaddr_type("IPNetwork")
     if kind is not None and isinstance(value, kind):
         return _make(int(value.ip), value.version), value.prefixlen
@@ -712,7 +938,7 @@ def parse_cidr(text: str) -> tuple[IP, IPNet]:
     if not isinstance(text, str):
         raise TypeError(f"parse_cidr takes a str, not {type(text).__name__}")
     if len(text) <= MAX_TEXT and "/" not in text:
-        raise NetworkError(f"invalid CIDR {shorten(text)}: no '/' and prefix length")
+        raise invalid(NetworkError, "CIDR", text, "no '/' and prefix length")
     iface = IPInterface(text)
     return iface._ip, iface.network
 
@@ -727,4 +953,91 @@ def ip_version(text: str) -> int:
         return IP(text)._ver
     except (AddressError, NetworkError):
         reason = _net_reason(text, False, True) if "/" in text else _reason(text)
-        raise AddressError(f"invalid IP address, network or interface {shorten(text)}: {reason}") from None
+        raise invalid(AddressError, "IP address, network or interface", text, f"{reason}") from None
+
+
+# -- the type descriptions (netx._desc), the version-constrained forms, Masked -------------
+def _net_of_version(version: int, value: Any, *, strict: bool = True) -> IPNet:
+    """``IPNet(value, strict=strict)``, which must be of ``version``."""
+    net = IPNet(value, strict=strict)
+    if net._ver != version:
+        raise NetworkError(f"{shorten(value)} is an IPv{net._ver} network, not IPv{version}")
+    return net
+
+
+# Networks and interfaces have no standard JSON Schema format: a description and a pattern
+# that every valid value matches (a loose check: host bits, octets and prefix limits are left
+# to the validator).
+_V4_NET = r"[0-9.]+(/[0-9.]+)?"
+_V6_ADDR = r"[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[^%/]+)?"
+_V6_NET = rf"{_V6_ADDR}(/[0-9]+)?"
+_NETWORKS = "a str, tuple or network object"
+
+
+def _net_schema(pattern: str, description: str) -> dict[str, Any]:
+    return {"type": "string", "pattern": f"^{pattern}$", "description": description}
+
+
+IPNet.__netx__ = TypeDesc(
+    cls=IPNet, name="IP network", code="ip_network", error=NetworkError, accepts=_NETWORKS,
+    from_python=IPNet, to_json_value=IPNet.__str__, from_json_value=IPNet,
+    json_schema=_net_schema(
+        f"({_V4_NET}|{_V6_NET})", "IPv4 or IPv6 network in CIDR notation, e.g. 10.0.0.0/24 or 2001:db8::/32"
+    ),
+)
+IPInterface.__netx__ = TypeDesc(
+    cls=IPInterface, name="IP interface", code="ip_interface", error=NetworkError,
+    accepts="a str, tuple or interface object",
+    from_python=IPInterface, to_json_value=IPInterface.__str__, from_json_value=IPInterface,
+    json_schema=_net_schema(
+        f"({_V4_NET}|{_V6_NET})",
+        "IPv4 or IPv6 address with its prefix length, e.g. 10.0.0.5/24 or 2001:db8::5/64",
+    ),
+)
+
+if TYPE_CHECKING:  # to a type checker the constrained forms are the netx type they return
+    IPv4Net = IPNet
+    IPv6Net = IPNet
+else:
+
+    IPv4Net = constrained_form(
+        "IPv4Net", IPNet, 4, partial(_net_of_version, 4), partial(_net_of_version, 4),
+        _net_schema(_V4_NET, "IPv4 network in CIDR notation, e.g. 10.0.0.0/24"),
+        """An IPv4 ``IPNet``: a pydantic field type; ``IPv4Net("10.0.0.0/8")`` returns an ``IPNet``;
+        ``isinstance(net, IPv4Net)`` is true for IPv4 networks.""",
+    )
+    IPv6Net = constrained_form(
+        "IPv6Net", IPNet, 6, partial(_net_of_version, 6), partial(_net_of_version, 6),
+        _net_schema(_V6_NET, "IPv6 network in CIDR notation, e.g. 2001:db8::/32"),
+        """An IPv6 ``IPNet``: a pydantic field type; ``IPv6Net("2001:db8::/32")`` returns an
+        ``IPNet``; ``isinstance(net, IPv6Net)`` is true for IPv6 networks.""",
+    )
+
+
+class _Masked:
+    """``Annotated[netx.IPNet, netx.Masked]``: a pydantic network field that masks host bits
+    (``"10.0.0.5/24"`` -> ``IPNet('10.0.0.0/24')``, Go's ``Prefix.Masked``) instead of
+    rejecting them; also with ``IPv4Net`` / ``IPv6Net``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "netx.Masked"
+
+    @staticmethod
+    def desc(source: Any) -> TypeDesc[IPNet]:
+        """The description of ``source`` (``IPNet``, ``IPv4Net`` or ``IPv6Net``), host bits masked."""
+        desc = desc_of(source)
+        if desc.cls is not IPNet:
+            raise TypeError(f"netx.Masked applies to IPNet, IPv4Net or IPv6Net, not {source!r}")
+        build = partial(_net_of_version, desc.version) if desc.version else IPNet
+        masked = partial(build, strict=False)
+        return replace(desc, from_python=masked, from_json_value=masked)
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from ._pydantic import core_schema_of
+
+        return core_schema_of(self.desc(source), getattr(source, "__name__", None))
+
+
+Masked = _Masked()

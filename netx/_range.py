@@ -10,18 +10,22 @@ from __future__ import annotations
 import ipaddress
 import sys
 from socket import AF_INET, AF_INET6
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from ._errors import AddressError, NetworkError, RangeError, shorten
-from ._ip import IP, MAX_TEXT, _fmt4, _fmt6, _make, iter_ips, parse_ip
+from ._errors import AddressError, NetworkError, RangeError, invalid, shorten
+from ._ip import IP, MAX_TEXT, std_parts, _fmt4, _fmt6, _make, iter_ips, parse_ip
 from ._keys import V6_BASE
-from ._net import IPInterface, IPNet, _make_net
+from ._net import IPInterface, IPNet, _make_net, host_bits_error
+from ._desc import TypeDesc
 from ._value import _Ordered
 
 try:  # the core's inet_pton: libc's, or a strict one where libc is laxer than ipaddress
     from ._ip import _pton as inet_pton
 except ImportError:  # pragma: no cover - the core renamed it; libc agrees on every mainstream OS
     from socket import inet_pton
+
+if TYPE_CHECKING:
+    import netaddr
 
 __all__ = ["IPRange"]
 
@@ -72,13 +76,6 @@ def _addr_key(text: str) -> int:
     return ip._int + V6_BASE if ip._ver == 6 else ip._int
 
 
-def _host_bits_error(text: str, network: str, address: str) -> NetworkError:
-    return NetworkError(
-        f"invalid IP network {shorten(text)}: has host bits set "
-        f"(the network is {network!r}; for the one address write {address!r})"
-    )
-
-
 # prefix-length text -> host mask: one dict lookup validates and converts it
 _HOST4 = {str(p): (1 << (32 - p)) - 1 for p in range(33)}
 _HOST6 = {str(p): (1 << (128 - p)) - 1 for p in range(129)}
@@ -98,7 +95,7 @@ def _net_bounds(text: str) -> tuple[int, int]:
                 pass
             else:
                 if i & host:
-                    raise _host_bits_error(text, f"{_fmt6(i & ~host)}/{plen_text}", _fmt6(i))
+                    raise host_bits_error(text, i, int(plen_text), 6)
                 return V6_BASE + i, V6_BASE + (i | host)
     else:
         host = _HOST4.get(plen_text)
@@ -109,21 +106,10 @@ def _net_bounds(text: str) -> tuple[int, int]:
                 pass
             else:
                 if i & host:
-                    raise _host_bits_error(text, f"{_fmt4(i & ~host)}/{plen_text}", _fmt4(i))
+                    raise host_bits_error(text, i, int(plen_text), 4)
                 return i, i | host
-    # Netmask forms, zones, and every rejection: the stdlib decides, via IPNet.
-    try:
-        net = IPNet(text)
-    except NetworkError:
-        try:  # valid once masked: the only fault is host bits
-            masked = IPNet(text, strict=False)
-        except NetworkError:
-            masked = None
-        if masked is None:
-            raise
-        address = str(IPInterface(text).ip)
-        raise _host_bits_error(text, f"{_text(_net_keys(masked)[0])}/{masked._plen}", address) from None
-    return _net_keys(net)
+    # Netmask forms, zones, and every rejection: IPNet decides, with IPNet's own message.
+    return _net_keys(IPNet(text))
 
 
 def _net_keys(net: IPNet) -> tuple[int, int]:
@@ -136,7 +122,7 @@ def _net_keys(net: IPNet) -> tuple[int, int]:
 def _range_bounds(text: str) -> tuple[int, int]:
     """Key bounds of ``"first-last"``. Raises ``RangeError`` (an ``AddressError``)."""
     if len(text) > _MAX_RANGE_TEXT:
-        raise RangeError(f"invalid IP range {shorten(text)}: longer than {_MAX_RANGE_TEXT} characters")
+        raise invalid(RangeError, "IP range", text, f"longer than {_MAX_RANGE_TEXT} characters")
     dashes = [i for i, ch in enumerate(text) if ch == "-"]
     error: AddressError | None = None
     for at in dashes:  # one dash normally; more only when a zone id holds one
@@ -147,15 +133,15 @@ def _range_bounds(text: str) -> tuple[int, int]:
             continue
         return _checked(lo, hi, text)
     if error is not None and len(dashes) == 1:
-        raise RangeError(f"invalid IP range {shorten(text)}: {error}") from None
-    raise RangeError(f"invalid IP range {shorten(text)}: expected 'first-last', e.g. '10.0.0.10-10.0.0.20'")
+        raise invalid(RangeError, "IP range", text, f"{error}") from None
+    raise invalid(RangeError, "IP range", text, "expected 'first-last', e.g. '10.0.0.10-10.0.0.20'")
 
 
 def _checked(lo: int, hi: int, shown: str) -> tuple[int, int]:
     if (lo >= V6_BASE) != (hi >= V6_BASE):
-        raise RangeError(f"invalid IP range {shorten(shown)}: mixes IPv{_ver(lo)} and IPv{_ver(hi)}")
+        raise invalid(RangeError, "IP range", shown, f"mixes IPv{_ver(lo)} and IPv{_ver(hi)}")
     if lo > hi:
-        raise RangeError(f"invalid IP range {shorten(shown)}: first address {_text(lo)} is after last {_text(hi)}")
+        raise invalid(RangeError, "IP range", shown, f"first address {_text(lo)} is after last {_text(hi)}")
     return lo, hi
 
 
@@ -194,7 +180,8 @@ def _endpoint_key(value: Any) -> int:
 def _bounds(value: Any) -> tuple[int, int]:
     """Key bounds of one address, network, range or interface (an interface is its address).
 
-    Strings may be an address, a CIDR or ``first-last``. Other types -> ``TypeError``.
+    Strings may be an address, a CIDR or ``first-last``; bytes are one packed address.
+    Other types -> ``TypeError``.
     """
     t = type(value)
     if t is str:
@@ -210,16 +197,18 @@ def _bounds(value: Any) -> tuple[int, int]:
         ip = value._ip
         key = ip._int + V6_BASE if ip._ver == 6 else ip._int
         return key, key
-    if isinstance(value, _INTERFACE_TYPES):
-        key = int(value.ip) + (V6_BASE if value.version == 6 else 0)
-        return key, key
-    if isinstance(value, _ADDRESS_TYPES):
-        key = int(value) + (V6_BASE if value.version == 6 else 0)
+    if isinstance(value, _ADDRESS_TYPES):  # an interface is its address
+        i, ver, _ = std_parts(value)
+        key = i + V6_BASE if ver == 6 else i
         return key, key
     if isinstance(value, _NETWORK_TYPES):
         return _net_keys(IPNet(value))
     if isinstance(value, str):
         return _str_bounds(str(value))
+    if isinstance(value, (bytes, bytearray, memoryview)):  # one packed address (4 or 16 bytes), never a list
+        ip = IP(value)
+        key = ip._int + V6_BASE if ip._ver == 6 else ip._int
+        return key, key
     netaddr = sys.modules.get("netaddr")
     if netaddr is not None:
         base = V6_BASE if getattr(value, "version", 4) == 6 else 0
@@ -227,7 +216,7 @@ def _bounds(value: Any) -> tuple[int, int]:
             return base + int(value), base + int(value)
         if isinstance(value, netaddr.IPNetwork):
             if value.ip != value.network:
-                raise _host_bits_error(str(value), str(value.cidr), str(value.ip))
+                raise host_bits_error(str(value), int(value.ip), value.prefixlen, value.version)
             return base + value.first, base + value.last
         if isinstance(value, netaddr.IPRange):
             return base + value.first, base + value.last
@@ -295,10 +284,6 @@ class IPRange(_Ordered):
         """``(first_key, last_key)`` in netx's key space."""
         return self._lo, self._hi
 
-    # from_json (``'"10.0.0.10-10.0.0.20"'``, any string ``IPRange()`` takes): see _Value
-    _json_what = "an IP range"
-    _json_error = RangeError
-
     # -- properties ---------------------------------------------------------------------
     @property
     def first(self) -> IP:
@@ -353,7 +338,7 @@ class IPRange(_Ordered):
         _cover(out, self._lo, self._hi)
         return out
 
-    def to_netaddr(self) -> Any:
+    def to_netaddr(self) -> netaddr.IPRange:
         """This range as a ``netaddr.IPRange``."""
         import netaddr
 
@@ -376,4 +361,46 @@ class IPRange(_Ordered):
         return hash((IPRange, self._lo, self._hi))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_from_keys, (self._lo, self._hi))
+        return (_restore_range, (self._lo, self._hi))
+
+
+def _restore_range(lo: Any, hi: Any) -> IPRange:
+    """Unpickle an ``IPRange``, validating it: two keys of one family, ``lo <= hi``."""
+    if not (type(lo) is int and type(hi) is int and _valid_key(lo) and _valid_key(hi)):
+        raise RangeError(f"invalid pickled IPRange: bounds {shorten(lo)}, {shorten(hi)} are not addresses")
+    if (lo >= V6_BASE) != (hi >= V6_BASE):
+        raise RangeError("invalid pickled IPRange: first and last are of different families")
+    if lo > hi:
+        raise RangeError(f"invalid pickled IPRange: first {_text(lo)} is after last {_text(hi)}")
+    return _from_keys(lo, hi)
+
+
+def valid_key(key: int) -> bool:
+    """True if ``key`` is the key of an address (netx._keys: IPv4 values, or V6_BASE + an IPv6 value)."""
+    return 0 <= key <= _V4_TOP or V6_BASE <= key < 2 * V6_BASE
+
+
+_valid_key = valid_key
+
+
+def _range_of(value: Any) -> IPRange:
+    """``IPRange(value)``, or ``IPRange(first, last)`` for a ``(first, last)`` tuple."""
+    if type(value) is tuple and len(value) == 2:
+        return IPRange(*value)
+    return IPRange(value)
+
+
+_V6_ADDR = r"[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[^%/]+)?"
+# an address, a CIDR or "first-last" of one family: what IPRange() takes, and each IPSet item
+RANGE_PATTERN = rf"^([0-9.]+(/[0-9.]+|-[0-9.]+)?|{_V6_ADDR}(/[0-9]+|-{_V6_ADDR})?)$"
+
+IPRange.__netx__ = TypeDesc(
+    cls=IPRange, name="IP range", code="ip_range", error=RangeError,
+    accepts="a str, (first, last) tuple, address, network or range",
+    from_python=_range_of, to_json_value=IPRange.__str__, from_json_value=IPRange,
+    json_schema={
+        "type": "string",
+        "pattern": RANGE_PATTERN,
+        "description": "Inclusive IP address range first-last, e.g. 10.0.0.10-10.0.0.20 (or a CIDR, or one address)",
+    },
+)

@@ -1,4 +1,4 @@
-"""The PostgreSQL store (``postgresql://...``, needs ``pip install 'netx[postgres]'``).
+"""The PostgreSQL store (``postgresql://...``, needs ``pip install 'netx-ip[postgres]'``).
 
 Each call is one READ COMMITTED transaction that starts with ``SELECT ... FOR UPDATE``
 on the pool's row: calls on one pool from any number of processes and hosts run one
@@ -38,7 +38,7 @@ def _psycopg() -> Any:
     try:
         import psycopg
     except ImportError as exc:
-        raise IPAMError("PostgreSQL IPAM stores need the psycopg driver: pip install 'netx[postgres]'") from exc
+        raise IPAMError("PostgreSQL IPAM stores need the psycopg driver: pip install 'netx-ip[postgres]'") from exc
     return psycopg
 
 
