@@ -1,0 +1,430 @@
+"""SQLAlchemy 2 column types whose values are netx objects: ``IPType``, ``IPNetType``, ``IPInterfaceType``.
+
+On PostgreSQL they are the native ``INET`` / ``CIDR`` / ``INET`` (selected as text and
+parsed by netx, which is faster than the drivers' ``ipaddress`` loaders). Everywhere else
+(SQLite, ...) a value is stored as a binary key whose byte order is netx's order: the
+17-byte big-endian integer the IPAM stores use (IPv4 value, or ``2**128 +`` IPv6 value),
+then for networks and interfaces the prefix length (one byte) and, for interfaces, the
+address's 17-byte key; an IPv6 zone follows as UTF-8. So ``ORDER BY``, ``<``, ``>`` and
+``BETWEEN`` give netx order (IPv4 before IPv6, then numeric; networks then by prefix
+length; interfaces by network, then address) and use an ordinary index.
+
+Columns get the comparators ``.within(net)``, ``.contains_ip(ip)`` and ``.overlaps(net)``:
+PostgreSQL's ``<<=``, ``>>=`` and ``&&``, and elsewhere a union of key ranges an index
+serves. PostgreSQL's ``inet`` has no zones: binding a zoned value there is an
+``netx.AddressError``, never a silently dropped zone.
+
+Alembic: pass ``render_item=netx.sqlalchemy.render_item`` to ``context.configure()`` so
+autogenerate writes ``netx.sqlalchemy.IPType()`` *and* ``import netx.sqlalchemy``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, TypeVar, cast
+
+from sqlalchemy import and_, func, or_
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.dialects.postgresql import CIDR, INET
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import Boolean, LargeBinary, TypeDecorator, TypeEngine
+
+from ._ip import IP, _make
+from ._keys import V6_BASE
+from ._net import IPInterface, IPNet, _make_net
+from ._pgwire import pg_text
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect
+    from sqlalchemy.sql.compiler import SQLCompiler
+    from sqlalchemy.sql.operators import OperatorType
+
+__all__ = ["IPType", "IPNetType", "IPInterfaceType", "render_item"]
+
+_V = TypeVar("_V", IP, IPNet, IPInterface)
+_BITS = {4: 32, 6: 128}
+_KEY = 17  # bytes of one address key
+_from_bytes = int.from_bytes
+_INTERFACES = (ipaddress.IPv4Interface, ipaddress.IPv6Interface)
+
+
+# -- the binary key (non-PostgreSQL storage) ------------------------------------------------
+def _k17(version: int, i: int) -> bytes:
+    """The 17-byte key of address ``i``: IPv4 keys all sort below IPv6 ones."""
+    return (i + V6_BASE if version == 6 else i).to_bytes(_KEY, "big")
+
+
+def _zone_bytes(zone: str | None) -> bytes:
+    return zone.encode("utf-8", "surrogatepass") if zone else b""
+
+
+def _ip_of(key: bytes, start: int = 0) -> IP:
+    """The address whose 17-byte key starts at ``key[start]`` (a zone may follow it)."""
+    k = _from_bytes(key[start:start + _KEY], "big")
+    if k >= V6_BASE:
+        return _make(k - V6_BASE, 6)
+    return _make(k, 4)
+
+
+def _zone_of(key: bytes, start: int) -> str | None:
+    return key[start:].decode("utf-8", "surrogatepass") if len(key) > start else None
+
+
+def _ip_key(ip: IP) -> bytes:
+    key = (ip._int + V6_BASE if ip._ver == 6 else ip._int).to_bytes(_KEY, "big")
+    return key + ip._zone.encode("utf-8", "surrogatepass") if ip._zone else key
+
+
+def _ip_from_key(key: bytes) -> IP:
+    if len(key) == _KEY:
+        k = _from_bytes(key, "big")
+        return _make(k - V6_BASE, 6) if k >= V6_BASE else _make(k, 4)
+    ip = _ip_of(key)
+    return _make(ip._int, 6, _zone_of(key, _KEY))
+
+
+def _net_key(net: IPNet) -> bytes:
+    return _k17(net._ver, net._int) + bytes((net._plen,)) + _zone_bytes(net._zone)
+
+
+def _net_from_key(key: bytes) -> IPNet:
+    ip = _ip_of(key)
+    return _make_net(ip._int, key[_KEY], ip._ver, _zone_of(key, _KEY + 1))
+
+
+def _iface_key(iface: IPInterface) -> bytes:
+    ip, plen = iface._ip, iface._plen
+    net = ip._int & ~((1 << (_BITS[ip._ver] - plen)) - 1)
+    return _k17(ip._ver, net) + bytes((plen,)) + _ip_key(ip)
+
+
+def _iface_from_key(key: bytes) -> IPInterface:
+    ip = _ip_of(key, _KEY + 1)
+    if len(key) > 2 * _KEY + 1:
+        ip = _make(ip._int, 6, _zone_of(key, 2 * _KEY + 1))
+    iface = object.__new__(IPInterface)
+    iface._ip, iface._plen, iface._str, iface._obj = ip, key[_KEY], None, None
+    return iface
+
+
+# -- key ranges: what the comparators compile to off PostgreSQL ------------------------------
+Ranges = list[tuple[bytes, bytes]]  # [low, high) byte ranges of keys
+
+
+def _masked(version: int, i: int, plen: int) -> int:
+    return i & ~((1 << (_BITS[version] - plen)) - 1)
+
+
+def _inside(net: IPNet, plen_byte: bool) -> tuple[bytes, bytes]:
+    """Keys of the values whose (network) address lies in ``net`` with a prefix at least as long."""
+    low = _k17(net._ver, net._int) + (bytes((net._plen,)) if plen_byte else b"")
+    return low, _k17(net._ver, net._last_int() + 1)
+
+
+def _supernets(version: int, i: int, upto: int) -> Ranges:
+    """Key prefixes of the networks ``i/q`` for every ``q < upto``: the networks holding ``i`` that are shorter."""
+    out = []
+    for q in range(upto):
+        base = _k17(version, _masked(version, i, q))
+        out.append((base + bytes((q,)), base + bytes((q + 1,))))
+    return out
+
+
+# -- one SQL expression per dialect family ---------------------------------------------------
+class _Dialected(ColumnElement[bool]):
+    """A boolean expression written twice: with PostgreSQL's operators, and as key ranges."""
+
+    __visit_name__ = "netx_dialected"
+    inherit_cache = True
+    _is_implicitly_boolean = True  # no "= 1" appended on SQLite: that would hide the ranges from the index
+    _traverse_internals = [
+        ("pg", InternalTraversal.dp_clauseelement),
+        ("generic", InternalTraversal.dp_clauseelement),
+    ]
+    type = Boolean()
+
+    def __init__(self, pg: ColumnElement[bool], generic: ColumnElement[bool]) -> None:
+        self.pg = pg
+        self.generic = generic
+
+
+@compiles(_Dialected)
+def _compile_generic(element: _Dialected, compiler: SQLCompiler, **kw: Any) -> str:
+    return "(" + str(compiler.process(element.generic, **kw)) + ")"
+
+
+@compiles(_Dialected, "postgresql")
+def _compile_pg(element: _Dialected, compiler: SQLCompiler, **kw: Any) -> str:
+    return "(" + str(compiler.process(element.pg, **kw)) + ")"
+
+
+def _key_param(key: bytes) -> BindParameter[bytes]:
+    return BindParameter(None, key, type_=LargeBinary(), unique=True)
+
+
+def _in_ranges(col: ColumnElement[Any], ranges: Ranges) -> ColumnElement[bool]:
+    terms = [and_(col >= _key_param(lo), col < _key_param(hi)) for lo, hi in ranges]
+    return terms[0] if len(terms) == 1 else or_(*terms)
+
+
+def _pg_value(value: IP | IPNet, column_type: TypeEngine[Any]) -> ColumnElement[Any]:
+    """``CAST(:value AS INET)``, bound through a netx type (which refuses zones on PostgreSQL)."""
+    kind: TypeEngine[Any] = IPType() if isinstance(value, IP) else IPNetType()
+    return sql_cast(BindParameter(None, value, type_=kind, unique=True), INET)
+
+
+# -- the column types ---------------------------------------------------------------------------
+class _Comparator(TypeDecorator.Comparator[_V]):
+    """The operators of netx columns: ``within``, ``contains_ip``, ``overlaps`` (and the usual ``==``, ``<`` ...)."""
+
+    def within(self, net: Any) -> ColumnElement[bool]:
+        """The value lies inside ``net`` (``net`` itself included), as ``value in net`` in Python.
+
+        For an interface column that is its *address*: ``10.0.0.5/8`` is within ``10.0.0.0/24``."""
+        return cast("_NetxType[Any]", self.type)._within(self.expr, IPNet(net))
+
+    def contains_ip(self, ip: Any) -> ColumnElement[bool]:
+        """The network (of an interface; the address of an address column) holds ``ip``."""
+        return cast("_NetxType[Any]", self.type)._contains_ip(self.expr, IP(ip))
+
+    def overlaps(self, net: Any) -> ColumnElement[bool]:
+        """The network (of an interface; the address of an address column) shares an address with ``net``."""
+        return cast("_NetxType[Any]", self.type)._overlaps(self.expr, IPNet(net))
+
+
+class _NetxType(TypeDecorator[_V], Generic[_V]):
+    """What the three column types share: the dialect switch and the value processors."""
+
+    impl = LargeBinary
+    cache_ok = True
+    comparator_factory = _Comparator
+
+    _kind: type[_V]
+    _pg_type: type[TypeEngine[Any]] = INET
+    _pg_text: Callable[[ColumnElement[Any], TypeEngine[Any]], ColumnElement[Any]]
+
+    @property
+    def python_type(self) -> type[_V]:
+        return self._kind
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(self._pg_type())
+        return dialect.type_descriptor(LargeBinary())
+
+    def _on_pg(self) -> bool:
+        return isinstance(self.impl_instance, (INET, CIDR))
+
+    # -- values ------------------------------------------------------------------------------
+    def _coerce(self, value: Any) -> _V:
+        kind = self._kind
+        return value if type(value) is kind else kind(value)
+
+    def _to_key(self, value: _V) -> bytes:
+        raise NotImplementedError
+
+    def _from_key(self, key: bytes) -> _V:
+        raise NotImplementedError
+
+    def _to_pg(self, value: Any) -> str:
+        return pg_text(self._coerce(value))
+
+    def _from_pg(self, value: Any) -> _V:
+        if isinstance(value, _INTERFACES) and self._kind is IP:
+            value = value.ip
+        return self._kind(value)
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any]:
+        if dialect.name == "postgresql":
+            to_pg = self._to_pg
+
+            def bind_pg(value: Any) -> Any:
+                return None if value is None else to_pg(value)
+
+            return bind_pg
+        kind, to_key = self._kind, self._to_key
+
+        def bind_key(value: Any) -> Any:
+            if value is None:
+                return None
+            return to_key(value if type(value) is kind else kind(value))
+
+        return bind_key
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any]:
+        if dialect.name == "postgresql":
+            kind, from_pg = self._kind, self._from_pg
+
+            def result_pg(value: Any) -> Any:
+                if value is None:
+                    return None
+                return kind(value) if type(value) is str else from_pg(value)
+
+            return result_pg
+        from_key = self._from_key
+
+        def result_key(value: Any) -> Any:
+            return None if value is None else from_key(value)
+
+        return result_key
+
+    def literal_processor(self, dialect: Dialect) -> Callable[[Any], str]:
+        """Values inlined into SQL text (``literal_binds``, Alembic's offline mode)."""
+        bind = self.bind_processor(dialect)
+        if dialect.name == "postgresql":
+            return lambda value: f"'{bind(value)}'"  # address text: hex digits, '.', ':' and '/' only
+        return lambda value: f"X'{bind(value).hex()}'"
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return self.bind_processor(dialect)(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return self.result_processor(dialect, None)(value)
+
+    def column_expression(self, colexpr: ColumnElement[Any]) -> Optional[ColumnElement[Any]]:
+        """On PostgreSQL, select the value as text: netx parses it faster than drivers build ``ipaddress`` objects."""
+        if self._on_pg():
+            return self._pg_text(colexpr, self)
+        return colexpr
+
+    def coerce_compared_value(self, op: Optional[OperatorType], value: Any) -> TypeEngine[Any]:
+        return self
+
+    # -- comparators (see _Comparator) ---------------------------------------------------------
+    def _within(self, col: ColumnElement[Any], net: IPNet) -> ColumnElement[bool]:
+        pg = col.op("<<=", is_comparison=True)(_pg_value(net, self))
+        return _Dialected(pg, _in_ranges(col, [_inside(net, False)]))
+
+    def _contains_ip(self, col: ColumnElement[Any], ip: IP) -> ColumnElement[bool]:
+        pg = col.op(">>=", is_comparison=True)(_pg_value(ip, self))
+        return _Dialected(pg, _in_ranges(col, [(_k17(ip._ver, ip._int), _k17(ip._ver, ip._int + 1))]))
+
+    def _overlaps(self, col: ColumnElement[Any], net: IPNet) -> ColumnElement[bool]:
+        pg = col.op("&&", is_comparison=True)(_pg_value(net, self))
+        return _Dialected(pg, self._within(col, net).generic)
+
+
+class _PrefixedType(_NetxType[_V]):
+    """Networks and interfaces: keys start with the network's key and prefix length."""
+
+    def _contains_ip(self, col: ColumnElement[Any], ip: IP) -> ColumnElement[bool]:
+        pg = col.op(">>=", is_comparison=True)(_pg_value(ip, self))
+        return _Dialected(pg, _in_ranges(col, _supernets(ip._ver, ip._int, _BITS[ip._ver] + 1)))
+
+    def _overlaps(self, col: ColumnElement[Any], net: IPNet) -> ColumnElement[bool]:
+        pg = col.op("&&", is_comparison=True)(_pg_value(net, self))
+        ranges = [_inside(net, True), *_supernets(net._ver, net._int, net._plen)]
+        return _Dialected(pg, _in_ranges(col, ranges))
+
+
+def _host(col: ColumnElement[Any], type_: TypeEngine[Any]) -> ColumnElement[Any]:
+    return func.host(col, type_=type_)
+
+
+def _text(col: ColumnElement[Any], type_: TypeEngine[Any]) -> ColumnElement[Any]:
+    return func.text(col, type_=type_)
+
+
+class IPType(_NetxType[IP]):
+    """A column of ``netx.IP`` addresses: PostgreSQL ``INET``, elsewhere a 17-byte key (+ zone)."""
+
+    cache_ok = True
+    _kind = IP
+    _pg_text = staticmethod(_host)
+
+    def _to_key(self, value: IP) -> bytes:
+        return _ip_key(value)
+
+    def _from_key(self, key: bytes) -> IP:
+        return _ip_from_key(key)
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any]:
+        if dialect.name == "postgresql":
+            return super().bind_processor(dialect)
+        # the hot path, inlined: one int.to_bytes per row
+        _IP, base, zone_bytes = IP, V6_BASE, _zone_bytes
+
+        def bind_ip(value: Any) -> Any:
+            if value is None:
+                return None
+            ip = value if type(value) is _IP else _IP(value)
+            key = (ip._int + base if ip._ver == 6 else ip._int).to_bytes(17, "big")
+            return key + zone_bytes(ip._zone) if ip._zone else key
+
+        return bind_ip
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any]:
+        if dialect.name == "postgresql":
+            return super().result_processor(dialect, coltype)
+        make, base, slow = _make, V6_BASE, _ip_from_key
+
+        def result_ip(value: Any) -> Any:
+            if value is None:
+                return None
+            if len(value) != 17:
+                return slow(value)
+            k = _from_bytes(value, "big")
+            return make(k - base, 6) if k >= base else make(k, 4)
+
+        return result_ip
+
+
+class IPNetType(_PrefixedType[IPNet]):
+    """A column of ``netx.IPNet`` networks: PostgreSQL ``CIDR``, elsewhere key + prefix length (+ zone)."""
+
+    cache_ok = True
+    _kind = IPNet
+    _pg_type = CIDR
+    _pg_text = staticmethod(_text)
+
+    def _to_key(self, value: IPNet) -> bytes:
+        return _net_key(value)
+
+    def _from_key(self, key: bytes) -> IPNet:
+        return _net_from_key(key)
+
+    def _within(self, col: ColumnElement[Any], net: IPNet) -> ColumnElement[bool]:
+        pg = col.op("<<=", is_comparison=True)(_pg_value(net, self))
+        return _Dialected(pg, _in_ranges(col, [_inside(net, True)]))
+
+
+class IPInterfaceType(_PrefixedType[IPInterface]):
+    """A column of ``netx.IPInterface`` values (``10.0.0.5/24``): PostgreSQL ``INET``, elsewhere
+    network key + prefix length + address key (+ zone), so rows sort by network, then address."""
+
+    cache_ok = True
+    _kind = IPInterface
+    _pg_text = staticmethod(_text)
+
+    def _to_key(self, value: IPInterface) -> bytes:
+        return _iface_key(value)
+
+    def _from_key(self, key: bytes) -> IPInterface:
+        return _iface_from_key(key)
+
+    def _within(self, col: ColumnElement[Any], net: IPNet) -> ColumnElement[bool]:
+        # the address is in ``net``: the interface's network lies inside ``net``, or it is a
+        # shorter network holding ``net`` whose address falls inside (one key range per length)
+        value = _pg_value(net, self)
+        pg = and_(col.op("&&", is_comparison=True)(value),
+                  sql_cast(func.host(col), INET).op("<<=", is_comparison=True)(value))
+        low, high = _k17(net._ver, net._int), _k17(net._ver, net._last_int() + 1)
+        ranges = [_inside(net, True)] + [(p + low, p + high) for p, _ in _supernets(net._ver, net._int, net._plen)]
+        return _Dialected(pg, _in_ranges(col, ranges))
+
+
+# -- Alembic ------------------------------------------------------------------------------------
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Alembic ``render_item`` hook: render netx column types importably.
+
+    ``context.configure(..., render_item=netx.sqlalchemy.render_item)`` in ``env.py``; other
+    objects are left to Alembic (``False``)."""
+    if type_ == "type" and isinstance(obj, _NetxType):
+        autogen_context.imports.add("import netx.sqlalchemy")
+        return f"netx.sqlalchemy.{obj!r}"
+    return False
