@@ -5,7 +5,8 @@ parsed by netx, which is faster than the drivers' ``ipaddress`` loaders). Everyw
 (SQLite, ...) a value is stored as a binary key whose byte order is netx's order: the
 17-byte big-endian integer the IPAM stores use (IPv4 value, or ``2**128 +`` IPv6 value),
 then for networks and interfaces the prefix length (one byte) and, for interfaces, the
-address's 17-byte key; an IPv6 zone follows as UTF-8. So ``ORDER BY``, ``<``, ``>`` and
+address's 17-byte key; an IPv6 zone follows as UTF-8. (Keys are bound as ``bytearray``: Python's
+sqlite3 binds it directly, but looks ``bytes`` up in its adapter registry first.) So ``ORDER BY``, ``<``, ``>`` and
 ``BETWEEN`` give netx order (IPv4 before IPv6, then numeric; networks then by prefix
 length; interfaces by network, then address) and use an ordinary index.
 
@@ -252,7 +253,7 @@ class _NetxType(TypeDecorator[_V], Generic[_V]):
         def bind_key(value: Any) -> Any:
             if value is None:
                 return None
-            return to_key(value if type(value) is kind else kind(value))
+            return bytearray(to_key(value if type(value) is kind else kind(value)))
 
         return bind_key
 
@@ -354,14 +355,14 @@ class IPType(_NetxType[IP]):
                 return None
             ip = value if type(value) is _IP else _IP(value)
             key = (ip._int + base if ip._ver == 6 else ip._int).to_bytes(17, "big")
-            return key + zone_bytes(ip._zone) if ip._zone else key
+            return bytearray(key + zone_bytes(ip._zone) if ip._zone else key)
 
         return bind_ip
 
     def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any]:
         if dialect.name == "postgresql":
             return super().result_processor(dialect, coltype)
-        make, base, slow = _make, V6_BASE, _ip_from_key
+        new, _IP, base, slow = object.__new__, IP, V6_BASE, _ip_from_key
 
         def result_ip(value: Any) -> Any:
             if value is None:
@@ -369,7 +370,13 @@ class IPType(_NetxType[IP]):
             if len(value) != 17:
                 return slow(value)
             k = _from_bytes(value, "big")
-            return make(k - base, 6) if k >= base else make(k, 4)
+            ip = new(_IP)
+            if k >= base:
+                ip._int, ip._ver = k - base, 6
+            else:
+                ip._int, ip._ver = k, 4
+            ip._zone = ip._str = ip._obj = None
+            return ip
 
         return result_ip
 
