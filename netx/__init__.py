@@ -5,7 +5,9 @@ The public API, on one screen::
     IP, IPNet, IPInterface            value types composing the stdlib ipaddress objects
     IPv4, IPv6, IPv4Net, IPv6Net      version-constrained forms (pydantic fields, isinstance)
     parse_ip, parse_net, parse_cidr, ip_version
+    Masked                            Annotated[IPNet, Masked]: a pydantic field masking host bits
     IPRange, IPSet                    inclusive ranges and immutable address sets
+    collapse_addresses, summarize_address_range
     Error, NetxError, AddressError, NetworkError
     netx.json                         orjson hook, dumps/loads, json.JSONEncoder
     netx.ipam                         Pool, SubnetPool, open(url) -> durable stores
@@ -15,13 +17,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import _fastapi
 from ._errors import AddressError, Error, NetworkError, NetxError
-from ._ip import IP, parse_ip
-from ._net import IPInterface, IPNet, ip_version, parse_cidr, parse_net
+from ._ip import IP, IPv4, IPv6, parse_ip
+from ._net import IPInterface, IPNet, IPv4Net, IPv6Net, Masked, ip_version, parse_cidr, parse_net
 
 if TYPE_CHECKING:
     from . import ipam, json
-    from ._pydantic import IPv4, IPv4Net, IPv6, IPv6Net
     from ._range import IPRange
     from ._set import IPSet
 
@@ -29,7 +31,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "IP", "IPNet", "IPInterface",
-    "IPv4", "IPv6", "IPv4Net", "IPv6Net",
+    "IPv4", "IPv6", "IPv4Net", "IPv6Net", "Masked",
     "IPRange", "IPSet",
     "parse_ip", "parse_net", "parse_cidr", "ip_version",
     "Error", "NetxError", "AddressError", "NetworkError",
@@ -37,10 +39,9 @@ __all__ = [
 ]
 
 # Loaded on first use, so `import netx` stays cheap (pydantic is not imported for it).
-_LAZY = {
-    "IPv4": "._pydantic", "IPv6": "._pydantic", "IPv4Net": "._pydantic", "IPv6Net": "._pydantic",
-    "IPRange": "._range", "IPSet": "._set",
-}
+_LAZY = {"IPRange": "._range", "IPSet": "._set"}
+
+_fastapi.install()  # FastAPI endpoints may return netx values (see netx/_fastapi.py)
 
 
 def __getattr__(name: str) -> Any:

@@ -12,13 +12,15 @@ from __future__ import annotations
 import ipaddress
 import sys
 from socket import AF_INET, AF_INET6, inet_ntop, inet_pton
-from typing import Any, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, Any, Iterator
 
+from ._desc import Constrained, TypeDesc
 from ._errors import AddressError, shorten
 from ._promote import promote
-from ._value import _json_text, _Ordered, _stdlib
+from ._value import _json_text, _Ordered, _Schema, _stdlib
 
-__all__ = ["IP", "parse_ip", "MAX_TEXT", "V4_BITS", "V6_BITS"]
+__all__ = ["IP", "IPv4", "IPv6", "parse_ip", "MAX_TEXT", "V4_BITS", "V6_BITS"]
 
 MAX_TEXT = 256
 """Longest address or network text netx parses; longer input is rejected unread."""
@@ -287,9 +289,6 @@ class IP(_Ordered):
     def _from_int(cls, i: int, version: int) -> IP:
         """Trusted constructor: ``i`` must be in range for ``version``."""
         return _make(i, version)
-
-    _json_what = "an IP address"
-    _json_error = AddressError
 
     # -- the stdlib object and its promoted attributes --------------------------
     @property
@@ -564,3 +563,89 @@ def iter_ips(first: int, last: int, version: int) -> Iterator[IP]:
         ip._str = None
         ip._obj = None
         yield ip
+
+
+# -- the type description (netx._desc) and the version-constrained forms ----------------
+def _ip_of_version(version: int, value: Any) -> IP:
+    """``IP(value)``, which must be of ``version`` (an int is read as that version)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return IP(value, version=version)
+    ip = IP(value)
+    if ip._ver != version:
+        raise AddressError(f"{shorten(value)} is an IPv{ip._ver} address, not IPv{version}")
+    return ip
+
+
+def _parse_of_version(version: int, text: Any) -> IP:
+    ip = parse_ip(text)
+    if ip._ver != version:
+        raise AddressError(f"{shorten(text)} is an IPv{ip._ver} address, not IPv{version}")
+    return ip
+
+
+def _v6_pattern() -> str:
+    """A regular expression for exactly the IPv6 texts ``ipaddress`` reads (zone aside):
+    eight hextets, or fewer around one ``::``, the last two optionally a dotted quad."""
+    h = "[0-9A-Fa-f]{1,4}"
+    octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+    v4 = rf"{octet}(\.{octet}){{3}}"
+
+    def run(n: int, tail: bool) -> str:  # n units, the last two a dotted quad if tail
+        if tail:
+            return f"({h}:){{{n - 2}}}{v4}" if n > 2 else v4
+        return f"({h}:){{{n - 1}}}{h}" if n > 1 else h
+
+    forms = [run(8, False), run(8, True)]
+    for left in range(8):  # '::' with `left` units before it and up to 7 - left after it
+        before = f"({h}:){{{left}}}:" if left else "::"
+        afters = [run(n, t) for n in range(1, 8 - left) for t in (False, True) if not t or n >= 2]
+        forms.append(before + (f"({'|'.join(afters)})?" if afters else ""))
+    return "(" + "|".join(forms) + ")"
+
+
+_V6_TEXT = _v6_pattern()
+_ZONE = "%[^%/]+"
+_V4_SCHEMA = {"type": "string", "format": "ipv4"}
+# "format": "ipv6" rejects zones (RFC 4291 text), so zoned addresses get a pattern beside it.
+_V6_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "format": "ipv6"},
+        {"type": "string", "pattern": f"^{_V6_TEXT}{_ZONE}$", "description": "IPv6 address with a zone"},
+    ]
+}
+_ADDRESSES = "a str, int, bytes or address object"
+
+IP.__netx__ = TypeDesc(
+    cls=IP, name="IP address", code="ip_address", error=AddressError, accepts=_ADDRESSES,
+    from_python=IP, to_json_value=IP.__str__, from_json_value=parse_ip,
+    json_schema={"anyOf": [_V4_SCHEMA, *_V6_SCHEMA["anyOf"]]},
+)
+
+if TYPE_CHECKING:  # to a type checker the constrained forms are the netx type they return
+    IPv4 = IP
+    IPv6 = IP
+else:
+
+    class IPv4(_Schema, metaclass=Constrained):
+        """An IPv4 ``IP``: a pydantic field type; ``IPv4("10.0.0.1")`` returns an ``IP``;
+        ``isinstance(ip, IPv4)`` is true for IPv4 addresses."""
+
+        _build = staticmethod(partial(_ip_of_version, 4))
+        __netx__ = TypeDesc(
+            cls=IP, name="IPv4 address", code="ip_v4_address", error=AddressError, accepts=_ADDRESSES,
+            from_python=_build, to_json_value=IP.__str__, from_json_value=partial(_parse_of_version, 4),
+            json_schema=_V4_SCHEMA, version=4,
+        )
+
+    class IPv6(_Schema, metaclass=Constrained):
+        """An IPv6 ``IP``: a pydantic field type; ``IPv6("::1")`` returns an ``IP``;
+        ``isinstance(ip, IPv6)`` is true for IPv6 addresses."""
+
+        _build = staticmethod(partial(_ip_of_version, 6))
+        __netx__ = TypeDesc(
+            cls=IP, name="IPv6 address", code="ip_v6_address", error=AddressError, accepts=_ADDRESSES,
+            from_python=_build, to_json_value=IP.__str__, from_json_value=partial(_parse_of_version, 6),
+            json_schema=_V6_SCHEMA, version=6,
+        )
+
+    IPv4.__module__ = IPv6.__module__ = "netx"  # public as netx.IPv4, netx.IPv6

@@ -8,11 +8,14 @@ stdlib object built lazily.
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Iterator
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING, Any, Iterator
 
+from ._desc import Constrained, TypeDesc, desc_of
 from ._errors import AddressError, NetworkError, shorten
 from ._promote import promote
-from ._value import _Ordered, _stdlib
+from ._value import _Ordered, _Schema, _stdlib
 from ._ip import (
     _AF4,
     _AF6,
@@ -32,7 +35,7 @@ from ._ip import (
     parse_ip,
 )
 
-__all__ = ["IPNet", "IPInterface", "parse_net", "parse_cidr", "ip_version"]
+__all__ = ["IPNet", "IPInterface", "IPv4Net", "IPv6Net", "Masked", "parse_net", "parse_cidr", "ip_version"]
 
 _new = object.__new__
 _BITS = {4: 32, 6: 128}
@@ -159,9 +162,6 @@ class IPNet(_Ordered):
     def _parts(self) -> tuple[int, int, int, str | None]:
         return self._int, self._plen, self._ver, self._zone
 
-    _json_what = "an IP network"
-    _json_error = NetworkError
-
     # -- the stdlib object ------------------------------------------------------
     @property
     def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
@@ -260,6 +260,7 @@ class IPNet(_Ordered):
         """True if the two networks share any address (False across IPv4/IPv6)."""
         if type(other) is not IPNet:
             other = IPNet(other, strict=False) if not isinstance(other, IP) else IPNet(other)
+        assert isinstance(other, IPNet)
         if other._ver != self._ver:
             return False
         return self._int <= other._last_int() and other._int <= self._last_int()
@@ -415,9 +416,6 @@ class IPInterface(_Ordered):
         self._plen = plen
         self._str = value if slash and ip._str is not None else None
         self._obj = None
-
-    _json_what = "an IP interface"
-    _json_error = NetworkError
 
     @property
     def interface(self) -> ipaddress.IPv4Interface | ipaddress.IPv6Interface:
@@ -734,3 +732,101 @@ def ip_version(text: str) -> int:
     except (AddressError, NetworkError):
         reason = _net_reason(text, False, True) if "/" in text else _reason(text)
         raise AddressError(f"invalid IP address, network or interface {shorten(text)}: {reason}") from None
+
+
+# -- the type descriptions (netx._desc), the version-constrained forms, Masked -------------
+def _net_of_version(version: int, value: Any, *, strict: bool = True) -> IPNet:
+    """``IPNet(value, strict=strict)``, which must be of ``version``."""
+    net = IPNet(value, strict=strict)
+    if net._ver != version:
+        raise NetworkError(f"{shorten(value)} is an IPv{net._ver} network, not IPv{version}")
+    return net
+
+
+# Networks and interfaces have no standard JSON Schema format: a description and a pattern
+# that every valid value matches (a loose check: host bits, octets and prefix limits are left
+# to the validator).
+_V4_NET = r"[0-9.]+(/[0-9.]+)?"
+_V6_ADDR = r"[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[^%/]+)?"
+_V6_NET = rf"{_V6_ADDR}(/[0-9]+)?"
+_NETWORKS = "a str, tuple or network object"
+
+
+def _net_schema(pattern: str, description: str) -> dict[str, Any]:
+    return {"type": "string", "pattern": f"^{pattern}$", "description": description}
+
+
+IPNet.__netx__ = TypeDesc(
+    cls=IPNet, name="IP network", code="ip_network", error=NetworkError, accepts=_NETWORKS,
+    from_python=IPNet, to_json_value=IPNet.__str__, from_json_value=IPNet,
+    json_schema=_net_schema(
+        f"({_V4_NET}|{_V6_NET})", "IPv4 or IPv6 network in CIDR notation, e.g. 10.0.0.0/24 or 2001:db8::/32"
+    ),
+)
+IPInterface.__netx__ = TypeDesc(
+    cls=IPInterface, name="IP interface", code="ip_interface", error=NetworkError,
+    accepts="a str, tuple or interface object",
+    from_python=IPInterface, to_json_value=IPInterface.__str__, from_json_value=IPInterface,
+    json_schema=_net_schema(
+        f"({_V4_NET}|{_V6_NET})",
+        "IPv4 or IPv6 address with its prefix length, e.g. 10.0.0.5/24 or 2001:db8::5/64",
+    ),
+)
+
+if TYPE_CHECKING:  # to a type checker the constrained forms are the netx type they return
+    IPv4Net = IPNet
+    IPv6Net = IPNet
+else:
+
+    class IPv4Net(_Schema, metaclass=Constrained):
+        """An IPv4 ``IPNet``: a pydantic field type; ``IPv4Net("10.0.0.0/8")`` returns an ``IPNet``;
+        ``isinstance(net, IPv4Net)`` is true for IPv4 networks."""
+
+        _build = staticmethod(partial(_net_of_version, 4))
+        __netx__ = TypeDesc(
+            cls=IPNet, name="IPv4 network", code="ip_v4_network", error=NetworkError, accepts=_NETWORKS,
+            from_python=_build, to_json_value=IPNet.__str__, from_json_value=_build,
+            json_schema=_net_schema(_V4_NET, "IPv4 network in CIDR notation, e.g. 10.0.0.0/24"), version=4,
+        )
+
+    class IPv6Net(_Schema, metaclass=Constrained):
+        """An IPv6 ``IPNet``: a pydantic field type; ``IPv6Net("2001:db8::/32")`` returns an
+        ``IPNet``; ``isinstance(net, IPv6Net)`` is true for IPv6 networks."""
+
+        _build = staticmethod(partial(_net_of_version, 6))
+        __netx__ = TypeDesc(
+            cls=IPNet, name="IPv6 network", code="ip_v6_network", error=NetworkError, accepts=_NETWORKS,
+            from_python=_build, to_json_value=IPNet.__str__, from_json_value=_build,
+            json_schema=_net_schema(_V6_NET, "IPv6 network in CIDR notation, e.g. 2001:db8::/32"), version=6,
+        )
+
+    IPv4Net.__module__ = IPv6Net.__module__ = "netx"  # public as netx.IPv4Net, netx.IPv6Net
+
+
+class _Masked:
+    """``Annotated[netx.IPNet, netx.Masked]``: a pydantic network field that masks host bits
+    (``"10.0.0.5/24"`` -> ``IPNet('10.0.0.0/24')``, Go's ``Prefix.Masked``) instead of
+    rejecting them; also with ``IPv4Net`` / ``IPv6Net``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "netx.Masked"
+
+    @staticmethod
+    def desc(source: Any) -> TypeDesc[IPNet]:
+        """The description of ``source`` (``IPNet``, ``IPv4Net`` or ``IPv6Net``), host bits masked."""
+        desc = desc_of(source)
+        if desc.cls is not IPNet:
+            raise TypeError(f"netx.Masked applies to IPNet, IPv4Net or IPv6Net, not {source!r}")
+        build = partial(_net_of_version, desc.version) if desc.version else IPNet
+        masked = partial(build, strict=False)
+        return replace(desc, from_python=masked, from_json_value=masked)
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from ._pydantic import core_schema_of
+
+        return core_schema_of(self.desc(source), getattr(source, "__name__", None))
+
+
+Masked = _Masked()

@@ -15,14 +15,15 @@ import sys
 from bisect import bisect_left, bisect_right
 from itertools import compress, islice, repeat
 from operator import add, and_, gt, le, ne, sub
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, cast
 
 from ._errors import NetworkError, shorten
 from ._ip import IP
 from ._keys import HI, V6_BASE
 from ._net import IPInterface, IPNet
+from ._desc import TypeDesc
 from ._value import _Value
-from ._range import IPRange, _addr_key, _bounds, _cover, _ips, _net_bounds, _str_bounds
+from ._range import RANGE_PATTERN, IPRange, _addr_key, _bounds, _cover, _ips, _net_bounds, _str_bounds
 from ._range import _from_keys as _range_from_keys
 
 __all__ = ["IPSet"]
@@ -228,7 +229,7 @@ def _operator(algebra: Callable[[Intervals, Intervals], Intervals]) -> Callable[
 
     def op(self: IPSet, other: Any) -> IPSet:
         if not isinstance(other, IPSet):
-            return NotImplemented
+            return cast(IPSet, NotImplemented)
         return _make_set(*algebra((self._lo, self._hi), (other._lo, other._hi)))
 
     return op
@@ -265,19 +266,6 @@ class IPSet(_Value):
     def _keys(self) -> list[tuple[int, int]]:
         """The set's inclusive ``(start, end)`` key intervals, sorted and merged."""
         return list(zip(self._lo, self._hi))
-
-    @classmethod
-    def from_json(cls, data: str | bytes) -> IPSet:
-        """Parse JSON text holding a list of address, CIDR or range strings."""
-        import orjson
-
-        try:
-            value = orjson.loads(data)
-        except (orjson.JSONDecodeError, TypeError):
-            raise NetworkError(f"invalid JSON for an IP set: {shorten(data)}") from None
-        if type(value) is not list or not all(type(v) is str for v in value):
-            raise NetworkError(f"expected a JSON list of CIDR strings for an IP set, got {shorten(data)}")
-        return cls(value)
 
     # -- size -----------------------------------------------------------------------------
     @property
@@ -433,3 +421,20 @@ class IPSet(_Value):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_make_set, (self._lo, self._hi))
+
+
+def _cidr_texts(s: IPSet) -> list[str]:
+    """The JSON value of a set: its minimal CIDRs as strings."""
+    return [str(n) for n in s.cidrs()]
+
+
+IPSet.__netx__ = TypeDesc(
+    cls=IPSet, name="IP set", code="ip_set", error=NetworkError,
+    accepts="an iterable of addresses, networks, ranges or strings",
+    from_python=IPSet, to_json_value=_cidr_texts, from_json_value=IPSet, json_input="array",
+    json_schema={
+        "type": "array",
+        "items": {"type": "string", "pattern": RANGE_PATTERN},
+        "description": "Set of IP addresses: a list of addresses, CIDRs and first-last ranges, e.g. 10.0.0.0/24",
+    },
+)
