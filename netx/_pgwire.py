@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Union
 
-from ._errors import AddressError, shorten
+from ._desc import desc_of
+from ._errors import NetxError, shorten
 from ._ip import IP, _make
 from ._net import IPInterface, IPNet, _make_net
 
@@ -21,10 +22,12 @@ _from_bytes = int.from_bytes
 _new = object.__new__
 
 
-def _zone_error(value: Any) -> AddressError:
-    return AddressError(
-        f"PostgreSQL inet has no zones: cannot store {shorten(str(value))} "
-        "(store the address without it, ip.with_zone(None), and keep the zone in a column of its own)"
+def _zone_error(value: Any) -> NetxError:
+    desc = desc_of(type(value))  # the value's own name and error class
+    return desc.error(
+        f"PostgreSQL {'cidr' if isinstance(value, IPNet) else 'inet'} has no zones: cannot store {desc.name} "
+        f"{shorten(str(value))} (store it without the zone, .with_zone(None) / .masked(), and keep the zone "
+        "in a column of its own)"
     )
 
 

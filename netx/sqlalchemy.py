@@ -22,6 +22,7 @@ autogenerate writes ``netx.sqlalchemy.IPType()`` *and* ``import netx.sqlalchemy`
 from __future__ import annotations
 
 import ipaddress
+import json
 from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, TypeVar, cast
 
 from sqlalchemy import and_, func, or_
@@ -30,8 +31,11 @@ from sqlalchemy.dialects.postgresql import CIDR, INET
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
-from sqlalchemy.types import Boolean, LargeBinary, TypeDecorator, TypeEngine
+from sqlalchemy.types import Boolean, LargeBinary, String, TypeDecorator, TypeEngine
 
+import netx
+
+from ._desc import TypeDesc, desc_of
 from ._ip import IP, _make
 from ._keys import V6_BASE
 from ._net import IPInterface, IPNet, _make_net
@@ -42,7 +46,7 @@ if TYPE_CHECKING:
     from sqlalchemy.sql.compiler import SQLCompiler
     from sqlalchemy.sql.operators import OperatorType
 
-__all__ = ["IPType", "IPNetType", "IPInterfaceType", "render_item"]
+__all__ = ["IPType", "IPNetType", "IPInterfaceType", "NetxType", "render_item"]
 
 _V = TypeVar("_V", IP, IPNet, IPInterface)
 _BITS = {4: 32, 6: 128}
@@ -195,8 +199,50 @@ class _Comparator(TypeDecorator.Comparator[_V]):
         return cast("_NetxType[Any]", self.type)._overlaps(self.expr, IPNet(net))
 
 
-class _NetxType(TypeDecorator[_V], Generic[_V]):
-    """What the three column types share: the dialect switch and the value processors."""
+class NetxType(TypeDecorator[Any]):
+    """A column of any netx value type, read from the type's description (``__netx__``):
+    ``NetxType(netx.IPRange)`` stores each value as its JSON value, as text (a list value,
+    ``IPSet``'s, as JSON text), and loads it back through the description. Order is text
+    order. ``IPType``, ``IPNetType`` and ``IPInterfaceType`` specialise it with PostgreSQL's
+    native types and netx-ordered keys; a new netx type works here with nothing but its
+    description."""
+
+    impl: type[TypeEngine[Any]] = String
+    cache_ok = True
+
+    def __init__(self, kind: type[Any]) -> None:
+        super().__init__()
+        self.kind = kind
+        self._desc: TypeDesc[Any] = desc_of(kind)
+
+    @property
+    def python_type(self) -> type[Any]:
+        return self._desc.cls
+
+    def __repr__(self) -> str:
+        kind = self.kind
+        where = "netx." if kind.__module__ == "netx" or getattr(netx, kind.__name__, None) is kind else f"{kind.__module__}."
+        return f"{type(self).__name__}({where}{kind.__name__})"
+
+    def _coerce(self, value: Any) -> Any:
+        desc = self._desc
+        return value if type(value) is desc.cls else desc.from_python(value)
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        out = self._desc.to_json_value(self._coerce(value))
+        return out if type(out) is str else json.dumps(out)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        desc = self._desc
+        return desc.from_json_value(value if desc.json_input == "string" else json.loads(value))
+
+
+class _NetxType(NetxType, Generic[_V]):
+    """What the three IP column types share: the dialect switch and the value processors."""
 
     impl = LargeBinary
     cache_ok = True
@@ -206,9 +252,8 @@ class _NetxType(TypeDecorator[_V], Generic[_V]):
     _pg_type: type[TypeEngine[Any]] = INET
     _pg_text: Callable[[ColumnElement[Any], TypeEngine[Any]], ColumnElement[Any]]
 
-    @property
-    def python_type(self) -> type[_V]:
-        return self._kind
+    def __init__(self) -> None:
+        super().__init__(self._kind)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -222,10 +267,6 @@ class _NetxType(TypeDecorator[_V], Generic[_V]):
         return isinstance(self.impl_instance, (INET, CIDR))
 
     # -- values ------------------------------------------------------------------------------
-    def _coerce(self, value: Any) -> _V:
-        kind = self._kind
-        return value if type(value) is kind else kind(value)
-
     def _to_key(self, value: _V) -> bytes:
         raise NotImplementedError
 
@@ -238,7 +279,7 @@ class _NetxType(TypeDecorator[_V], Generic[_V]):
     def _from_pg(self, value: Any) -> _V:
         if isinstance(value, _INTERFACES) and self._kind is IP:
             value = value.ip
-        return self._kind(value)
+        return self._desc.from_python(value)  # type: ignore[no-any-return]
 
     def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any]:
         if dialect.name == "postgresql":
@@ -248,23 +289,23 @@ class _NetxType(TypeDecorator[_V], Generic[_V]):
                 return None if value is None else to_pg(value)
 
             return bind_pg
-        kind, to_key = self._kind, self._to_key
+        kind, coerce, to_key = self._kind, self._desc.from_python, self._to_key
 
         def bind_key(value: Any) -> Any:
             if value is None:
                 return None
-            return bytearray(to_key(value if type(value) is kind else kind(value)))
+            return bytearray(to_key(value if type(value) is kind else coerce(value)))
 
         return bind_key
 
     def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any]:
         if dialect.name == "postgresql":
-            kind, from_pg = self._kind, self._from_pg
+            from_text, from_pg = self._desc.from_python, self._from_pg
 
             def result_pg(value: Any) -> Any:
                 if value is None:
                     return None
-                return kind(value) if type(value) is str else from_pg(value)
+                return from_text(value) if type(value) is str else from_pg(value)
 
             return result_pg
         from_key = self._from_key
@@ -431,7 +472,10 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
 
     ``context.configure(..., render_item=netx.sqlalchemy.render_item)`` in ``env.py``; other
     objects are left to Alembic (``False``)."""
-    if type_ == "type" and isinstance(obj, _NetxType):
+    if type_ == "type" and isinstance(obj, NetxType):
         autogen_context.imports.add("import netx.sqlalchemy")
+        if type(obj) is NetxType:
+            module = "netx" if repr(obj).startswith("NetxType(netx.") else obj.kind.__module__
+            autogen_context.imports.add(f"import {module}")
         return f"netx.sqlalchemy.{obj!r}"
     return False

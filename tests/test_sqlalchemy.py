@@ -248,7 +248,7 @@ def test_postgresql_rejects_zones_clearly(pg_engine: Engine) -> None:
         with pytest.raises(StatementError) as info:
             with pg_engine.begin() as conn:
                 conn.execute(insert(table), [{"id": 1, column: value}])
-        assert isinstance(info.value.orig, netx.AddressError)
+        assert isinstance(info.value.orig, netx.AddressError if column == "ip" else netx.NetworkError)
         assert "no zones" in str(info.value) and "fe80::" in str(info.value)
     with pytest.raises(StatementError, match="no zones"):
         with pg_engine.connect() as conn:
@@ -413,6 +413,70 @@ def test_render_item_leaves_other_objects_to_alembic() -> None:
     assert render_item("type", String(), Ctx()) is False
     assert render_item("type", IPInterfaceType(), Ctx()) == "netx.sqlalchemy.IPInterfaceType()"
     assert Ctx.imports == {"import netx.sqlalchemy"}
+
+
+# -- any netx type, through its description ---------------------------------------------------
+class Vlan:
+    """A toy value type that exists only as a class and a ``__netx__`` description."""
+
+    __slots__ = ("n",)
+
+    def __init__(self, value: Any) -> None:
+        self.n = int(value.n if isinstance(value, Vlan) else value)
+        if not 1 <= self.n <= 4094:
+            raise netx.AddressError(f"invalid VLAN {value!r}")
+
+    def __str__(self) -> str:
+        return str(self.n)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Vlan) and other.n == self.n
+
+    def __hash__(self) -> int:
+        return self.n
+
+
+def _vlan_desc() -> Any:
+    from netx._desc import TypeDesc
+
+    return TypeDesc(cls=Vlan, name="VLAN", code="vlan", error=netx.AddressError, accepts="an int or str",
+                    from_python=Vlan, to_json_value=Vlan.__str__, from_json_value=Vlan,
+                    json_schema={"type": "string"})
+
+
+Vlan.__netx__ = _vlan_desc()  # type: ignore[attr-defined]
+
+
+def test_netx_type_reads_any_description(engine: Engine) -> None:
+    from netx.sqlalchemy import NetxType
+
+    md = MetaData()
+    table = Table("described", md, Column("id", Integer, primary_key=True), Column("r", NetxType(netx.IPRange)),
+                  Column("s", NetxType(netx.IPSet)), Column("v", NetxType(Vlan)))
+    md.create_all(engine)
+    rows = [{"id": 1, "r": netx.IPRange("10.0.0.10-10.0.0.20"), "s": netx.IPSet(["10.0.0.0/24", "::1"]), "v": Vlan(42)},
+            {"id": 2, "r": "::1-::9", "s": [], "v": "7"}, {"id": 3, "r": None, "s": None, "v": None}]
+    with engine.begin() as conn:
+        conn.execute(insert(table), rows)
+        got = conn.execute(select(table.c.r, table.c.s, table.c.v).order_by(table.c.id)).all()
+    assert got == [(netx.IPRange("10.0.0.10-10.0.0.20"), netx.IPSet(["10.0.0.0/24", "::1"]), Vlan(42)),
+                   (netx.IPRange("::1-::9"), netx.IPSet(), Vlan(7)), (None, None, None)]
+    assert NetxType(Vlan).python_type is Vlan and repr(NetxType(netx.IPRange)) == "NetxType(netx.IPRange)"
+    with pytest.raises(StatementError, match="invalid VLAN"):
+        with engine.begin() as conn:
+            conn.execute(insert(table), [{"id": 4, "v": 5000}])
+    with pytest.raises(TypeError, match="not a netx value type"):
+        NetxType(int)
+
+
+def test_render_item_imports_the_type_of_a_netx_type_column() -> None:
+    from netx.sqlalchemy import NetxType
+
+    class Ctx:
+        imports: set[str] = set()
+
+    assert render_item("type", NetxType(netx.IPRange), Ctx()) == "netx.sqlalchemy.NetxType(netx.IPRange)"
+    assert Ctx.imports == {"import netx.sqlalchemy", "import netx"}
 
 
 # -- laziness -----------------------------------------------------------------------------------
