@@ -29,23 +29,11 @@ from typing import Any, Callable
 import netx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # benchmarks/ is not a package
-from _harness import Row, fmt_ns, interleaved, print_header, print_table, quick_flag, random_addresses, row  # noqa: E402
+from _harness import (  # noqa: E402
+    Row, fmt_ns, interleaved, print_header, print_table, quick_flag, random_addresses, row, throwaway_postgres)
 
 ROWS: list[Row] = []
 NOTES: list[str] = []
-
-
-def throwaway_postgres() -> Any:
-    """The test suite's throwaway-server helper, wherever it lives now (None if there is none)."""
-    try:
-        from netx.ipam.store._pgtest import TempPostgres
-    except ImportError:
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-        try:
-            from _pgtest import TempPostgres  # type: ignore[no-redef]
-        except ImportError:
-            return None
-    return TempPostgres
 
 
 def _values(n: int, seed: int) -> dict[str, tuple[list[Any], list[str]]]:
@@ -156,20 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="netx-bench-db-"))
     try:
         bench_sqlalchemy("SQLite", f"sqlite:///{root}/bench.db", n, repeats)
-        server_cls = throwaway_postgres()
-        server = server_cls(fast=True) if server_cls is not None else None
-        try:
-            if server is None:
-                raise RuntimeError("no throwaway-server helper found")
-            server.start()
-        except Exception as exc:  # no PostgreSQL binaries here: report, don't fail
-            NOTES.append(f"PostgreSQL rows skipped: {exc}")
-        else:
-            try:
+        with throwaway_postgres(NOTES) as server:
+            if server is not None:
                 bench_sqlalchemy("PostgreSQL", server.url.replace("postgresql://", "postgresql+psycopg://", 1), n, repeats)
                 bench_psycopg(server.url, n, repeats)
-            finally:
-                server.stop()
     finally:
         shutil.rmtree(root, ignore_errors=True)
     import psycopg
