@@ -15,6 +15,7 @@ import ipaddress
 import os
 import random
 import sys
+from operator import attrgetter
 from socket import AF_INET, AF_INET6, inet_pton
 from typing import Any, Callable
 
@@ -122,6 +123,63 @@ def run(quick: bool) -> list[Row]:
     ], size, sort_repeats, gc_off=True)
     rows.append(row(f"sorted() {size} mixed IPs, per item", mine_ns, by_addr, "stdlib sorted(key=(version, addr))"))
     rows.append(row(f"sorted() {size} mixed IPs, per item", mine_ns, by_int, "stdlib sorted(key=(version, int))"))
+    rows += hot_paths(quick, rng)
+    return rows
+
+
+class _Floor:
+    """The least any Python-level ``__contains__`` costs: ``x in floor`` calls one that returns True."""
+
+    __slots__ = ()
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def hot_paths(quick: bool, rng: random.Random) -> list[Row]:
+    """``ip in net``, sorting same-family addresses, promoted attribute reads: netx vs stdlib objects."""
+    n = 2000 if quick else 20000
+    repeats = 3 if quick else 15
+    rows: list[Row] = []
+    ints = [rng.getrandbits(32) for _ in range(n)]
+    mine_ips = [IP(i) for i in ints]
+    peer_ips = [ipaddress.IPv4Address(i) for i in ints]
+    nets = [(i >> (32 - p) << (32 - p), p) for i, p in zip(ints, (rng.choice((8, 16, 24, 28)) for _ in ints))]
+    rng.shuffle(nets)  # about half the tests hit
+    mine_pairs = list(zip(mine_ips, [IPNet(t) for t in nets]))
+    peer_pairs = list(zip(peer_ips, [ipaddress.IPv4Network(t) for t in nets]))
+    floor = _Floor()
+    floor_pairs = [(ip, floor) for ip in mine_ips]
+    assert [a in b for a, b in mine_pairs] == [a in b for a, b in peer_pairs]
+    mine_ns, peer_ns, floor_ns = interleaved([
+        lambda: [a in b for a, b in mine_pairs],
+        lambda: [a in b for a, b in peer_pairs],
+        lambda: [a in b for a, b in floor_pairs],
+    ], n, repeats, gc_off=True)
+    rows.append(row("ip in net, IPv4 (loop included)", mine_ns, peer_ns, "stdlib address in network", 1.3))
+    rows.append(row("ip in net, IPv4 (loop included)", mine_ns, floor_ns, "floor: in, Python __contains__ returning True"))
+
+    assert [str(a) for a in sorted(mine_ips)] == [str(a) for a in sorted(peer_ips)]
+    mine_ns, peer_ns, int_ns = interleaved([
+        lambda: sorted(mine_ips), lambda: sorted(peer_ips), lambda: sorted(ints),
+    ], n, repeats, gc_off=True)
+    rows.append(row(f"sorted() {n} IPv4 IPs, per item", mine_ns, peer_ns, "stdlib sorted(IPv4Address)", 1.5))
+    rows.append(row(f"sorted() {n} IPv4 IPs, per item", mine_ns, int_ns, "floor: sorted(int)"))
+
+    mine_nets = [b for _, b in mine_pairs]
+    peer_nets = [b for _, b in peer_pairs]
+    for name, mine_objs, peer_objs in (
+        ("is_private", mine_ips, peer_ips), ("reverse_pointer", mine_ips, peer_ips),
+        ("network_address", mine_nets, peer_nets), ("broadcast_address", mine_nets, peer_nets),
+        ("num_addresses", mine_nets, peer_nets), ("with_prefixlen", mine_nets, peer_nets),
+    ):
+        read = attrgetter(name)
+        for obj in mine_objs + peer_objs:  # both sides cache what they cache (stdlib: cached_property)
+            read(obj)
+        mine_ns, peer_ns = interleaved([
+            lambda: [read(o) for o in mine_objs], lambda: [read(o) for o in peer_objs],
+        ], n, repeats, gc_off=True)
+        rows.append(row(f"promoted .{name} (second read)", mine_ns, peer_ns, "the stdlib object's", 1.0))
     return rows
 
 

@@ -25,21 +25,24 @@ from ._net import IPInterface, IPNet, IPv4Net, IPv6Net, Masked, ip_version, pars
 if TYPE_CHECKING:
     from . import ipam, json
     from ._range import IPRange
-    from ._set import IPSet
+    from ._set import IPSet, collapse_addresses, summarize_address_range
 
 __version__ = "0.1.0"
 
 __all__ = [
     "IP", "IPNet", "IPInterface",
     "IPv4", "IPv6", "IPv4Net", "IPv6Net", "Masked",
-    "IPRange", "IPSet",
+    "IPRange", "IPSet", "collapse_addresses", "summarize_address_range",
     "parse_ip", "parse_net", "parse_cidr", "ip_version",
     "Error", "NetxError", "AddressError", "NetworkError",
     "json", "ipam",
 ]
 
 # Loaded on first use, so `import netx` stays cheap (pydantic is not imported for it).
-_LAZY = {"IPRange": "._range", "IPSet": "._set"}
+_LAZY = {
+    "IPRange": "._range", "IPSet": "._set",
+    "collapse_addresses": "._set", "summarize_address_range": "._set",
+}
 
 _fastapi.install()  # FastAPI endpoints may return netx values (see netx/_fastapi.py)
 

@@ -45,6 +45,8 @@ class TypeDesc(Generic[T]):
     - ``json_input``: ``"string"`` or ``"array"`` (of strings): the JSON shape.
     - ``json_schema``: the JSON Schema of the JSON value (copied when handed out).
     - ``version``: 4 or 6 for a version-constrained form, else None.
+    - ``version_attr``: the attribute holding a value's version, which adapters read on
+      hot paths (a slot such as ``"_ver"`` reads at C speed; default ``"version"``).
     """
 
     cls: type[T]
@@ -58,6 +60,7 @@ class TypeDesc(Generic[T]):
     json_schema: Mapping[str, Any]
     json_input: Literal["string", "array"] = "string"
     version: int | None = None
+    version_attr: str = "version"
 
     def schema(self) -> dict[str, Any]:
         """A fresh copy of ``json_schema`` (callers may change it)."""
@@ -65,7 +68,7 @@ class TypeDesc(Generic[T]):
 
     def is_instance(self, obj: object) -> bool:
         """True if ``obj`` is a value of this kind (of ``version``, when set)."""
-        return isinstance(obj, self.cls) and (self.version is None or getattr(obj, "version", None) == self.version)
+        return isinstance(obj, self.cls) and (self.version is None or getattr(obj, self.version_attr, None) == self.version)
 
 
 def find_desc(kind: Any) -> TypeDesc[Any] | None:
@@ -95,4 +98,4 @@ class Constrained(type):
 
     def __instancecheck__(cls, obj: object) -> bool:
         desc = cls.__netx__
-        return type(obj) is desc.cls and getattr(obj, "version", None) == desc.version
+        return type(obj) is desc.cls and getattr(obj, desc.version_attr, None) == desc.version

@@ -35,9 +35,19 @@ def shorten(value: object) -> str:
     if isinstance(value, (str, bytes, bytearray)) and len(value) > _SHOW:
         unit = "characters" if isinstance(value, str) else "bytes"
         return f"{value[:_SHOW]!r}... ({len(value)} {unit})"
+    if isinstance(value, int) and not -_BIG < value < _BIG:  # never str() a huge int (digit limit)
+        return f"{'-' if value < 0 else ''}<an integer of {abs(value).bit_length()} bits>"
     text = _REPR.repr(value)  # bounded for containers: never builds a huge repr
     return text if len(text) <= _SHOW + 20 else text[: _SHOW + 20] + "..."
 
 
-_REPR = reprlib.Repr()
+_BIG = 1 << 256
+
+
+class _Repr(reprlib.Repr):
+    def repr_int(self, x: int, level: int) -> str:
+        return shorten(x) if not -_BIG < x < _BIG else super().repr_int(x, level)
+
+
+_REPR = _Repr()
 _REPR.maxstring = _REPR.maxother = _SHOW + 20

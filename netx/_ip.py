@@ -13,12 +13,17 @@ import ipaddress
 import sys
 from socket import AF_INET, AF_INET6, inet_ntop, inet_pton
 from functools import partial
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, overload
 
 from ._desc import Constrained, TypeDesc
 from ._errors import AddressError, shorten
-from ._promote import promote
+from ._promote import ADDRESS, promote
 from ._value import _json_text, _Ordered, _Schema, _stdlib
+
+if TYPE_CHECKING:
+    import netaddr
+
+    from ._net import IPNet
 
 __all__ = ["IP", "IPv4", "IPv6", "parse_ip", "MAX_TEXT", "V4_BITS", "V6_BITS"]
 
@@ -234,6 +239,25 @@ def _netaddr_type(name: str) -> Any:
     return getattr(mod, name, None) if mod is not None else None
 
 
+def std_version(obj: Any) -> int:
+    """The family of a stdlib address, network or interface, from its class; ``AddressError`` if a
+    subclass claims another ``.version`` (netx never builds a value of version 7)."""
+    ver = 4 if isinstance(obj, (_IPv4Address, ipaddress.IPv4Network)) else 6
+    if obj.version != ver:
+        raise AddressError(f"{type(obj).__name__} {shorten(str(obj))} claims version {shorten(obj.version)}, not {ver}")
+    return ver
+
+
+def std_parts(obj: Any) -> tuple[int, int, str | None]:
+    """``(int, version, zone)`` of a stdlib address (or an interface's address), validated."""
+    ver = std_version(obj)
+    i = int(obj)
+    if type(i) is not int or not 0 <= i <= _MAX[ver]:
+        raise AddressError(f"{type(obj).__name__} {shorten(str(obj))} has value {shorten(i)}, not an IPv{ver} address")
+    zone = getattr(obj, "scope_id", None) if ver == 6 else None
+    return i, ver, zone
+
+
 def _version_error(value: Any, version: Any, actual: int) -> AddressError:
     if version not in (4, 6) or type(version) is not int:
         return AddressError(f"version must be 4 or 6, not {version!r}")
@@ -284,6 +308,9 @@ class IP(_Ordered):
         if version is not None and version != self._ver:
             raise _version_error(value, version, self._ver)
 
+    def _parts(self) -> tuple[int, int, str | None, str | None]:
+        return self._int, self._ver, self._zone, self._str
+
     # -- construction helpers ---------------------------------------------------
     @classmethod
     def _from_int(cls, i: int, version: int) -> IP:
@@ -299,6 +326,29 @@ class IP(_Ordered):
             obj = self._obj = _stdlib(self, self._ver, self._zone, self._int, _IPv4Address, _IPv6Address)
         return obj
 
+    # -- promoted from the stdlib address (the table: netx/_promote.py) ----------
+    if TYPE_CHECKING:  # installed by promote() below as C-speed properties
+
+        @property
+        def is_global(self) -> bool: ...
+        @property
+        def is_link_local(self) -> bool: ...
+        @property
+        def is_loopback(self) -> bool: ...
+        @property
+        def is_multicast(self) -> bool: ...
+        @property
+        def is_private(self) -> bool: ...
+        @property
+        def is_reserved(self) -> bool: ...
+        @property
+        def is_unspecified(self) -> bool: ...
+
+    @property
+    def compressed(self) -> str:
+        """The short form: ``str(ip)``."""
+        return self.__str__()
+
     # The stdlib raises on these for scoped IPv6 addresses (``fe80::1%eth0``); netx doesn't.
     @property
     def exploded(self) -> str:
@@ -313,6 +363,45 @@ class IP(_Ordered):
         if self._zone is None:
             return self.address.reverse_pointer
         return _IPv6Address(self._int).reverse_pointer
+
+    # The stdlib has these on IPv6Address only; netx answers them for both families.
+    @property
+    def is_site_local(self) -> bool:
+        """True for IPv6 site-local addresses (``fec0::/10``, deprecated by RFC 3879); False for IPv4."""
+        return self._ver == 6 and self._int >> 118 == 0x3FB
+
+    @property
+    def scope_id(self) -> str | None:
+        """The IPv6 zone (the stdlib's name for it), or None; same as ``.zone``."""
+        return self._zone
+
+    @property
+    def ipv4_mapped(self) -> IP | None:
+        """The IPv4 address of an IPv4-mapped IPv6 address (``::ffff:a.b.c.d``), else None."""
+        if self._ver == 6 and self._int >> 32 == 0xFFFF:
+            return _make(self._int & _V4_MAX, 4)
+        return None
+
+    @property
+    def ipv6_mapped(self) -> IP:
+        """The IPv4-mapped IPv6 address (``::ffff:a.b.c.d``) of an IPv4 address (Python 3.13's name)."""
+        if self._ver != 4:
+            raise AttributeError("'IP' object has no attribute 'ipv6_mapped' (IPv6 addresses are not mapped)")
+        return _make(0xFFFF << 32 | self._int, 6)
+
+    @property
+    def sixtofour(self) -> IP | None:
+        """The IPv4 address embedded in a 6to4 address (``2002::/16``, RFC 3056), else None."""
+        if self._ver == 6 and self._int >> 112 == 0x2002:
+            return _make((self._int >> 80) & _V4_MAX, 4)
+        return None
+
+    @property
+    def teredo(self) -> tuple[IP, IP] | None:
+        """``(server, client)`` IPv4 addresses of a Teredo address (``2001::/32``, RFC 4380), else None."""
+        if self._ver == 6 and self._int >> 96 == 0x20010000:
+            return _make((self._int >> 64) & _V4_MAX, 4), _make(~self._int & _V4_MAX, 4)
+        return None
 
     # -- identity ---------------------------------------------------------------
     @property
@@ -353,7 +442,7 @@ class IP(_Ordered):
             raise AddressError(f"zone {shorten(zone)} given for IPv4 address {str(self)!r}: only IPv6 has zones")
         return IP(f"{_fmt6(self._int)}%{zone}")
 
-    def prefix(self, prefixlen: int) -> Any:
+    def prefix(self, prefixlen: int) -> IPNet:
         """The ``IPNet`` of ``prefixlen`` bits that holds this address (Go's ``Addr.Prefix``; drops the zone)."""
         from ._net import _make_net, _mask_for
 
@@ -363,7 +452,7 @@ class IP(_Ordered):
                 raise TypeError(f"prefix length must be an int, not {type(prefixlen).__name__}")
             prefixlen = int(prefixlen)
         if not 0 <= prefixlen <= bits:
-            raise AddressError(f"prefix length {prefixlen} is out of range for IPv{self._ver} (0 to {bits})")
+            raise AddressError(f"prefix length {shorten(prefixlen)} is out of range for IPv{self._ver} (0 to {bits})")
         return _make_net(self._int & ~_mask_for(self._ver, prefixlen), prefixlen, self._ver)
 
     def _key(self) -> tuple[int, int, str]:
@@ -391,7 +480,7 @@ class IP(_Ordered):
             return f'"{self}"'
         return _json_text(str(self))
 
-    def to_netaddr(self) -> Any:
+    def to_netaddr(self) -> netaddr.IPAddress:
         """This address as a ``netaddr.IPAddress`` (zones are dropped: netaddr has none)."""
         import netaddr
 
@@ -408,12 +497,17 @@ class IP(_Ordered):
             n = int(n)
         i = self._int + n
         if not 0 <= i <= _MAX[self._ver]:
-            raise AddressError(f"{str(self)!r} {'+' if n >= 0 else '-'} {abs(n)} leaves the IPv{self._ver} address space")
+            raise AddressError(f"{str(self)!r} {'+' if n >= 0 else '-'} {shorten(abs(n))} leaves the IPv{self._ver} address space")
         return _make(i, self._ver, self._zone)
 
     __radd__ = __add__
 
-    def __sub__(self, other: Any) -> Any:
+    @overload
+    def __sub__(self, other: IP) -> int: ...
+    @overload
+    def __sub__(self, other: int) -> IP: ...
+
+    def __sub__(self, other: IP | int) -> int | IP:
         if isinstance(other, IP):
             if other._ver != self._ver:
                 raise TypeError(f"cannot subtract IPv{other._ver} {other!s} from IPv{self._ver} {self!s}")
@@ -469,12 +563,26 @@ class IP(_Ordered):
         return (_restore, (self._int, self._ver, self._zone))
 
 
-promote(IP, "address", ipaddress.IPv4Address, ipaddress.IPv6Address)
+promote(IP, IP.address.fget, ADDRESS)  # type: ignore[attr-defined]
 
 
-def _restore(i: int, version: int, zone: str | None) -> IP:
-    """Unpickle an ``IP``."""
-    return _make(i, version, zone)
+def _restore(i: Any, version: Any, zone: Any) -> IP:
+    """Unpickle an ``IP``, validating every field: crafted data never builds an invalid value."""
+    return _make(*checked_parts(i, version, zone, "IP"))
+
+
+def checked_parts(i: Any, version: Any, zone: Any, what: str) -> tuple[int, int, str | None]:
+    """``(int, version, zone)`` of pickled fields, or ``AddressError`` saying what is wrong."""
+    if type(version) is not int or version not in (4, 6):
+        raise AddressError(f"invalid pickled {what}: version {shorten(version)} is not 4 or 6")
+    if type(i) is not int or not 0 <= i <= _MAX[version]:
+        raise AddressError(f"invalid pickled {what}: {shorten(i)} is not an IPv{version} address value")
+    if zone is not None:
+        if version != 6:
+            raise AddressError(f"invalid pickled {what}: zone {shorten(zone)} on an IPv4 address")
+        if type(zone) is not str or not zone or "%" in zone or "/" in zone:
+            raise AddressError(f"invalid pickled {what}: {shorten(zone)} is not a zone")
+    return i, version, zone
 
 
 def _other_parts(value: Any, version: int | None) -> tuple[int, int, str | None, str | None]:
@@ -505,7 +613,7 @@ def _convert(value: Any, version: int | None = None) -> tuple[int, int, str | No
     if isinstance(value, _ADDRESS_TYPES):
         if isinstance(value, _INTERFACE_TYPES):
             raise TypeError(f"cannot make an IP from interface {str(value)!r}: use its .ip")
-        return int(value), value.version, getattr(value, "scope_id", None), None
+        return (*std_parts(value), None)
     if isinstance(value, (bytes, bytearray, memoryview)):
         raw = bytes(value)
         if len(raw) == 4:
@@ -518,7 +626,7 @@ def _convert(value: Any, version: int | None = None) -> tuple[int, int, str | No
         return ip._int, ip._ver, None, None
     kind = _netaddr_type("IPAddress")
     if kind is not None and isinstance(value, kind):
-        return int(value), value.version, None, None
+        return IP(int(value), version=value.version)._parts()
     if type(value).__name__ == "IPInterface":
         raise TypeError(f"cannot make an IP from IPInterface {str(value)!r}: use its .ip")
     raise TypeError(f"cannot make an IP from {type(value).__name__} {shorten(value)}")
@@ -634,7 +742,7 @@ else:
         __netx__ = TypeDesc(
             cls=IP, name="IPv4 address", code="ip_v4_address", error=AddressError, accepts=_ADDRESSES,
             from_python=_build, to_json_value=IP.__str__, from_json_value=partial(_parse_of_version, 4),
-            json_schema=_V4_SCHEMA, version=4,
+            json_schema=_V4_SCHEMA, version=4, version_attr="_ver",
         )
 
     class IPv6(_Schema, metaclass=Constrained):
@@ -645,7 +753,7 @@ else:
         __netx__ = TypeDesc(
             cls=IP, name="IPv6 address", code="ip_v6_address", error=AddressError, accepts=_ADDRESSES,
             from_python=_build, to_json_value=IP.__str__, from_json_value=partial(_parse_of_version, 6),
-            json_schema=_V6_SCHEMA, version=6,
+            json_schema=_V6_SCHEMA, version=6, version_attr="_ver",
         )
 
     IPv4.__module__ = IPv6.__module__ = "netx"  # public as netx.IPv4, netx.IPv6

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from ._desc import Constrained, TypeDesc, desc_of
 from ._errors import AddressError, NetworkError, shorten
-from ._promote import promote
+from ._promote import INTERFACE, NETWORK, promote
 from ._value import _Ordered, _Schema, _stdlib
 from ._ip import (
     _AF4,
@@ -26,6 +26,9 @@ from ._ip import (
     _fmt4,
     _fmt6,
     _from_bytes,
+    checked_parts,
+    std_parts,
+    std_version,
     _make,
     _netaddr_type,
     _pton,
@@ -34,6 +37,9 @@ from ._ip import (
     iter_ips,
     parse_ip,
 )
+
+if TYPE_CHECKING:
+    import netaddr
 
 __all__ = ["IPNet", "IPInterface", "IPv4Net", "IPv6Net", "Masked", "parse_net", "parse_cidr", "ip_version"]
 
@@ -47,6 +53,7 @@ _NETWORK_TYPES = (ipaddress.IPv4Network, ipaddress.IPv6Network)
 _HOST4 = tuple((1 << (32 - p)) - 1 for p in range(33))
 _HOST6 = tuple((1 << (128 - p)) - 1 for p in range(129))
 _HOSTMASKS = {4: _HOST4, 6: _HOST6}
+_HOSTMASK_BY_VERSION = (_HOST4,) * 5 + (_HOST6, _HOST6)  # indexed by version: a tuple index beats a dict lookup
 _PLEN4 = {str(p): p for p in range(33)}
 _PLEN6 = {str(p): p for p in range(129)}
 _PLEN4[""] = 32  # a bare address is a host network
@@ -113,7 +120,11 @@ class IPNet(_Ordered):
     address, then prefix length.
     """
 
-    __slots__ = ("_int", "_plen", "_ver", "_zone", "_str", "_obj")
+    # _na / _ba cache network_address / broadcast_address: unset until first read
+    __slots__ = ("_int", "_plen", "_ver", "_zone", "_str", "_obj", "_na", "_ba")
+
+    _na: IP
+    _ba: IP
 
     _int: int
     _plen: int
@@ -171,6 +182,105 @@ class IPNet(_Ordered):
             arg = (self._int, self._plen)
             obj = self._obj = _stdlib(self, self._ver, self._zone, arg, ipaddress.IPv4Network, ipaddress.IPv6Network)
         return obj
+
+    # -- promoted from the stdlib network (the table: netx/_promote.py) ----------
+    if TYPE_CHECKING:  # installed by promote() below as C-speed properties
+
+        @property
+        def is_global(self) -> bool: ...
+        @property
+        def is_link_local(self) -> bool: ...
+        @property
+        def is_loopback(self) -> bool: ...
+        @property
+        def is_multicast(self) -> bool: ...
+        @property
+        def is_private(self) -> bool: ...
+        @property
+        def is_reserved(self) -> bool: ...
+        @property
+        def is_unspecified(self) -> bool: ...
+        @property
+        def reverse_pointer(self) -> str: ...
+        @property
+        def with_hostmask(self) -> str: ...
+        @property
+        def with_netmask(self) -> str: ...
+
+    @property
+    def network_address(self) -> IP:
+        """The network address as an ``IP`` (the stdlib's name for ``.first``; made once, then cached)."""
+        try:
+            return self._na
+        except AttributeError:
+            ip = self._na = _make(self._int, self._ver, self._zone)
+            return ip
+
+    @property
+    def broadcast_address(self) -> IP:
+        """The last address as an ``IP``, without a zone (the stdlib's; IPv4: the broadcast address)."""
+        try:
+            return self._ba
+        except AttributeError:
+            ip = self._ba = _make(self._int | _HOSTMASKS[self._ver][self._plen], self._ver)
+            return ip
+
+    @property
+    def compressed(self) -> str:
+        """The short form: ``str(net)``."""
+        return self.__str__()
+
+    @property
+    def with_prefixlen(self) -> str:
+        """``address/prefixlen``: ``str(net)``."""
+        return self.__str__()
+
+    @property
+    def num_addresses(self) -> int:
+        """How many addresses the network holds (the stdlib's name for ``.size``)."""
+        return 1 << (_BITS[self._ver] - self._plen)
+
+    @property
+    def is_site_local(self) -> bool:
+        """True inside IPv6 site-local space (``fec0::/10``); False for IPv4 (the stdlib has it on IPv6 only)."""
+        return self._ver == 6 and self._plen >= 10 and self._int >> 118 == 0x3FB
+
+    def __getitem__(self, n: int) -> IP:
+        """The ``n``-th address (negative counts from the end), as for stdlib networks."""
+        if type(n) is not int:
+            if not isinstance(n, int) or isinstance(n, bool):
+                raise TypeError(f"IPNet indices must be integers, not {type(n).__name__}")
+            n = int(n)
+        size = 1 << (_BITS[self._ver] - self._plen)
+        if n < 0:
+            n += size
+        if not 0 <= n < size:
+            raise IndexError("address out of range")
+        return _make(self._int + n, self._ver)  # no zone, as the stdlib
+
+    def subnet_of(self, other: IPNet | str | ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+        """True if this network is inside ``other`` (itself included); ``TypeError`` across families."""
+        o = _as_net(other, self)
+        return self._plen >= o._plen and self._int & ~_HOSTMASKS[o._ver][o._plen] == o._int
+
+    def supernet_of(self, other: IPNet | str | ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+        """True if ``other`` is inside this network (itself included); ``TypeError`` across families."""
+        o = _as_net(other, self)
+        return o._plen >= self._plen and o._int & ~_HOSTMASKS[self._ver][self._plen] == self._int
+
+    def compare_networks(self, other: IPNet | str | ipaddress.IPv4Network | ipaddress.IPv6Network) -> int:
+        """-1, 0 or 1 by network address, then netmask, as the stdlib (``TypeError`` across families)."""
+        o = _as_net(other, self)
+        a, b = (self._int, self._plen), (o._int, o._plen)
+        return int(a > b) - int(a < b)
+
+    def address_exclude(self, other: IPNet | str | ipaddress.IPv4Network | ipaddress.IPv6Network) -> Iterator[IPNet]:
+        """The networks covering this one minus ``other`` (which must be inside it), in the stdlib's
+        order. A generator, as the stdlib's: a bad ``other`` raises when it is iterated."""
+        o = _as_net(other, self)
+        if not (o._plen >= self._plen and o._int & ~_HOSTMASKS[self._ver][self._plen] == self._int):
+            raise NetworkError(f"{o} not contained in {self}")
+        yield from _exclude(self._int, self._plen, o._int, o._plen, self._ver)
 
     @property
     def exploded(self) -> str:
@@ -234,8 +344,8 @@ class IPNet(_Ordered):
 
     # -- membership and relations -----------------------------------------------
     def __contains__(self, item: Any) -> bool:
-        if type(item) is IP:
-            return item._ver == self._ver and item._int & ~_HOSTMASKS[self._ver][self._plen] == self._int
+        if type(item) is IP:  # the hot path, kept minimal: same prefix <=> the xor is only host bits
+            return item._ver == self._ver and item._int ^ self._int <= _HOSTMASK_BY_VERSION[self._ver][self._plen]
         if type(item) is IPNet:
             return (
                 item._ver == self._ver and item._plen >= self._plen
@@ -274,18 +384,18 @@ class IPNet(_Ordered):
         if new_prefix is not None:
             new_prefix = _check_plen(new_prefix, "new_prefix")
             if new_prefix < self._plen:
-                raise NetworkError(f"new prefix /{new_prefix} must be longer than /{self._plen} of {self}")
+                raise NetworkError(f"new prefix /{shorten(new_prefix)} must be longer than /{self._plen} of {self}")
             if prefixlen_diff != 1:
                 raise NetworkError("cannot set both prefixlen_diff and new_prefix")
         else:
             prefixlen_diff = _check_plen(prefixlen_diff, "prefixlen_diff")
             if prefixlen_diff < 0:
-                raise NetworkError(f"prefixlen_diff must be >= 0, not {prefixlen_diff}")
+                raise NetworkError(f"prefixlen_diff must be >= 0, not {shorten(prefixlen_diff)}")
             new_prefix = self._plen + prefixlen_diff
         if self._plen == bits:
             return iter((self,))
         if new_prefix > bits:
-            raise NetworkError(f"new prefix /{new_prefix} is longer than /{bits}, the longest IPv{self._ver} prefix")
+            raise NetworkError(f"new prefix /{shorten(new_prefix)} is longer than /{bits}, the longest IPv{self._ver} prefix")
         return _subnets(self._int, self._last_int(), new_prefix, self._ver)
 
     def supernet(self, new_prefix: int | None = None, *, prefixlen_diff: int = 1) -> IPNet:
@@ -296,7 +406,7 @@ class IPNet(_Ordered):
         if new_prefix is not None:
             new_prefix = _check_plen(new_prefix, "new_prefix")
             if new_prefix > self._plen:
-                raise NetworkError(f"new prefix /{new_prefix} must be shorter than /{self._plen} of {self}")
+                raise NetworkError(f"new prefix /{shorten(new_prefix)} must be shorter than /{self._plen} of {self}")
             if prefixlen_diff != 1:
                 raise NetworkError("cannot set both prefixlen_diff and new_prefix")
         else:
@@ -304,9 +414,9 @@ class IPNet(_Ordered):
         if self._plen == 0:
             return self
         if new_prefix < 0:
-            raise NetworkError(f"cannot make a supernet shorter than /0 from {self} (prefixlen_diff {prefixlen_diff})")
+            raise NetworkError(f"cannot make a supernet shorter than /0 from {self} (prefixlen_diff {shorten(prefixlen_diff)})")
         if new_prefix > self._plen:
-            raise NetworkError(f"new prefix /{new_prefix} must be shorter than /{self._plen} of {self}")
+            raise NetworkError(f"new prefix /{shorten(new_prefix)} must be shorter than /{self._plen} of {self}")
         return _make_net(self._int & ~_HOSTMASKS[self._ver][new_prefix], new_prefix, self._ver)
 
     def masked(self) -> IPNet:
@@ -340,7 +450,7 @@ class IPNet(_Ordered):
             text = self._str = f"{addr}/{self._plen}"
         return text
 
-    def to_netaddr(self) -> Any:
+    def to_netaddr(self) -> netaddr.IPNetwork:
         """This network as a ``netaddr.IPNetwork`` (zones are dropped: netaddr has none)."""
         import netaddr
 
@@ -363,10 +473,29 @@ class IPNet(_Ordered):
 
     # -- pickling (copies are the value itself: see _Value) ---------------------
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_make_net, (self._int, self._plen, self._ver, self._zone))
+        return (_restore_net, (self._int, self._plen, self._ver, self._zone))
 
 
-promote(IPNet, "network", ipaddress.IPv4Network, ipaddress.IPv6Network)
+promote(IPNet, IPNet.network.fget, NETWORK)  # type: ignore[attr-defined]
+
+
+def _as_net(other: Any, to: IPNet) -> IPNet:
+    """``other`` (a network of any accepted form) as an ``IPNet`` of ``to``'s family."""
+    if isinstance(other, (IP, IPInterface, *_ADDRESS_TYPES)):
+        raise TypeError(f"{other} is not a network object")  # as the stdlib (a string may be one address)
+    net = other if type(other) is IPNet else IPNet(other)
+    if net._ver != to._ver:
+        raise TypeError(f"{to} and {net} are not of the same version")
+    return net
+
+
+def _exclude(i: int, plen: int, oi: int, oplen: int, version: int) -> Iterator[IPNet]:
+    """``address_exclude``: at each level from ``plen + 1`` to ``oplen``, the half not holding ``oi``."""
+    bits = _BITS[version]
+    for p in range(plen + 1, oplen + 1):
+        half = 1 << (bits - p)
+        base = oi & ~_HOSTMASKS[version][p]  # oi's ancestor at /p
+        yield _make_net(base ^ half, p, version)
 
 
 def _subnets(first: int, last: int, plen: int, version: int) -> Iterator[IPNet]:
@@ -466,20 +595,87 @@ class IPInterface(_Ordered):
         """The host mask as an ``IP``."""
         return self.network.hostmask
 
+    # -- promoted from the stdlib interface (the table: netx/_promote.py) --------
+    if TYPE_CHECKING:  # installed by promote() below as C-speed properties
+
+        @property
+        def compressed(self) -> str: ...
+        @property
+        def exploded(self) -> str: ...
+        @property
+        def is_global(self) -> bool: ...
+        @property
+        def is_link_local(self) -> bool: ...
+        @property
+        def is_loopback(self) -> bool: ...
+        @property
+        def is_multicast(self) -> bool: ...
+        @property
+        def is_private(self) -> bool: ...
+        @property
+        def is_reserved(self) -> bool: ...
+        @property
+        def is_unspecified(self) -> bool: ...
+        @property
+        def max_prefixlen(self) -> int: ...
+        @property
+        def packed(self) -> bytes: ...
+        @property
+        def reverse_pointer(self) -> str: ...
+        @property
+        def with_hostmask(self) -> str: ...
+        @property
+        def with_netmask(self) -> str: ...
+        @property
+        def with_prefixlen(self) -> str: ...
+
+    # Address attributes that convert (or that the stdlib has on one family only): the address's.
+    @property
+    def is_site_local(self) -> bool:
+        """True for an IPv6 site-local address (``fec0::/10``); False for IPv4."""
+        return self._ip.is_site_local
+
+    @property
+    def scope_id(self) -> str | None:
+        """The IPv6 zone of the address, or None."""
+        return self._ip._zone
+
+    @property
+    def ipv4_mapped(self) -> IP | None:
+        """The address's ``ipv4_mapped``."""
+        return self._ip.ipv4_mapped
+
+    @property
+    def ipv6_mapped(self) -> IP:
+        """The address's ``ipv6_mapped`` (IPv4 only)."""
+        return self._ip.ipv6_mapped
+
+    @property
+    def sixtofour(self) -> IP | None:
+        """The address's ``sixtofour``."""
+        return self._ip.sixtofour
+
+    @property
+    def teredo(self) -> tuple[IP, IP] | None:
+        """The address's ``teredo``."""
+        return self._ip.teredo
+
     def __str__(self) -> str:
         text = self._str
         if text is None:
             text = self._str = f"{self._ip}/{self._plen}"
         return text
 
-    def to_netaddr(self) -> Any:
+    def to_netaddr(self) -> netaddr.IPNetwork:
         """This interface as a ``netaddr.IPNetwork`` (which keeps host bits; zones are dropped)."""
         import netaddr
 
         return netaddr.IPNetwork((self._ip._int, self._plen), self._ip._ver)
 
-    def _key(self) -> tuple[tuple[int, int, str], int]:
-        return (self._ip._key(), self._plen)
+    def _key(self) -> tuple[int, int, int, int, str]:
+        # as the stdlib (and PostgreSQL's inet): by network, then address
+        ip = self._ip
+        return (ip._ver, ip._int & ~_HOSTMASKS[ip._ver][self._plen], self._plen, ip._int, ip._zone or "")
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, IPInterface):
@@ -494,11 +690,34 @@ class IPInterface(_Ordered):
         return (_restore_interface, (ip._int, ip._ver, ip._zone, self._plen))
 
 
-promote(IPInterface, "interface", ipaddress.IPv4Interface, ipaddress.IPv6Interface)
+promote(IPInterface, IPInterface.interface.fget, INTERFACE)  # type: ignore[attr-defined]
 
 
-def _restore_interface(i: int, version: int, zone: str | None, plen: int) -> IPInterface:
-    """Unpickle an ``IPInterface``."""
+def _checked_plen(plen: Any, version: int, what: str) -> int:
+    if type(plen) is not int or not 0 <= plen <= _BITS[version]:
+        raise NetworkError(f"invalid {what}: prefix length {shorten(plen)} is not valid for IPv{version}")
+    return plen
+
+
+def _restore_net(i: Any, plen: Any, version: Any, zone: Any) -> IPNet:
+    """Unpickle an ``IPNet``, validating every field (no host bits, prefix length in range...)."""
+    try:
+        i, version, zone = checked_parts(i, version, zone, "IPNet")
+    except AddressError as exc:
+        raise NetworkError(str(exc)) from None
+    plen = _checked_plen(plen, version, "pickled IPNet")
+    if i & _HOSTMASKS[version][plen]:
+        raise NetworkError(f"invalid pickled IPNet: host bits set in {_fmt(i, version)}/{plen}")
+    return _make_net(i, plen, version, zone)
+
+
+def _restore_interface(i: Any, version: Any, zone: Any, plen: Any) -> IPInterface:
+    """Unpickle an ``IPInterface``, validating every field."""
+    try:
+        i, version, zone = checked_parts(i, version, zone, "IPInterface")
+    except AddressError as exc:
+        raise NetworkError(str(exc)) from None
+    plen = _checked_plen(plen, version, "pickled IPInterface")
     iface = _new(IPInterface)
     iface._ip = _make(i, version, zone)
     iface._plen = plen
@@ -552,7 +771,12 @@ def _net_reason(text: str, strict: bool, interface: bool = False) -> str:
 
 
 def _from_stdlib(net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> tuple[int, int, int, str | None]:
-    return int(net.network_address), net.prefixlen, net.version, getattr(net.network_address, "scope_id", None)
+    std_version(net)
+    i, ver, zone = std_parts(net.network_address)
+    plen = net.prefixlen
+    if type(plen) is not int or not 0 <= plen <= _BITS[ver] or i & _HOSTMASKS[ver][plen]:
+        raise NetworkError(f"{type(net).__name__} {shorten(str(net))} is not a valid IPv{ver} network")
+    return i, plen, ver, zone
 
 
 def _stdlib_network(value: Any, strict: bool) -> tuple[int, int, int, str | None]:
@@ -566,10 +790,22 @@ def _stdlib_network(value: Any, strict: bool) -> tuple[int, int, int, str | None
         raise NetworkError(f"invalid IP network {shorten(value)}: {reason}") from None
 
 
+def _packed_or_int(value: int | bytes, what: str) -> IP:
+    """The address of an ``int`` or packed ``bytes`` given for a network or interface."""
+    try:
+        return IP(value)
+    except AddressError as exc:
+        reason = str(exc).partition(": ")[2] or str(exc)
+        raise NetworkError(f"invalid {what} {shorten(value)}: {reason}") from None
+
+
 def _tuple_address(addr: Any) -> tuple[int, int, str | None] | None:
     """``(int, version, zone)`` of a tuple's address part when netx can read it directly."""
     if isinstance(addr, IP):
         return addr._int, addr._ver, addr._zone
+    if isinstance(addr, (int, bytes)) and not isinstance(addr, bool):
+        ip = _packed_or_int(addr, "IP network")
+        return ip._int, ip._ver, None
     if isinstance(addr, str):
         try:
             ip = IP(addr)
@@ -577,7 +813,7 @@ def _tuple_address(addr: Any) -> tuple[int, int, str | None] | None:
             raise NetworkError(str(exc)) from None
         return ip._int, ip._ver, ip._zone
     if isinstance(addr, _ADDRESS_TYPES) and not isinstance(addr, _INTERFACE_TYPES):
-        return int(addr), addr.version, getattr(addr, "scope_id", None)
+        return std_parts(addr)
     return None
 
 
@@ -596,7 +832,7 @@ def _tuple_parts(value: tuple[Any, ...], strict: bool, what: str) -> tuple[int, 
         if plen is None:
             plen = bits
         if not 0 <= plen <= bits:
-            raise NetworkError(f"invalid {what} {shorten(value)}: prefix length {plen} is out of range for IPv{ver} (0 to {bits})")
+            raise NetworkError(f"invalid {what} {shorten(value)}: prefix length {shorten(plen)} is out of range for IPv{ver} (0 to {bits})")
         host = i & _HOSTMASKS[ver][plen]
         if host:
             if strict:
@@ -637,7 +873,11 @@ def _net_parts(value: Any, strict: bool) -> tuple[int, int, int, str | None]:
     if isinstance(value, IP):
         return value._int, _BITS[value._ver], value._ver, value._zone
     if isinstance(value, _ADDRESS_TYPES):
-        return int(value), value.max_prefixlen, value.version, getattr(value, "scope_id", None)
+        i, ver, zone = std_parts(value)
+        return i, _BITS[ver], ver, zone
+    if isinstance(value, (int, bytes)) and not isinstance(value, bool):  # as ip_network: one host
+        ip = _packed_or_int(value, "IP network")
+        return ip._int, _BITS[ip._ver], ip._ver, None
     kind = _netaddr_type("IPNetwork")
     if kind is not None and isinstance(value, kind):
         i, plen, ver = value.value, value.prefixlen, value.version
@@ -667,7 +907,7 @@ def _interface_parts(value: Any) -> tuple[IP, int]:
     if isinstance(value, IPInterface):
         return value._ip, value._plen
     if isinstance(value, _INTERFACE_TYPES):
-        return _make(int(value), value.version, getattr(value, "scope_id", None)), value.network.prefixlen
+        return _make(*std_parts(value)), _checked_plen(value.network.prefixlen, std_version(value), "IP interface")
     if isinstance(value, tuple):
         if len(value) == 2 and type(value[1]) is int:
             parts = _tuple_address(value[0])
@@ -675,7 +915,7 @@ def _interface_parts(value: Any) -> tuple[IP, int]:
                 i, ver, zone = parts
                 if not 0 <= value[1] <= _BITS[ver]:
                     raise NetworkError(
-                        f"invalid IP interface {shorten(value)}: prefix length {value[1]} is out of range "
+                        f"invalid IP interface {shorten(value)}: prefix length {shorten(value[1])} is out of range "
                         f"for IPv{ver} (0 to {_BITS[ver]})"
                     )
                 return _make(i, ver, zone), value[1]
@@ -694,6 +934,9 @@ def _interface_parts(value: Any) -> tuple[IP, int]:
         return value, _BITS[value._ver]
     if isinstance(value, _ADDRESS_TYPES):
         return IP(value), value.max_prefixlen
+    if isinstance(value, (int, bytes)) and not isinstance(value, bool):  # as ip_interface: one host
+        ip = _packed_or_int(value, "IP interface")
+        return ip, _BITS[ip._ver]
     kind = _netaddr_type("IPNetwork")
     if kind is not None and isinstance(value, kind):
         return _make(int(value.ip), value.version), value.prefixlen
@@ -786,7 +1029,7 @@ else:
         __netx__ = TypeDesc(
             cls=IPNet, name="IPv4 network", code="ip_v4_network", error=NetworkError, accepts=_NETWORKS,
             from_python=_build, to_json_value=IPNet.__str__, from_json_value=_build,
-            json_schema=_net_schema(_V4_NET, "IPv4 network in CIDR notation, e.g. 10.0.0.0/24"), version=4,
+            json_schema=_net_schema(_V4_NET, "IPv4 network in CIDR notation, e.g. 10.0.0.0/24"), version=4, version_attr="_ver",
         )
 
     class IPv6Net(_Schema, metaclass=Constrained):
@@ -797,7 +1040,7 @@ else:
         __netx__ = TypeDesc(
             cls=IPNet, name="IPv6 network", code="ip_v6_network", error=NetworkError, accepts=_NETWORKS,
             from_python=_build, to_json_value=IPNet.__str__, from_json_value=_build,
-            json_schema=_net_schema(_V6_NET, "IPv6 network in CIDR notation, e.g. 2001:db8::/32"), version=6,
+            json_schema=_net_schema(_V6_NET, "IPv6 network in CIDR notation, e.g. 2001:db8::/32"), version=6, version_attr="_ver",
         )
 
     IPv4Net.__module__ = IPv6Net.__module__ = "netx"  # public as netx.IPv4Net, netx.IPv6Net

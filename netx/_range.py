@@ -10,10 +10,10 @@ from __future__ import annotations
 import ipaddress
 import sys
 from socket import AF_INET, AF_INET6
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ._errors import AddressError, NetworkError, shorten
-from ._ip import IP, MAX_TEXT, _fmt4, _fmt6, _make, iter_ips, parse_ip
+from ._ip import IP, MAX_TEXT, std_parts, _fmt4, _fmt6, _make, iter_ips, parse_ip
 from ._keys import V6_BASE
 from ._net import IPInterface, IPNet, _make_net
 from ._desc import TypeDesc
@@ -23,6 +23,9 @@ try:  # the core's inet_pton: libc's, or a strict one where libc is laxer than i
     from ._ip import _pton as inet_pton
 except ImportError:  # pragma: no cover - the core renamed it; libc agrees on every mainstream OS
     from socket import inet_pton
+
+if TYPE_CHECKING:
+    import netaddr
 
 __all__ = ["IPRange"]
 
@@ -195,7 +198,8 @@ def _endpoint_key(value: Any) -> int:
 def _bounds(value: Any) -> tuple[int, int]:
     """Key bounds of one address, network, range or interface (an interface is its address).
 
-    Strings may be an address, a CIDR or ``first-last``. Other types -> ``TypeError``.
+    Strings may be an address, a CIDR or ``first-last``; bytes are one packed address.
+    Other types -> ``TypeError``.
     """
     t = type(value)
     if t is str:
@@ -211,16 +215,18 @@ def _bounds(value: Any) -> tuple[int, int]:
         ip = value._ip
         key = ip._int + V6_BASE if ip._ver == 6 else ip._int
         return key, key
-    if isinstance(value, _INTERFACE_TYPES):
-        key = int(value.ip) + (V6_BASE if value.version == 6 else 0)
-        return key, key
-    if isinstance(value, _ADDRESS_TYPES):
-        key = int(value) + (V6_BASE if value.version == 6 else 0)
+    if isinstance(value, _ADDRESS_TYPES):  # an interface is its address
+        i, ver, _ = std_parts(value)
+        key = i + V6_BASE if ver == 6 else i
         return key, key
     if isinstance(value, _NETWORK_TYPES):
         return _net_keys(IPNet(value))
     if isinstance(value, str):
         return _str_bounds(str(value))
+    if isinstance(value, (bytes, bytearray, memoryview)):  # one packed address (4 or 16 bytes), never a list
+        ip = IP(value)
+        key = ip._int + V6_BASE if ip._ver == 6 else ip._int
+        return key, key
     netaddr = sys.modules.get("netaddr")
     if netaddr is not None:
         base = V6_BASE if getattr(value, "version", 4) == 6 else 0
@@ -350,7 +356,7 @@ class IPRange(_Ordered):
         _cover(out, self._lo, self._hi)
         return out
 
-    def to_netaddr(self) -> Any:
+    def to_netaddr(self) -> netaddr.IPRange:
         """This range as a ``netaddr.IPRange``."""
         import netaddr
 
@@ -373,7 +379,26 @@ class IPRange(_Ordered):
         return hash((IPRange, self._lo, self._hi))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_from_keys, (self._lo, self._hi))
+        return (_restore_range, (self._lo, self._hi))
+
+
+def _restore_range(lo: Any, hi: Any) -> IPRange:
+    """Unpickle an ``IPRange``, validating it: two keys of one family, ``lo <= hi``."""
+    if not (type(lo) is int and type(hi) is int and _valid_key(lo) and _valid_key(hi)):
+        raise AddressError(f"invalid pickled IPRange: bounds {shorten(lo)}, {shorten(hi)} are not addresses")
+    if (lo >= V6_BASE) != (hi >= V6_BASE):
+        raise AddressError("invalid pickled IPRange: first and last are of different families")
+    if lo > hi:
+        raise AddressError(f"invalid pickled IPRange: first {_text(lo)} is after last {_text(hi)}")
+    return _from_keys(lo, hi)
+
+
+def valid_key(key: int) -> bool:
+    """True if ``key`` is the key of an address (netx._keys: IPv4 values, or V6_BASE + an IPv6 value)."""
+    return 0 <= key <= _V4_TOP or V6_BASE <= key < 2 * V6_BASE
+
+
+_valid_key = valid_key
 
 
 def _range_of(value: Any) -> IPRange:

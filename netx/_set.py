@@ -15,25 +15,29 @@ import sys
 from bisect import bisect_left, bisect_right
 from itertools import compress, islice, repeat
 from operator import add, and_, gt, le, ne, sub
-from typing import Any, Callable, Iterable, Iterator, cast
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, cast
 
-from ._errors import NetworkError, shorten
+from ._errors import AddressError, NetworkError, shorten
 from ._ip import IP
 from ._keys import HI, V6_BASE
 from ._net import IPInterface, IPNet
 from ._desc import TypeDesc
 from ._value import _Value
-from ._range import RANGE_PATTERN, IPRange, _addr_key, _bounds, _cover, _ips, _net_bounds, _str_bounds
+from ._range import RANGE_PATTERN, IPRange, valid_key, _addr_key, _bounds, _cover, _ips, _net_bounds, _str_bounds
 from ._range import _from_keys as _range_from_keys
 
-__all__ = ["IPSet"]
+if TYPE_CHECKING:
+    import netaddr
+
+__all__ = ["IPSet", "collapse_addresses", "summarize_address_range"]
 
 _new = object.__new__
 _TOP = HI[6]  # the highest key; complements are taken over 0.._TOP
 _V4_TOP = (1 << 32) - 1
 _V6_TOP = (1 << 128) - 1
+# One value, never iterated: a str is one text, bytes one packed address (not a list of ints).
 _SINGLE = (
-    str, IP, IPNet, IPRange, IPInterface,
+    str, bytes, bytearray, memoryview, IP, IPNet, IPRange, IPInterface,
     ipaddress.IPv4Address, ipaddress.IPv6Address, ipaddress.IPv4Network, ipaddress.IPv6Network,
 )
 
@@ -380,7 +384,7 @@ class IPSet(_Value):
         i = bisect_left(self._lo, V6_BASE)
         return self if i == 0 else _make_set(self._lo[i:], self._hi[i:])
 
-    def to_netaddr(self) -> Any:
+    def to_netaddr(self) -> netaddr.IPSet:
         """This set as a ``netaddr.IPSet``."""
         import netaddr
 
@@ -420,7 +424,21 @@ class IPSet(_Value):
         return self != other and self.issuperset(other) if isinstance(other, IPSet) else NotImplemented
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_make_set, (self._lo, self._hi))
+        return (_restore_set, (self._lo, self._hi))
+
+
+def _restore_set(lo: Any, hi: Any) -> IPSet:
+    """Unpickle an ``IPSet``, validating it: sorted, disjoint, non-adjacent intervals of address keys."""
+    if type(lo) is not list or type(hi) is not list or len(lo) != len(hi):
+        raise NetworkError("invalid pickled IPSet: expected two lists of equal length")
+    prev = -2
+    for a, b in zip(lo, hi):
+        if not (type(a) is int and type(b) is int and valid_key(a) and valid_key(b)):
+            raise NetworkError(f"invalid pickled IPSet: bounds {shorten(a)}, {shorten(b)} are not addresses")
+        if (a >= V6_BASE) != (b >= V6_BASE) or a > b or a <= prev + 1:
+            raise NetworkError("invalid pickled IPSet: intervals are not sorted, disjoint and of one family each")
+        prev = b
+    return _make_set(list(lo), list(hi))
 
 
 def _cidr_texts(s: IPSet) -> list[str]:
@@ -438,3 +456,40 @@ IPSet.__netx__ = TypeDesc(
         "description": "Set of IP addresses: a list of addresses, CIDRs and first-last ranges, e.g. 10.0.0.0/24",
     },
 )
+
+
+# -- the stdlib's module functions, on netx values ----------------------------------------------
+def collapse_addresses(items: Iterable[IP | IPNet | str | Any]) -> Iterator[IPNet]:
+    """``ipaddress.collapse_addresses`` for netx values: the fewest networks covering exactly the
+    given addresses and networks (netx, stdlib or strings), sorted; ``TypeError`` for a mix of
+    IPv4 and IPv6, as the stdlib (use ``IPSet(items).cidrs()`` for both families at once)."""
+    items = list(items)
+    s = IPSet(items)
+    if s._lo and s._lo[0] < V6_BASE <= s._hi[-1]:
+        v4 = next(x for x in s.cidrs() if x._ver == 4)
+        v6 = next(x for x in s.cidrs() if x._ver == 6)
+        raise TypeError(f"{v4} and {v6} are not of the same version")
+    return iter(s.cidrs())
+
+
+def summarize_address_range(first: IP | str | Any, last: IP | str | Any) -> Iterator[IPNet]:
+    """``ipaddress.summarize_address_range`` for netx values: the fewest networks covering
+    ``first..last`` (inclusive), in order. ``TypeError`` for networks or mixed families,
+    ``AddressError`` (a ``ValueError``) when ``last`` is before ``first``, as the stdlib (and,
+    as the stdlib's, a generator: it raises when iterated)."""
+    yield from _summarize(first, last)
+
+
+def _summarize(first: Any, last: Any) -> list[IPNet]:
+    a, b = (x if type(x) is IP else _summary_endpoint(x) for x in (first, last))
+    if a._ver != b._ver:
+        raise TypeError(f"{a} and {b} are not of the same version")
+    if b._int < a._int:
+        raise AddressError(f"last IP address must be greater than first ({b} < {a})")
+    return IPRange(a, b).cidrs()
+
+
+def _summary_endpoint(value: Any) -> IP:
+    if isinstance(value, (IPNet, IPInterface, ipaddress.IPv4Network, ipaddress.IPv6Network)):
+        raise TypeError(f"summarize_address_range takes addresses, not {type(value).__name__} {value}")
+    return IP(value)

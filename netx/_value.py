@@ -72,10 +72,10 @@ class _Value(_Schema):
         if cls.__module__ != __name__ and not any(hasattr(base, "_kind") for base in cls.__bases__):
             cls._kind = cls
 
-    def __copy__(self) -> Any:
+    def __copy__(self: _V) -> _V:
         return self
 
-    def __deepcopy__(self, memo: Any) -> Any:
+    def __deepcopy__(self: _V, memo: object) -> _V:
         return self
 
     def __repr__(self) -> str:

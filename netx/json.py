@@ -9,10 +9,11 @@ too. Subclasses serialize like their base. This module names no concrete netx ty
 
 from __future__ import annotations
 
+import builtins
 import ipaddress
 import json
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar, overload
 
 import orjson
 
@@ -20,6 +21,7 @@ from ._desc import find_desc
 
 __all__ = ["default", "dumps", "loads", "Encoder", "enc_hook", "dec_hook"]
 
+_T = TypeVar("_T")
 _orjson_dumps = orjson.dumps
 _orjson_loads = orjson.loads
 
@@ -73,6 +75,12 @@ def _adapter(kind: Any) -> Any:
     from pydantic import TypeAdapter
 
     return TypeAdapter(kind)
+
+
+@overload
+def loads(data: str | bytes | bytearray | memoryview, type: None = None) -> Any: ...
+@overload
+def loads(data: str | bytes | bytearray | memoryview, type: builtins.type[_T]) -> _T: ...
 
 
 def loads(data: str | bytes | bytearray | memoryview, type: Any = None) -> Any:

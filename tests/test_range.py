@@ -107,9 +107,11 @@ def test_cidr_with_host_bits_is_a_network_error_naming_both_meanings() -> None:
 
 def test_errors_are_value_errors_and_wrong_types_are_type_errors() -> None:
     assert issubclass(AddressError, NetxError) and issubclass(NetxError, ValueError)
-    for bad in (None, 1.5, [1, 2], object(), b"\x01\x02"):
+    for bad in (None, 1.5, [1, 2], object(), {"a": 1}):
         with pytest.raises(TypeError):
             IPRange(bad)  # type: ignore[arg-type]
+    with pytest.raises(AddressError, match="2 bytes, not 4 or 16"):  # bytes: one packed address
+        IPRange(b"\x01\x02")
     with pytest.raises(TypeError):
         IPRange("10.0.0.1", 1.5)  # type: ignore[arg-type]
 
