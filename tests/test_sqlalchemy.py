@@ -176,7 +176,7 @@ def test_order_by_is_netx_order(engine: Engine) -> None:
         ifaces = [r[0] for r in conn.execute(select(table.c.iface).order_by(table.c.iface, table.c.id))]
     assert ips == sorted(row[0] for row in data)
     assert nets == sorted(row[1] for row in data)
-    assert ifaces == sorted((row[2] for row in data), key=_iface_key)
+    assert ifaces == sorted((row[2] for row in data), key=_iface_key) == sorted(row[2] for row in data)
     assert ips[0].version == 4 and ips[-1].version == 6
 
 
@@ -320,6 +320,12 @@ def test_postgresql_within_uses_the_btree_index(pg_engine: Engine) -> None:
             sql = str(stmt.compile(pg_engine, compile_kwargs={"literal_binds": True}))
             plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql).all())
             assert f"ix_things_{col.name}" in plan, plan
+        # contains_ip and overlaps (>>=, &&) are served by a GiST index with inet_ops, as the docs say
+        conn.exec_driver_sql("CREATE INDEX gist_things_net ON things USING gist (net inet_ops)")
+        for where in (table.c.net.contains_ip("10.0.0.7"), table.c.net.overlaps("10.0.0.0/16")):
+            sql = str(select(table.c.id).where(where).compile(pg_engine, compile_kwargs={"literal_binds": True}))
+            plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql).all())
+            assert "gist_things_net" in plan, plan
 
 
 # -- Alembic ------------------------------------------------------------------------------------

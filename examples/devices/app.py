@@ -1,6 +1,6 @@
 """A device inventory service: FastAPI + SQLAlchemy, netx-typed columns, addresses from a netx pool.
 
-    pip install 'netx[sqlalchemy]' fastapi uvicorn       # + 'netx[postgres]' for PostgreSQL
+    pip install 'netx-ip[sqlalchemy]' fastapi uvicorn       # + 'netx-ip[postgres]' for PostgreSQL
     DATABASE_URL=sqlite:///devices.db NETX_IPAM_URL=sqlite:///ipam.db uvicorn --factory app:from_environment
 
 Endpoints (the OpenAPI schema is at /openapi.json, the docs at /docs):
