@@ -7,7 +7,10 @@ Cases (one run, side by side, best of N, distinct random addresses, 30% IPv6):
 - insert N rows in one transaction, then select them all, through SQLAlchemy Core: a
   ``netx.sqlalchemy`` column (``IPType`` / ``IPNetType`` / ``IPInterfaceType``) holding
   netx values vs a plain ``String`` column holding the same values as text; on SQLite and
-  on PostgreSQL (psycopg 3): target netx within 1.5x;
+  on PostgreSQL (psycopg 3): target netx within 1.5x. Timed with the cyclic GC paused (as
+  bench_parse and bench_pool do): netx values are GC-tracked objects and str is not, so
+  with the GC running the ratio also measures how big this process's heap is; one row per
+  backend shows that case, without a target;
 - psycopg fetching N ``inet`` (and ``cidr``) values, text and binary: ``netx.psycopg``
   loaders producing netx values vs psycopg's own loaders producing ``ipaddress`` objects
   (target: at least as fast, >= 1x), with the floor (the same column fetched as ``text``:
@@ -30,7 +33,8 @@ import netx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # benchmarks/ is not a package
 from _harness import (  # noqa: E402
-    Row, fmt_ns, interleaved, print_header, print_table, quick_flag, random_addresses, row, throwaway_postgres)
+    Row, fmt_ns, interleaved, print_header, print_table, quick_flag, random_addresses, ratio_cell, row,
+    throwaway_postgres)
 
 ROWS: list[Row] = []
 NOTES: list[str] = []
@@ -77,11 +81,16 @@ def bench_sqlalchemy(backend: str, url: str, n: int, repeats: int, connect_args:
                     check[label] = conn.execute(select(table.c.v).order_by(table.c.id)).scalars().all()
             return go
 
-        t_netx, t_plain = interleaved([run(typed, typed_rows, "netx"), run(plain, plain_rows, "text")], n, repeats)
+        fns = [run(typed, typed_rows, "netx"), run(plain, plain_rows, "text")]
+        t_netx, t_plain = interleaved(fns, n, repeats, gc_off=True)
         if check["netx"] != values or check["text"] != texts:
             raise SystemExit(f"{backend} {kind}: rows read back differ from the rows written")
-        ROWS.append(row(f"{backend}: insert + select {n:,} rows, {types[kind].__name__} vs String (text) column, per row",
-                        t_netx, t_plain, "String", target=1.5, within=True))
+        case = f"{backend}: insert + select {n:,} rows, {types[kind].__name__} vs String (text) column, per row"
+        ROWS.append(row(case, t_netx, t_plain, "String", target=1.5, within=True))
+        if kind == "IP":  # the same with the cyclic GC running: netx values are GC-tracked objects, str is not
+            t_netx, t_plain = interleaved(fns, n, repeats)
+            ROWS.append((case + ", cyclic GC on", fmt_ns(t_netx), fmt_ns(t_plain) + " (String)",
+                         ratio_cell(t_netx / t_plain, note=" (no target: GC cost grows with the process's heap)")))
     md.drop_all(engine)
     engine.dispose()
 

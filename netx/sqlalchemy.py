@@ -11,8 +11,11 @@ length; interfaces by network, then address) and use an ordinary index.
 
 Columns get the comparators ``.within(net)``, ``.contains_ip(ip)`` and ``.overlaps(net)``:
 PostgreSQL's ``<<=``, ``>>=`` and ``&&``, and elsewhere a union of key ranges an index
-serves. PostgreSQL's ``inet`` has no zones: binding a zoned value there is an
-``netx.AddressError``, never a silently dropped zone.
+serves. PostgreSQL's ``inet`` has no zones: binding a zoned value there raises the value's
+netx error (``AddressError`` / ``NetworkError``), never drops the zone silently.
+
+``NetxType(kind)`` is a column of any other netx type, stored as text through the type's
+own description (``__netx__``), so a new type needs nothing here.
 
 Alembic: pass ``render_item=netx.sqlalchemy.render_item`` to ``context.configure()`` so
 autogenerate writes ``netx.sqlalchemy.IPType()`` *and* ``import netx.sqlalchemy``.
