@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import reprlib
+from typing import TypeVar
 
-__all__ = ["Error", "NetxError", "AddressError", "NetworkError", "shorten"]
+__all__ = ["Error", "NetxError", "AddressError", "NetworkError", "shorten", "invalid"]
 
 _SHOW = 60  # characters of a bad input quoted in a message
 
@@ -28,6 +29,14 @@ class NetworkError(NetxError):
 # Tracebacks and reprs name the public path users import from: ``netx.AddressError``.
 for _cls in (Error, NetxError, AddressError, NetworkError):
     _cls.__module__ = "netx"
+
+
+_E = TypeVar("_E", bound=NetxError)
+
+
+def invalid(error: type[_E], what: str, value: object, reason: str) -> _E:
+    """The one shape of every bad-input message: ``invalid <what> <input, shortened>: <reason>``."""
+    return error(f"invalid {what} {shorten(value)}: {reason}")
 
 
 def shorten(value: object) -> str:

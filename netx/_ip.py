@@ -15,10 +15,10 @@ from socket import AF_INET, AF_INET6, inet_ntop, inet_pton
 from functools import partial
 from typing import TYPE_CHECKING, Any, Iterator, overload
 
-from ._desc import Constrained, TypeDesc
-from ._errors import AddressError, shorten
+from ._desc import TypeDesc
+from ._errors import AddressError, invalid, shorten
 from ._promote import ADDRESS, promote
-from ._value import _json_text, _Ordered, _Schema, _stdlib
+from ._value import _json_text, _Ordered, _stdlib, constrained_form
 
 if TYPE_CHECKING:
     import netaddr
@@ -192,7 +192,7 @@ def _reason(text: str) -> str:
 
 
 def _bad_text(text: str, what: str = "IP address") -> AddressError:
-    return AddressError(f"invalid {what} {shorten(text)}: {_reason(text)}")
+    return invalid(AddressError, f"{what}", text, f"{_reason(text)}")
 
 
 def _parse_slow(text: str) -> tuple[int, int, str | None, str | None]:
@@ -330,19 +330,33 @@ class IP(_Ordered):
     if TYPE_CHECKING:  # installed by promote() below as C-speed properties
 
         @property
-        def is_global(self) -> bool: ...
-        @property
         def is_link_local(self) -> bool: ...
         @property
         def is_loopback(self) -> bool: ...
         @property
         def is_multicast(self) -> bool: ...
         @property
-        def is_private(self) -> bool: ...
-        @property
         def is_reserved(self) -> bool: ...
         @property
         def is_unspecified(self) -> bool: ...
+
+    # is_private / is_global: the stdlib's own network tables, read on integers (see _Special);
+    # the stdlib recomputes them through a 128-entry lru_cache keyed on a Python-level hash.
+    @property
+    def is_private(self) -> bool:
+        """True inside the IANA special-purpose "private" blocks, exactly as the running ``ipaddress``."""
+        special = _SPECIAL[0] or _special()
+        if special is _DELEGATE:
+            return bool(self.address.is_private)
+        return bool(special.private(self._int, self._ver))
+
+    @property
+    def is_global(self) -> bool:
+        """True for globally reachable addresses, exactly as the running ``ipaddress``."""
+        special = _SPECIAL[0] or _special()
+        if special is _DELEGATE:
+            return bool(self.address.is_global)
+        return bool(special.is_global(self._int, self._ver))
 
     @property
     def compressed(self) -> str:
@@ -359,10 +373,10 @@ class IP(_Ordered):
 
     @property
     def reverse_pointer(self) -> str:
-        """The DNS PTR name: ``1.0.0.10.in-addr.arpa`` (a zone plays no part in it)."""
-        if self._zone is None:
-            return self.address.reverse_pointer
-        return _IPv6Address(self._int).reverse_pointer
+        """The DNS PTR name: ``1.0.0.10.in-addr.arpa`` (a zone plays no part in it), as the stdlib's."""
+        if self._ver == 4:
+            return ".".join(reversed(self.__str__().split("."))) + ".in-addr.arpa"
+        return ".".join("%032x" % self._int)[::-1] + ".ip6.arpa"
 
     # The stdlib has these on IPv6Address only; netx answers them for both families.
     @property
@@ -531,7 +545,12 @@ class IP(_Ordered):
         return hash((self._int, self._ver, self._zone))
 
     def __lt__(self, other: IP) -> bool:
-        if type(other) is not IP and not isinstance(other, IP):
+        # sorted() calls only this: the common case (same type, same family) first, in one expression
+        if type(other) is IP and self._ver == other._ver:
+            a = self._int
+            b = other._int
+            return a < b or (a == b and (self._zone or "") < (other._zone or ""))
+        if not isinstance(other, IP):
             return NotImplemented
         if self._ver == other._ver:
             if self._int == other._int:
@@ -540,7 +559,11 @@ class IP(_Ordered):
         return self._ver < other._ver
 
     def __gt__(self, other: IP) -> bool:
-        if type(other) is not IP and not isinstance(other, IP):
+        if type(other) is IP and self._ver == other._ver:
+            a = self._int
+            b = other._int
+            return a > b or (a == b and (self._zone or "") > (other._zone or ""))
+        if not isinstance(other, IP):
             return NotImplemented
         if self._ver == other._ver:
             if self._int == other._int:
@@ -564,6 +587,79 @@ class IP(_Ordered):
 
 
 promote(IP, IP.address.fget, ADDRESS)  # type: ignore[attr-defined]
+
+
+class _Special:
+    """``is_private`` / ``is_global`` on integers, from the stdlib's own tables
+    (``_private_networks``, its exceptions where the running Python has them, the shared
+    address space). Used only after checking that it answers exactly like the stdlib on
+    every table edge (``_special``); otherwise netx asks the stdlib objects."""
+
+    def __init__(self) -> None:
+        from bisect import bisect_right
+
+        self._find = bisect_right
+        c4, c6 = ipaddress._IPv4Constants, ipaddress._IPv6Constants  # type: ignore[attr-defined]
+        self.tables = {
+            4: (self._runs(c4._private_networks), self._runs(getattr(c4, "_private_networks_exceptions", []))),
+            6: (self._runs(c6._private_networks), self._runs(getattr(c6, "_private_networks_exceptions", []))),
+        }
+        public = c4._public_network
+        self.public4 = (int(public.network_address), int(public.broadcast_address))
+
+    @staticmethod
+    def _runs(nets: list[Any]) -> tuple[list[int], list[int]]:
+        """The networks as merged, sorted, disjoint ``(starts, ends)`` integer runs."""
+        starts: list[int] = []
+        ends: list[int] = []
+        for a, b in sorted((int(n.network_address), int(n.broadcast_address)) for n in nets):
+            if ends and a <= ends[-1] + 1:
+                ends[-1] = max(ends[-1], b)
+            else:
+                starts.append(a)
+                ends.append(b)
+        return starts, ends
+
+    def _inside(self, runs: tuple[list[int], list[int]], i: int) -> bool:
+        k = self._find(runs[0], i) - 1
+        return k >= 0 and runs[1][k] >= i
+
+    def private(self, i: int, version: int) -> bool:
+        if version == 6 and i >> 32 == 0xFFFF:
+            version, i = 4, i & _V4_MAX  # an IPv4-mapped address is as private as its IPv4 address
+        inside, exceptions = self.tables[version]
+        return self._inside(inside, i) and not self._inside(exceptions, i)
+
+    def is_global(self, i: int, version: int) -> bool:
+        if version == 4:
+            lo, hi = self.public4
+            return not lo <= i <= hi and not self.private(i, 4)
+        return not self.private(i, 6)
+
+
+_DELEGATE: Any = object()
+_SPECIAL: list[Any] = [None]
+
+
+def _special() -> Any:
+    """The checked ``_Special`` (built on first use), or ``_DELEGATE`` if it ever disagrees."""
+    special = _Special()
+    probes: set[tuple[int, int]] = set()
+    for version in (4, 6):
+        for runs in special.tables[version]:
+            for a, b in zip(*runs):
+                probes.update((version, x) for x in (a - 1, a, b, b + 1))
+    probes.update((4, x) for x in (special.public4[0] - 1, special.public4[0], special.public4[1], special.public4[1] + 1))
+    probes.update((6, 0xFFFF << 32 | x) for v, x in list(probes) if v == 4)
+    for version, i in sorted(probes):
+        if not 0 <= i <= _MAX[version]:
+            continue
+        std = _IPv4Address(i) if version == 4 else _IPv6Address(i)
+        if special.private(i, version) != std.is_private or special.is_global(i, version) != std.is_global:
+            special = _DELEGATE
+            break
+    _SPECIAL[0] = special
+    return special
 
 
 def _restore(i: Any, version: Any, zone: Any) -> IP:
@@ -596,7 +692,7 @@ def _other_parts(value: Any, version: int | None) -> tuple[int, int, str | None,
             raise _version_error(value, version, 0)
         if not 0 <= value <= _MAX[ver]:
             what = "IP" if version is None else f"IPv{ver}"
-            raise AddressError(f"invalid {what} address {shorten(value)}: not between 0 and 2**{_BITS[ver]}-1")
+            raise invalid(AddressError, f"{what} address", value, f"not between 0 and 2**{_BITS[ver]}-1")
         return value, ver, None, None
     parts = _convert(value, version)
     if version is not None and version != parts[1]:
@@ -620,7 +716,7 @@ def _convert(value: Any, version: int | None = None) -> tuple[int, int, str | No
             return _from_bytes(raw), 4, None, None
         if len(raw) == 16:
             return _from_bytes(raw), 6, None, None
-        raise AddressError(f"invalid packed IP address {shorten(raw)}: {len(raw)} bytes, not 4 or 16")
+        raise invalid(AddressError, "packed IP address", raw, f"{len(raw)} bytes, not 4 or 16")
     if isinstance(value, int) and not isinstance(value, bool):
         ip = IP(int(value), version=version)
         return ip._int, ip._ver, None, None
@@ -734,26 +830,13 @@ if TYPE_CHECKING:  # to a type checker the constrained forms are the netx type t
     IPv6 = IP
 else:
 
-    class IPv4(_Schema, metaclass=Constrained):
+    IPv4 = constrained_form(
+        "IPv4", IP, 4, partial(_ip_of_version, 4), partial(_parse_of_version, 4), _V4_SCHEMA,
         """An IPv4 ``IP``: a pydantic field type; ``IPv4("10.0.0.1")`` returns an ``IP``;
-        ``isinstance(ip, IPv4)`` is true for IPv4 addresses."""
-
-        _build = staticmethod(partial(_ip_of_version, 4))
-        __netx__ = TypeDesc(
-            cls=IP, name="IPv4 address", code="ip_v4_address", error=AddressError, accepts=_ADDRESSES,
-            from_python=_build, to_json_value=IP.__str__, from_json_value=partial(_parse_of_version, 4),
-            json_schema=_V4_SCHEMA, version=4, version_attr="_ver",
-        )
-
-    class IPv6(_Schema, metaclass=Constrained):
+        ``isinstance(ip, IPv4)`` is true for IPv4 addresses.""",
+    )
+    IPv6 = constrained_form(
+        "IPv6", IP, 6, partial(_ip_of_version, 6), partial(_parse_of_version, 6), _V6_SCHEMA,
         """An IPv6 ``IP``: a pydantic field type; ``IPv6("::1")`` returns an ``IP``;
-        ``isinstance(ip, IPv6)`` is true for IPv6 addresses."""
-
-        _build = staticmethod(partial(_ip_of_version, 6))
-        __netx__ = TypeDesc(
-            cls=IP, name="IPv6 address", code="ip_v6_address", error=AddressError, accepts=_ADDRESSES,
-            from_python=_build, to_json_value=IP.__str__, from_json_value=partial(_parse_of_version, 6),
-            json_schema=_V6_SCHEMA, version=6, version_attr="_ver",
-        )
-
-    IPv4.__module__ = IPv6.__module__ = "netx"  # public as netx.IPv4, netx.IPv6
+        ``isinstance(ip, IPv6)`` is true for IPv6 addresses.""",
+    )

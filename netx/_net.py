@@ -12,10 +12,10 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Iterator
 
-from ._desc import Constrained, TypeDesc, desc_of
-from ._errors import AddressError, NetworkError, shorten
+from ._desc import TypeDesc, desc_of
+from ._errors import AddressError, NetworkError, invalid, shorten
 from ._promote import INTERFACE, NETWORK, promote
-from ._value import _Ordered, _Schema, _stdlib
+from ._value import _Ordered, _stdlib, constrained_form
 from ._ip import (
     _AF4,
     _AF6,
@@ -100,16 +100,15 @@ def _net6(value: str, addr: str, slash: str, ptext: str, strict: bool) -> tuple[
     host = i & _HOST6[plen]
     if host:
         if strict:
-            raise _host_bits_error(value, i, plen, 6)
+            raise host_bits_error(value, i, plen, 6)
         i ^= host
     return i, plen, 6, None
 
 
-def _host_bits_error(value: Any, i: int, plen: int, version: int, what: str = "IP network") -> NetworkError:
+def host_bits_error(value: Any, i: int, plen: int, version: int, what: str = "IP network") -> NetworkError:
+    """The one message for a network text or value with host bits set (IPNet, IPRange, IPSet, pydantic)."""
     masked = f"{_fmt(i & ~_HOSTMASKS[version][plen], version)}/{plen}"
-    return NetworkError(
-        f"invalid {what} {shorten(value)}: host bits set (use strict=False to mask them, or write {masked})"
-    )
+    return invalid(NetworkError, f"{what}", value, f"host bits set (use strict=False to mask them, or write {masked})")
 
 
 class IPNet(_Ordered):
@@ -154,14 +153,14 @@ class IPNet(_Ordered):
             return
         if i & host:
             if strict:
-                raise _host_bits_error(value, i, plen, 4)
+                raise host_bits_error(value, i, plen, 4)
             self._int = i & ~host
             self._str = None
         elif ptext:
             self._int = i
             self._str = value  # canonical dotted quad and prefix: this is str()
         elif slash:  # "a.b.c.d/" with nothing after the '/'
-            raise NetworkError(f"invalid IP network {shorten(value)}: {_net_reason(value, strict)}")
+            raise invalid(NetworkError, "IP network", value, f"{_net_reason(value, strict)}")
         else:
             self._int = i
             self._str = None
@@ -540,7 +539,7 @@ class IPInterface(_Ordered):
             self._str = self._obj = None
             return
         if slash and not ptext:  # "addr/" with nothing after the '/'
-            raise NetworkError(f"invalid IP interface {shorten(value)}: {_net_reason(value, False, True)}")
+            raise invalid(NetworkError, "IP interface", value, f"{_net_reason(value, False, True)}")
         self._ip = ip
         self._plen = plen
         self._str = value if slash and ip._str is not None else None
@@ -743,6 +742,13 @@ def _net_reason(text: str, strict: bool, interface: bool = False) -> str:
     except AddressError:
         return _reason(addr)
     bits = _BITS[ip._ver]
+    if strict and not interface and slash and ptext:
+        try:  # valid once masked (a prefix length or a netmask): the only fault is host bits
+            net = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            pass
+        else:
+            return f"host bits set (use strict=False to mask them, or write {net})"
     if slash:
         if not ptext:
             return "nothing after the '/' (expected a prefix length)"
@@ -787,7 +793,7 @@ def _stdlib_network(value: Any, strict: bool) -> tuple[int, int, int, str | None
             reason = _net_reason(value, strict)
         else:
             reason = _strip_echo(str(exc), repr(value))
-        raise NetworkError(f"invalid IP network {shorten(value)}: {reason}") from None
+        raise invalid(NetworkError, "IP network", value, f"{reason}") from None
 
 
 def _packed_or_int(value: int | bytes, what: str) -> IP:
@@ -796,7 +802,7 @@ def _packed_or_int(value: int | bytes, what: str) -> IP:
         return IP(value)
     except AddressError as exc:
         reason = str(exc).partition(": ")[2] or str(exc)
-        raise NetworkError(f"invalid {what} {shorten(value)}: {reason}") from None
+        raise invalid(NetworkError, f"{what}", value, f"{reason}") from None
 
 
 def _tuple_address(addr: Any) -> tuple[int, int, str | None] | None:
@@ -820,7 +826,7 @@ def _tuple_address(addr: Any) -> tuple[int, int, str | None] | None:
 def _tuple_parts(value: tuple[Any, ...], strict: bool, what: str) -> tuple[int, int, int, str | None]:
     """An ``(address, prefixlen)`` tuple, as ``ipaddress`` reads it."""
     if len(value) not in (1, 2):
-        raise NetworkError(f"invalid {what} {shorten(value)}: expected an (address, prefixlen) pair")
+        raise invalid(NetworkError, f"{what}", value, "expected an (address, prefixlen) pair")
     addr = value[0]
     plen: Any = value[1] if len(value) == 2 else None
     if type(plen) is bool:
@@ -832,11 +838,11 @@ def _tuple_parts(value: tuple[Any, ...], strict: bool, what: str) -> tuple[int, 
         if plen is None:
             plen = bits
         if not 0 <= plen <= bits:
-            raise NetworkError(f"invalid {what} {shorten(value)}: prefix length {shorten(plen)} is out of range for IPv{ver} (0 to {bits})")
+            raise invalid(NetworkError, f"{what}", value, f"prefix length {shorten(plen)} is out of range for IPv{ver} (0 to {bits})")
         host = i & _HOSTMASKS[ver][plen]
         if host:
             if strict:
-                raise _host_bits_error(value, i, plen, ver, what)
+                raise host_bits_error(value, i, plen, ver, what)
             i ^= host
             zone = None  # as in ipaddress: a masked address loses its zone
         return i, plen, ver, zone
@@ -852,7 +858,7 @@ def _tuple_parts(value: tuple[Any, ...], strict: bool, what: str) -> tuple[int, 
     try:
         return _from_stdlib(ipaddress.ip_network(arg, strict=strict))
     except ValueError as exc:
-        raise NetworkError(f"invalid {what} {shorten(value)}: {_strip_echo(str(exc), repr(arg))}") from None
+        raise invalid(NetworkError, f"{what}", value, f"{_strip_echo(str(exc), repr(arg))}") from None
 
 
 def _net_parts(value: Any, strict: bool) -> tuple[int, int, int, str | None]:
@@ -860,7 +866,7 @@ def _net_parts(value: Any, strict: bool) -> tuple[int, int, int, str | None]:
     if isinstance(value, str):
         value = str(value)
         if len(value) > MAX_TEXT:
-            raise NetworkError(f"invalid IP network {shorten(value)}: longer than {MAX_TEXT} characters")
+            raise invalid(NetworkError, "IP network", value, f"longer than {MAX_TEXT} characters")
         return _stdlib_network(value, strict)
     if isinstance(value, IPNet):
         return value._int, value._plen, value._ver, value._zone
@@ -884,7 +890,7 @@ def _net_parts(value: Any, strict: bool) -> tuple[int, int, int, str | None]:
         host = i & _HOSTMASKS[ver][plen]
         if host:
             if strict:
-                raise _host_bits_error(str(value), i, plen, ver)
+                raise host_bits_error(str(value), i, plen, ver)
             i ^= host
         return i, plen, ver, None
     kind = _netaddr_type("IPAddress")
@@ -898,11 +904,11 @@ def _interface_parts(value: Any) -> tuple[IP, int]:
     if isinstance(value, str):
         value = str(value)
         if len(value) > MAX_TEXT:
-            raise NetworkError(f"invalid IP interface {shorten(value)}: longer than {MAX_TEXT} characters")
+            raise invalid(NetworkError, "IP interface", value, f"longer than {MAX_TEXT} characters")
         try:
             iface = ipaddress.ip_interface(value)
         except ValueError:
-            raise NetworkError(f"invalid IP interface {shorten(value)}: {_net_reason(value, False, True)}") from None
+            raise invalid(NetworkError, "IP interface", value, f"{_net_reason(value, False, True)}") from None
         return _make(int(iface), iface.version, getattr(iface, "scope_id", None)), iface.network.prefixlen
     if isinstance(value, IPInterface):
         return value._ip, value._plen
@@ -914,9 +920,9 @@ def _interface_parts(value: Any) -> tuple[IP, int]:
             if parts is not None:
                 i, ver, zone = parts
                 if not 0 <= value[1] <= _BITS[ver]:
-                    raise NetworkError(
-                        f"invalid IP interface {shorten(value)}: prefix length {shorten(value[1])} is out of range "
-                        f"for IPv{ver} (0 to {_BITS[ver]})"
+                    raise invalid(
+                        NetworkError, "IP interface", value,
+                        f"prefix length {shorten(value[1])} is out of range for IPv{ver} (0 to {_BITS[ver]})",
                     )
                 return _make(i, ver, zone), value[1]
         i, plen, ver, zone = _tuple_parts(value, False, "IP interface")
@@ -925,7 +931,7 @@ def _interface_parts(value: Any) -> tuple[IP, int]:
         try:
             iface = ipaddress.ip_interface((addr, value[1]) if len(value) == 2 else (addr,))
         except ValueError as exc:  # pragma: no cover - _tuple_parts already refused it
-            raise NetworkError(f"invalid IP interface {shorten(value)}: {exc}") from None
+            raise invalid(NetworkError, "IP interface", value, f"{exc}") from None
         return _make(int(iface), iface.version, getattr(iface, "scope_id", None)), plen
     if isinstance(value, (IPNet, *_NETWORK_TYPES)):
         net = IPNet(value)
@@ -959,7 +965,7 @@ def parse_cidr(text: str) -> tuple[IP, IPNet]:
     if not isinstance(text, str):
         raise TypeError(f"parse_cidr takes a str, not {type(text).__name__}")
     if len(text) <= MAX_TEXT and "/" not in text:
-        raise NetworkError(f"invalid CIDR {shorten(text)}: no '/' and prefix length")
+        raise invalid(NetworkError, "CIDR", text, "no '/' and prefix length")
     iface = IPInterface(text)
     return iface._ip, iface.network
 
@@ -974,7 +980,7 @@ def ip_version(text: str) -> int:
         return IP(text)._ver
     except (AddressError, NetworkError):
         reason = _net_reason(text, False, True) if "/" in text else _reason(text)
-        raise AddressError(f"invalid IP address, network or interface {shorten(text)}: {reason}") from None
+        raise invalid(AddressError, "IP address, network or interface", text, f"{reason}") from None
 
 
 # -- the type descriptions (netx._desc), the version-constrained forms, Masked -------------
@@ -1021,29 +1027,18 @@ if TYPE_CHECKING:  # to a type checker the constrained forms are the netx type t
     IPv6Net = IPNet
 else:
 
-    class IPv4Net(_Schema, metaclass=Constrained):
+    IPv4Net = constrained_form(
+        "IPv4Net", IPNet, 4, partial(_net_of_version, 4), partial(_net_of_version, 4),
+        _net_schema(_V4_NET, "IPv4 network in CIDR notation, e.g. 10.0.0.0/24"),
         """An IPv4 ``IPNet``: a pydantic field type; ``IPv4Net("10.0.0.0/8")`` returns an ``IPNet``;
-        ``isinstance(net, IPv4Net)`` is true for IPv4 networks."""
-
-        _build = staticmethod(partial(_net_of_version, 4))
-        __netx__ = TypeDesc(
-            cls=IPNet, name="IPv4 network", code="ip_v4_network", error=NetworkError, accepts=_NETWORKS,
-            from_python=_build, to_json_value=IPNet.__str__, from_json_value=_build,
-            json_schema=_net_schema(_V4_NET, "IPv4 network in CIDR notation, e.g. 10.0.0.0/24"), version=4, version_attr="_ver",
-        )
-
-    class IPv6Net(_Schema, metaclass=Constrained):
+        ``isinstance(net, IPv4Net)`` is true for IPv4 networks.""",
+    )
+    IPv6Net = constrained_form(
+        "IPv6Net", IPNet, 6, partial(_net_of_version, 6), partial(_net_of_version, 6),
+        _net_schema(_V6_NET, "IPv6 network in CIDR notation, e.g. 2001:db8::/32"),
         """An IPv6 ``IPNet``: a pydantic field type; ``IPv6Net("2001:db8::/32")`` returns an
-        ``IPNet``; ``isinstance(net, IPv6Net)`` is true for IPv6 networks."""
-
-        _build = staticmethod(partial(_net_of_version, 6))
-        __netx__ = TypeDesc(
-            cls=IPNet, name="IPv6 network", code="ip_v6_network", error=NetworkError, accepts=_NETWORKS,
-            from_python=_build, to_json_value=IPNet.__str__, from_json_value=_build,
-            json_schema=_net_schema(_V6_NET, "IPv6 network in CIDR notation, e.g. 2001:db8::/32"), version=6, version_attr="_ver",
-        )
-
-    IPv4Net.__module__ = IPv6Net.__module__ = "netx"  # public as netx.IPv4Net, netx.IPv6Net
+        ``IPNet``; ``isinstance(net, IPv6Net)`` is true for IPv6 networks.""",
+    )
 
 
 class _Masked:

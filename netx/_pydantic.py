@@ -9,7 +9,6 @@ first built.
 from __future__ import annotations
 
 import copy
-from operator import attrgetter
 from typing import Any, Callable
 
 from ._desc import TypeDesc, desc_of
@@ -61,12 +60,7 @@ def _validators(desc: TypeDesc[Any], shown: str) -> tuple[_Validator, _Validator
             return convert(value)
 
     else:
-        read_version = attrgetter(desc.version_attr)  # C speed on a slot: no Python frame per value
-
-        def python(value: Any) -> Any:
-            if type(value) is cls and read_version(value) == version:
-                return value
-            return convert(value)
+        python = _version_checked(cls, desc.version_attr, version, convert)  # type: ignore[assignment]
 
     def strict(value: Any) -> Any:
         if type(value) is not cls:
@@ -85,6 +79,25 @@ def _validators(desc: TypeDesc[Any], shown: str) -> tuple[_Validator, _Validator
     for fn in (python, strict, from_json):  # pydantic names validators after them: list[...IPv4_address()...]
         fn.__name__ = fn.__qualname__ = name
     return python, strict, from_json
+
+
+def _version_checked(cls: Any, attr: str, version: int, convert: _Validator) -> _Validator:
+    """``value`` itself when it is a ``cls`` of ``version``, else ``convert(value)``. The attribute
+    is read inline (a slot read, no call: this runs once per value of a list), so the function is
+    compiled for ``attr``, as ``collections.namedtuple`` compiles its methods."""
+    if not attr.isidentifier():
+        raise ValueError(f"version_attr must be an attribute name, not {attr!r}")
+    namespace: dict[str, Any] = {"cls": cls, "version": version, "convert": convert}
+    # a value that is not `version` itself (a big int, in theory) still validates, via convert
+    exec(  # noqa: S102 - the source is fixed but for a checked identifier
+        f"def python(value, cls=cls, version=version, convert=convert):\n"
+        f"    if type(value) is cls and value.{attr} is version:\n"  # small ints are shared: `is` is exact
+        f"        return value\n"
+        f"    return convert(value)\n",
+        namespace,
+    )
+    fn: _Validator = namespace["python"]
+    return fn
 
 
 # -- core schema -----------------------------------------------------------------------------

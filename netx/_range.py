@@ -12,10 +12,10 @@ import sys
 from socket import AF_INET, AF_INET6
 from typing import TYPE_CHECKING, Any, Iterator
 
-from ._errors import AddressError, NetworkError, shorten
+from ._errors import AddressError, NetworkError, invalid, shorten
 from ._ip import IP, MAX_TEXT, std_parts, _fmt4, _fmt6, _make, iter_ips, parse_ip
 from ._keys import V6_BASE
-from ._net import IPInterface, IPNet, _make_net
+from ._net import IPInterface, IPNet, _make_net, host_bits_error
 from ._desc import TypeDesc
 from ._value import _Ordered
 
@@ -76,13 +76,6 @@ def _addr_key(text: str) -> int:
     return ip._int + V6_BASE if ip._ver == 6 else ip._int
 
 
-def _host_bits_error(text: str, network: str, address: str) -> NetworkError:
-    return NetworkError(
-        f"invalid IP network {shorten(text)}: has host bits set "
-        f"(the network is {network!r}; for the one address write {address!r})"
-    )
-
-
 # prefix-length text -> host mask: one dict lookup validates and converts it
 _HOST4 = {str(p): (1 << (32 - p)) - 1 for p in range(33)}
 _HOST6 = {str(p): (1 << (128 - p)) - 1 for p in range(129)}
@@ -102,7 +95,7 @@ def _net_bounds(text: str) -> tuple[int, int]:
                 pass
             else:
                 if i & host:
-                    raise _host_bits_error(text, f"{_fmt6(i & ~host)}/{plen_text}", _fmt6(i))
+                    raise host_bits_error(text, i, int(plen_text), 6)
                 return V6_BASE + i, V6_BASE + (i | host)
     else:
         host = _HOST4.get(plen_text)
@@ -113,21 +106,10 @@ def _net_bounds(text: str) -> tuple[int, int]:
                 pass
             else:
                 if i & host:
-                    raise _host_bits_error(text, f"{_fmt4(i & ~host)}/{plen_text}", _fmt4(i))
+                    raise host_bits_error(text, i, int(plen_text), 4)
                 return i, i | host
-    # Netmask forms, zones, and every rejection: the stdlib decides, via IPNet.
-    try:
-        net = IPNet(text)
-    except NetworkError:
-        try:  # valid once masked: the only fault is host bits
-            masked = IPNet(text, strict=False)
-        except NetworkError:
-            masked = None
-        if masked is None:
-            raise
-        address = str(IPInterface(text).ip)
-        raise _host_bits_error(text, f"{_text(_net_keys(masked)[0])}/{masked._plen}", address) from None
-    return _net_keys(net)
+    # Netmask forms, zones, and every rejection: IPNet decides, with IPNet's own message.
+    return _net_keys(IPNet(text))
 
 
 def _net_keys(net: IPNet) -> tuple[int, int]:
@@ -140,7 +122,7 @@ def _net_keys(net: IPNet) -> tuple[int, int]:
 def _range_bounds(text: str) -> tuple[int, int]:
     """Key bounds of ``"first-last"``. Raises ``AddressError``."""
     if len(text) > _MAX_RANGE_TEXT:
-        raise AddressError(f"invalid IP range {shorten(text)}: longer than {_MAX_RANGE_TEXT} characters")
+        raise invalid(AddressError, "IP range", text, f"longer than {_MAX_RANGE_TEXT} characters")
     dashes = [i for i, ch in enumerate(text) if ch == "-"]
     error: AddressError | None = None
     for at in dashes:  # one dash normally; more only when a zone id holds one
@@ -151,15 +133,15 @@ def _range_bounds(text: str) -> tuple[int, int]:
             continue
         return _checked(lo, hi, text)
     if error is not None and len(dashes) == 1:
-        raise AddressError(f"invalid IP range {shorten(text)}: {error}") from None
-    raise AddressError(f"invalid IP range {shorten(text)}: expected 'first-last', e.g. '10.0.0.10-10.0.0.20'")
+        raise invalid(AddressError, "IP range", text, f"{error}") from None
+    raise invalid(AddressError, "IP range", text, "expected 'first-last', e.g. '10.0.0.10-10.0.0.20'")
 
 
 def _checked(lo: int, hi: int, shown: str) -> tuple[int, int]:
     if (lo >= V6_BASE) != (hi >= V6_BASE):
-        raise AddressError(f"invalid IP range {shorten(shown)}: mixes IPv{_ver(lo)} and IPv{_ver(hi)}")
+        raise invalid(AddressError, "IP range", shown, f"mixes IPv{_ver(lo)} and IPv{_ver(hi)}")
     if lo > hi:
-        raise AddressError(f"invalid IP range {shorten(shown)}: first address {_text(lo)} is after last {_text(hi)}")
+        raise invalid(AddressError, "IP range", shown, f"first address {_text(lo)} is after last {_text(hi)}")
     return lo, hi
 
 
@@ -234,7 +216,7 @@ def _bounds(value: Any) -> tuple[int, int]:
             return base + int(value), base + int(value)
         if isinstance(value, netaddr.IPNetwork):
             if value.ip != value.network:
-                raise _host_bits_error(str(value), str(value.cidr), str(value.ip))
+                raise host_bits_error(str(value), int(value.ip), value.prefixlen, value.version)
             return base + value.first, base + value.last
         if isinstance(value, netaddr.IPRange):
             return base + value.first, base + value.last

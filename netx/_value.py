@@ -13,7 +13,7 @@ from typing import Any, ClassVar, TypeVar
 from ._desc import TypeDesc
 from ._errors import shorten
 
-__all__ = ["_Schema", "_Value", "_Ordered", "_stdlib", "_json_text", "_json_string", "article"]
+__all__ = ["_Schema", "_Value", "_Ordered", "_stdlib", "_json_text", "_json_string", "article", "constrained_form"]
 
 _V = TypeVar("_V", bound="_Value")
 
@@ -130,6 +130,26 @@ class _Ordered(_Value):
         if not isinstance(other, self._kind):
             return NotImplemented
         return bool(self._key() >= other._key())
+
+
+def constrained_form(name: str, base: type, version: int, build: Any, from_json_value: Any,
+                     json_schema: dict[str, Any], doc: str) -> type:
+    """A version-constrained form of ``base`` (``netx.IPv4`` & co, public as ``netx.<name>``):
+    calling it runs ``build``, ``isinstance`` tests the version, pydantic and the JSON adapters
+    read its ``__netx__`` (``base``'s description narrowed to ``version``)."""
+    from dataclasses import replace
+
+    from ._desc import Constrained
+
+    desc = replace(
+        base.__netx__,  # type: ignore[attr-defined]
+        name=base.__netx__.name.replace("IP ", f"IPv{version} ", 1),  # type: ignore[attr-defined]
+        code=base.__netx__.code.replace("ip_", f"ip_v{version}_", 1),  # type: ignore[attr-defined]
+        from_python=build, from_json_value=from_json_value, json_schema=json_schema,
+        version=version, version_attr="_ver",
+    )
+    namespace = {"__doc__": doc, "__module__": "netx", "_build": staticmethod(build), "__netx__": desc}
+    return Constrained(name, (_Schema,), namespace)
 
 
 def _stdlib(value: Any, version: int, zone: str | None, arg: Any, v4: type, v6: type) -> Any:

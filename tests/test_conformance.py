@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import netx
-from netx import IP, AddressError, IPInterface, IPNet, NetworkError, NetxError
+from netx import IP, AddressError, IPInterface, IPNet, IPRange, IPSet, NetworkError, NetxError
 from netx._ip import MAX_TEXT
 
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -105,8 +105,38 @@ def check_all(text: str) -> None:
         iface = ipaddress.ip_interface(text)
         assert (int(ip), str(net)) == (int(iface), str(iface.network))
     else:
-        with pytest.raises(NetworkError):
+        with pytest.raises(NetworkError) as info:
             netx.parse_cidr(text)
+        if "/" in text:  # the same words as IPInterface for the same mistake
+            assert str(info.value) == _message(IPInterface, text)
+    check_range_and_set(text)
+
+
+def _message(build: Any, text: str) -> str:
+    try:
+        build(text)
+    except NetxError as exc:
+        return f"{type(exc).__name__}: {exc}" if build is not IPInterface else str(exc)
+    raise AssertionError(f"{build} accepted {text!r}")
+
+
+def check_range_and_set(text: str) -> None:
+    """IPRange and IPSet read an address or CIDR text exactly as IP / IPNet (strict) do: same
+    values, and for a bad text the same error class and message."""
+    if "-" in text:
+        return  # "first-last" is range syntax; its halves are checked as addresses
+    single = IPNet if "/" in text else IP
+    accepted = _std("net" if "/" in text else "ip", text) is not None
+    for build in (IPRange, lambda t: IPSet([t])):
+        if accepted:
+            value = build(text)
+            expected = IPNet(text) if "/" in text else IP(text).with_zone(None)
+            first = expected.first if isinstance(expected, IPNet) else expected
+            last = expected.last if isinstance(expected, IPNet) else expected
+            r = value if isinstance(value, IPRange) else value.ranges()[0]
+            assert (r.first, r.last) == (first.with_zone(None), last.with_zone(None)), text
+        else:
+            assert _message(build, text) == _message(single, text), text
 
 
 # -- generators of near-valid strings ----------------------------------------------
@@ -266,7 +296,8 @@ def test_every_v4_netmask_and_hostmask() -> None:
 @FUZZ
 @given(st.one_of(st.integers(-5, 2**32 + 5), st.integers(0, 2**128 + 5), st.binary(min_size=0, max_size=17)))
 def test_ints_and_packed_bytes(value: int | bytes) -> None:
-    assert _mine("ip", value) == _std("ip", value)
+    for kind in ("ip", "net", "loose", "iface"):  # ip_network / ip_interface take them too
+        assert _mine(kind, value) == _std(kind, value), (kind, value)
 
 
 @FUZZ

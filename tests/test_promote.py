@@ -257,3 +257,30 @@ def test_mypy_strict_on_user_code_sees_netx_types(tmp_path: Path) -> None:
     assert not [e for e in errors if "user.py" in e], proc.stdout[-4000:] + proc.stderr[-2000:]
     assert any('"IP" has no attribute "is_privat"' in e for e in errors), proc.stdout
     assert any('incompatible types in assignment (expression has type "ip"' in e.lower() for e in errors), proc.stdout
+
+
+# -- is_private / is_global / reverse_pointer are computed by netx: they must stay the stdlib's ----
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(
+    st.integers(0, 2**32 - 1).map(lambda i: (4, i)),
+    st.integers(0, 2**128 - 1).map(lambda i: (6, i)),
+    st.integers(0, 2**32 - 1).map(lambda i: (6, 0xFFFF << 32 | i)),  # IPv4-mapped
+    st.tuples(st.sampled_from([0x20010DB8, 0xFC000000, 0xFE800000, 0x20020000, 0x20010000, 0x0064FF9B, 0x20010002]),
+              st.integers(0, 2**96 - 1)).map(lambda t: (6, t[0] << 96 | t[1])),
+))
+def test_computed_predicates_are_the_stdlibs(value: tuple[int, int]) -> None:
+    version, i = value
+    mine = IP(i, version=version)
+    std = ipaddress.IPv4Address(i) if version == 4 else ipaddress.IPv6Address(i)
+    assert (mine.is_private, mine.is_global, mine.reverse_pointer) == (std.is_private, std.is_global, std.reverse_pointer)
+
+
+def test_the_fast_predicates_are_in_use_and_fall_back_to_the_stdlib(monkeypatch: pytest.MonkeyPatch) -> None:
+    import netx._ip as core
+
+    IP("10.0.0.1").is_private  # noqa: B018 - builds and checks the tables
+    assert core._SPECIAL[0] is not core._DELEGATE  # on this Python they agree with ipaddress
+    monkeypatch.setattr(core, "_SPECIAL", [core._DELEGATE])  # a Python whose rules netx does not model
+    for text in ("10.0.0.1", "8.8.8.8", "100.64.0.1", "::ffff:10.0.0.1", "fc00::1", "2001:db8::1"):
+        std = ipaddress.ip_address(text)
+        assert (IP(text).is_private, IP(text).is_global) == (std.is_private, std.is_global)

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import netx
-from netx import IP, AddressError, IPInterface, IPNet, IPRange, NetworkError, NetxError
+from netx import IP, AddressError, IPInterface, IPNet, IPRange, IPSet, NetworkError, NetxError
 from netx._keys import V6_BASE
 
 
@@ -94,15 +94,22 @@ def test_bad_input_raises_address_error_quoting_it(args: tuple[object, ...], fra
     assert any(str(arg)[:20] in msg for arg in args)
 
 
-def test_cidr_with_host_bits_is_a_network_error_naming_both_meanings() -> None:
-    with pytest.raises(NetworkError, match=r"'10\.0\.0\.5/24'.*host bits.*'10\.0\.0\.0/24'.*'10\.0\.0\.5'"):
+def test_cidr_with_host_bits_is_a_network_error_worded_as_ipnets() -> None:
+    with pytest.raises(NetworkError, match=r"'10\.0\.0\.5/24': host bits set \(use strict=False to mask them, or write 10\.0\.0\.0/24\)"):
         IPRange("10.0.0.5/24")
     with pytest.raises(NetworkError, match="host bits"):
         IPRange("10.0.0.5/255.255.255.0")
     with pytest.raises(NetworkError, match="host bits"):
         IPRange("2001:db8::1/64")
-    with pytest.raises(NetworkError, match=r"'10\.0\.0\.0/24'.*'10\.0\.0\.5'"):
+    with pytest.raises(NetworkError, match=r"'10\.0\.0\.5/24': host bits set .* write 10\.0\.0\.0/24"):
         IPRange(netaddr.IPNetwork("10.0.0.5/24"))
+    for text in ("10.0.0.5/24", "10.0.0.5/255.255.255.0", "2001:db8::1/64"):  # one builder for all
+        messages = set()
+        for build in (IPRange, lambda t: IPSet([t]), IPNet):
+            with pytest.raises(NetworkError) as info:
+                build(text)
+            messages.add(str(info.value))
+        assert len(messages) == 1, messages
 
 
 def test_errors_are_value_errors_and_wrong_types_are_type_errors() -> None:
