@@ -7,6 +7,7 @@ Not a package module: the scripts find it because ``sys.path[0]`` is this folder
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import ipaddress
 import os
@@ -15,7 +16,7 @@ import random
 import sys
 import time
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 Row = tuple[str, str, str, str]  # case, netx cell, peer cell, ratio cell
 
@@ -138,3 +139,34 @@ def print_table(rows: list[Row]) -> None:
     elif targets:
         print(f"\nall {targets} targets met")
     sys.stdout.flush()
+
+
+# -- a throwaway PostgreSQL ------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def throwaway_postgres(notes: list[str], *, fast: bool = True) -> Iterator[Any]:
+    """A started throwaway PostgreSQL server (the test suite's helper, wherever it lives), or
+    None with the reason appended to ``notes`` when there is none here; stopped on exit."""
+    try:
+        from netx.ipam.store._pgtest import TempPostgres
+    except ImportError:
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
+        try:
+            from _pgtest import TempPostgres  # type: ignore[no-redef]
+        except ImportError:
+            notes.append("PostgreSQL rows skipped: no throwaway-server helper found")
+            yield None
+            return
+    server = TempPostgres(fast=fast)
+    try:
+        server.start()
+    except Exception as exc:  # no PostgreSQL binaries on this machine: report, don't fail
+        server.stop()
+        notes.append(f"PostgreSQL rows skipped: {exc}")
+        yield None
+        return
+    try:
+        yield server
+    finally:
+        server.stop()
