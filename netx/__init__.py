@@ -6,6 +6,8 @@ The public API, on one screen::
     IPv4, IPv6, IPv4Net, IPv6Net      version-constrained forms (pydantic fields, isinstance)
     parse_ip, parse_net, parse_cidr, ip_version
     IPRange, IPSet                    inclusive ranges and immutable address sets
+    PrefixMap                         networks -> values with longest-prefix match (v4 and v6)
+    MAC, IPPort                       EUI-48/EUI-64 addresses; ip:port endpoints (Go's AddrPort)
     Error, NetxError, AddressError, NetworkError
     netx.json                         orjson hook, dumps/loads, json.JSONEncoder
     netx.ipam                         Pool, SubnetPool, open(url) -> durable stores
@@ -24,13 +26,16 @@ if TYPE_CHECKING:
     from ._pydantic import IPv4, IPv4Net, IPv6, IPv6Net
     from ._range import IPRange
     from ._set import IPSet
+    from ._ipport import IPPort
+    from ._mac import MAC
+    from ._prefixmap import PrefixMap
 
 __version__ = "0.1.0"
 
 __all__ = [
     "IP", "IPNet", "IPInterface",
     "IPv4", "IPv6", "IPv4Net", "IPv6Net",
-    "IPRange", "IPSet",
+    "IPRange", "IPSet", "PrefixMap", "MAC", "IPPort",
     "parse_ip", "parse_net", "parse_cidr", "ip_version",
     "Error", "NetxError", "AddressError", "NetworkError",
     "json", "ipam",
@@ -40,6 +45,7 @@ __all__ = [
 _LAZY = {
     "IPv4": "._pydantic", "IPv6": "._pydantic", "IPv4Net": "._pydantic", "IPv6Net": "._pydantic",
     "IPRange": "._range", "IPSet": "._set",
+    "PrefixMap": "._prefixmap", "MAC": "._mac", "IPPort": "._ipport",
 }
 
 

@@ -1,0 +1,658 @@
+"""``PrefixMap``: a mutable mapping ``IPNet -> value`` with longest-prefix match, IPv4 and IPv6 in one map.
+
+Layout (pure Python, tuned for CPython's C-speed dicts, lists and ``bisect``):
+
+* ``_exact``: ``code -> (IPNet, value)``, where ``code = key << 8 | prefixlen`` and ``key`` is
+  the network address in netx's one ordered key space (``netx._keys``). Codes sort exactly
+  like ``IPNet``s, IPv4 before IPv6, so the same integers also give the iteration order.
+* ``_order``: the codes in a list of sorted blocks (insert and delete cost one ``bisect``
+  and a short ``memmove``; nothing is ever rebuilt as a whole).
+* IPv4: a list of 65,536 slots, one per /16 block. Prefixes of /0 to /16 are written into
+  every slot they cover (at most 65,536 slots for a /0, one for a /16: bounded, however
+  big the map). A slot whose /16 holds longer prefixes instead holds a *bucket*: those
+  prefixes flattened into disjoint intervals (sorted starts, each labelled with the most
+  specific prefix covering it) plus the slot's own /0-/16 answer as the fallback. A lookup
+  is one list index and, in a bucket, one ``bisect`` over a short list.
+* IPv6: prefix lengths are cut into bands of 16 bits; a prefix of a band lies inside one
+  aligned bucket (a /32 for lengths 33-48, ...), a bucket as above whose fallback is the
+  answer of the shorter bands. A lookup probes one ``dict.get`` per non-empty band,
+  longest first, until a bucket exists.
+* Inserting or deleting touches the prefix's own bucket, and for a short prefix the slots
+  or buckets it covers; nothing is ever rebuilt as a whole. (A single ``bisect`` over one
+  big sorted list looks simpler, but every comparison in it is a cache miss: it is
+  slower than the whole lookup above.)
+
+Integers are exact at any width, so IPv6 is exact at every prefix length.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping
+from typing import Any, Generic, TypeVar, overload
+
+from ._errors import AddressError, NetworkError, shorten
+from ._ip import _AF4, _AF6, IP, MAX_TEXT, _from_bytes, _pton
+from ._keys import V6_BASE
+from ._net import IPInterface, IPNet
+
+__all__ = ["PrefixMap"]
+
+V = TypeVar("V")
+D = TypeVar("D")
+
+_MISSING: Any = object()
+_BITS = {4: 32, 6: 128}
+_BASE = {4: 0, 6: V6_BASE}
+_STRIDE = 16  # IPv6: bits per band
+_NBANDS = 8
+_TOP = 16  # IPv4: prefix length of a slot
+_NETMASK = {v: tuple(((1 << b) - 1) ^ ((1 << (b - p)) - 1) for p in range(b + 1)) for v, b in _BITS.items()}
+_V6_CODE = V6_BASE << 8  # codes from here on are IPv6
+_BLOCK = 512  # codes per block of the ordered index (split at twice that)
+
+Pair = tuple[IPNet, Any]
+Bucket = list[Any]  # [interval starts, their labels ((IPNet, value) or None), fallback pair or None]
+
+
+class _Codes:
+    """A sorted list of ints kept as blocks of at most ``2 * _BLOCK``: cheap inserts and deletes."""
+
+    __slots__ = ("blocks", "firsts")
+
+    def __init__(self, codes: list[int] | None = None) -> None:
+        codes = codes or []  # sorted
+        self.blocks = [codes[i:i + _BLOCK] for i in range(0, len(codes), _BLOCK)]
+        self.firsts = [b[0] for b in self.blocks]
+
+    def add(self, code: int) -> None:
+        blocks, firsts = self.blocks, self.firsts
+        if not blocks:
+            blocks.append([code])
+            firsts.append(code)
+            return
+        b = max(bisect_right(firsts, code) - 1, 0)
+        block = blocks[b]
+        block.insert(bisect_right(block, code), code)
+        firsts[b] = block[0]
+        if len(block) > 2 * _BLOCK:
+            blocks.insert(b + 1, block[_BLOCK:])
+            del block[_BLOCK:]
+            firsts.insert(b + 1, blocks[b + 1][0])
+
+    def remove(self, code: int) -> None:
+        blocks, firsts = self.blocks, self.firsts
+        b = bisect_right(firsts, code) - 1
+        block = blocks[b]
+        del block[bisect_left(block, code)]
+        if block:
+            firsts[b] = block[0]
+        else:
+            del blocks[b], firsts[b]
+
+    def since(self, code: int) -> Iterator[int]:
+        """The codes >= ``code``, in order (the caller stops early)."""
+        blocks = self.blocks
+        b = max(bisect_right(self.firsts, code) - 1, 0)
+        if b < len(blocks):
+            block = blocks[b]
+            yield from block[bisect_left(block, code):]
+            for block in blocks[b + 1:]:
+                yield from block
+
+    def __iter__(self) -> Iterator[int]:
+        for block in self.blocks:
+            yield from block
+
+
+class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
+    """A mutable mapping from networks to values with longest-prefix match (routing tables,
+    GeoIP and cloud-range lookups, ACLs); IPv4 and IPv6 in one map.
+
+    Keys are anything ``IPNet(key)`` accepts (strict: host bits are a ``NetworkError``);
+    iteration is in ``IPNet`` order. ``m.longest(ip)`` is the most specific prefix holding
+    ``ip``, ``m.covering(x)`` every prefix holding it, ``m.covered(net)`` every prefix inside.
+    """
+
+    __slots__ = ("_exact", "_order", "_top", "_bands", "_probe6", "_lens", "_version", "__weakref__")
+
+    _exact: dict[int, Pair]
+    _order: _Codes
+    _top: list[Any] | None  # IPv4 slots: None, a pair, or a bucket
+    _bands: list[dict[int, Bucket]]  # IPv6
+    _probe6: tuple[tuple[int, dict[int, Bucket]], ...]
+    _lens: dict[int, dict[int, int]]
+    _version: int
+
+    def __init__(self, items: Mapping[Any, V] | Iterable[tuple[Any, V]] = ()) -> None:
+        self._reset()
+        self._bulk(items)
+
+    def _reset(self) -> None:
+        self._exact = {}
+        self._order = _Codes()
+        self._top = None
+        self._bands = [{} for _ in range(_NBANDS)]
+        self._probe6 = ()
+        self._lens = {4: {}, 6: {}}
+        self._version = 0
+
+    # -- building ----------------------------------------------------------------------------
+    def _bulk(self, items: Mapping[Any, V] | Iterable[tuple[Any, V]]) -> None:
+        """Add many items; into an empty map in one sorted sweep (no per-item splicing)."""
+        pairs: Iterable[Any] = items.items() if isinstance(items, Mapping) else items
+        if self._exact:
+            for key, value in pairs:
+                self[key] = value
+            return
+        exact = self._exact
+        net: IPNet
+        for item in pairs:
+            try:
+                key, value = item
+            except (TypeError, ValueError):
+                raise TypeError(f"PrefixMap items must be (network, value) pairs, not {shorten(item)}") from None
+            net = IPNet(key) if type(key) is str else key if type(key) is IPNet else _net_of(key)
+            if net._ver == 4:
+                exact[(net._int << 8) | net._plen] = (net, value)
+            else:
+                if net._zone is not None:
+                    net = net.masked()
+                exact[((net._int + V6_BASE) << 8) | net._plen] = (net, value)
+        if exact:
+            codes = sorted(exact)
+            self._order = _Codes(codes)
+            self._sweep(codes)
+            self._version += 1
+
+    def _sweep(self, codes: list[int]) -> None:
+        """Build the slots and buckets from the sorted codes (parents sort before their children)."""
+        exact = self._exact
+        groups: dict[int, list[int]] = {}  # IPv4 /17+ -> -1, IPv6 band b -> b
+        short: list[int] = []
+        counts4, counts6 = self._lens[4], self._lens[6]
+        for code in codes:
+            plen = code & 0xFF
+            if code < _V6_CODE:
+                counts4[plen] = counts4.get(plen, 0) + 1
+                if plen <= _TOP:
+                    short.append(code)
+                    continue
+                band = -1
+            else:
+                counts6[plen] = counts6.get(plen, 0) + 1
+                band = (plen - 1) // _STRIDE if plen else 0
+            group = groups.get(band)
+            if group is None:
+                group = groups[band] = []
+            group.append(code)
+        if counts4:
+            top = self._top = [None] * (1 << _TOP)
+            for code in short:  # ancestors first, so each more specific prefix overwrites them
+                plen = code & 0xFF
+                lo = (code >> 8) >> (32 - _TOP)
+                n = 1 << (_TOP - plen)
+                top[lo:lo + n] = [exact[code]] * n
+            for bkey, bucket in _buckets(exact, groups.pop(-1, []), 32, 32 - _TOP, 0).items():
+                bucket[2] = top[bkey]
+                top[bkey] = bucket
+        for band, group in groups.items():
+            self._bands[band] = _buckets(exact, group, 128, 128 - band * _STRIDE, V6_BASE)
+        self._reprobe()
+        for band in range(1, _NBANDS):  # fallbacks, shortest band first (each reads the ones below)
+            for bkey, bucket in self._bands[band].items():
+                bucket[2] = self._below(bkey << (128 - band * _STRIDE), band)
+
+    def _below(self, k: int, band: int) -> Pair | None:
+        """The most specific IPv6 prefix holding ``k`` among the bands below ``band``."""
+        bands = self._bands
+        for d in range(band - 1, -1, -1):
+            bucket = bands[d].get(k >> (128 - d * _STRIDE))
+            if bucket is not None:
+                pair: Pair | None = bucket[1][bisect_right(bucket[0], k) - 1]
+                return pair if pair is not None else bucket[2]
+        return None
+
+    def _reprobe(self) -> None:
+        """The IPv6 lookup plan: the non-empty bands, longest first."""
+        self._probe6 = tuple(
+            (128 - band * _STRIDE, buckets) for band, buckets in reversed(list(enumerate(self._bands))) if buckets
+        )
+
+    def _deeper(self, band: int, start: int, plen: int) -> Iterator[Bucket]:
+        """The IPv6 buckets of the bands above ``band`` that lie inside prefix ``start/plen``."""
+        last = start | ((1 << (128 - plen)) - 1)
+        for c in range(band + 1, _NBANDS):
+            buckets = self._bands[c]
+            if buckets:
+                shift = 128 - c * _STRIDE
+                lo, hi = start >> shift, last >> shift
+                if hi - lo < len(buckets):
+                    for key in range(lo, hi + 1):
+                        bucket = buckets.get(key)
+                        if bucket is not None:
+                            yield bucket
+                else:
+                    for key, bucket in list(buckets.items()):
+                        if lo <= key <= hi:
+                            yield bucket
+
+    def _parent(self, ver: int, start: int, plen: int, floor: int = 0) -> Pair | None:
+        """The most specific prefix of length ``floor`` .. ``plen - 1`` holding ``start``."""
+        exact, base, masks = self._exact, _BASE[ver], _NETMASK[ver]
+        for p in sorted(self._lens[ver], reverse=True):
+            if floor <= p < plen:
+                pair = exact.get(((start & masks[p]) + base) << 8 | p)
+                if pair is not None:
+                    return pair
+        return None
+
+    # -- mapping -------------------------------------------------------------------------------
+    def __setitem__(self, key: Any, value: V) -> None:
+        net = key if type(key) is IPNet else _net_of(key)
+        if net._zone is not None:
+            net = net.masked()
+        ver, plen, start = net._ver, net._plen, net._int
+        code = ((start + _BASE[ver]) << 8) | plen
+        old = self._exact.get(code)
+        pair = (net if old is None else old[0], value)
+        self._exact[code] = pair
+        if old is None:
+            counts = self._lens[ver]
+            counts[plen] = counts.get(plen, 0) + 1
+            self._order.add(code)
+            self._version += 1
+        if ver == 4:
+            top = self._top
+            if top is None:
+                top = self._top = [None] * (1 << _TOP)
+            if plen <= _TOP:  # every slot it covers whose answer was shorter (or it, for a new value)
+                lo = start >> (32 - _TOP)
+                for b in range(lo, lo + (1 << (_TOP - plen))):
+                    e = top[b]
+                    if e.__class__ is list:
+                        f = e[2]
+                        if f is None or f is old or f[0]._plen < plen:
+                            e[2] = pair
+                    elif e is None or e is old or e[0]._plen < plen:
+                        top[b] = pair
+                return
+            b = start >> (32 - _TOP)
+            bucket = top[b]
+            if bucket.__class__ is not list:
+                bucket = top[b] = [[b << (32 - _TOP)], [None], bucket]
+            bits, bend = 32, (b + 1) << (32 - _TOP)
+        else:
+            band = (plen - 1) // _STRIDE if plen else 0
+            shift = 128 - band * _STRIDE
+            buckets = self._bands[band]
+            bucket = buckets.get(start >> shift)
+            if bucket is None:
+                bucket = buckets[start >> shift] = [[start >> shift << shift], [None], self._below(start, band)]
+                if len(buckets) == 1:
+                    self._reprobe()
+            for deeper in self._deeper(band, start, plen):
+                f = deeper[2]
+                if f is None or f is old or f[0]._plen < plen:
+                    deeper[2] = pair
+            bits, bend = 128, ((start >> shift) + 1) << shift
+        starts, vals = bucket[0], bucket[1]
+        end = start + (1 << (bits - plen))  # one past the last address
+        i = bisect_right(starts, start) - 1
+        j = bisect_left(starts, end, i)
+        if old is None:  # split at both ends, then label what an ancestor (or nothing) held
+            if starts[i] != start:
+                i += 1
+                j += 1
+                starts.insert(i, start)
+                vals.insert(i, vals[i - 1])
+            if end < bend and (j == len(starts) or starts[j] != end):
+                starts.insert(j, end)
+                vals.insert(j, vals[j - 1])
+            for t in range(i, j):
+                v = vals[t]
+                if v is None or v[0]._plen < plen:
+                    vals[t] = pair
+        else:
+            for t in range(i, j):
+                if vals[t] is old:
+                    vals[t] = pair
+
+    def __getitem__(self, key: Any) -> V:
+        pair = self._exact.get(_code(key))
+        if pair is None:
+            raise KeyError(key)
+        value: V = pair[1]
+        return value
+
+    def __delitem__(self, key: Any) -> None:
+        code = _code(key)
+        pair = self._exact.pop(code, None)
+        if pair is None:
+            raise KeyError(key)
+        net = pair[0]
+        ver, plen, start = net._ver, net._plen, net._int
+        self._order.remove(code)
+        counts = self._lens[ver]
+        counts[plen] -= 1
+        if not counts[plen]:
+            del counts[plen]
+        self._version += 1
+        if ver == 4:
+            top = self._top
+            assert top is not None
+            b = start >> (32 - _TOP)
+            if plen <= _TOP:
+                parent = self._parent(4, start, plen)
+                for b in range(b, b + (1 << (_TOP - plen))):
+                    e = top[b]
+                    if e.__class__ is list:
+                        if e[2] is pair:
+                            e[2] = parent
+                    elif e is pair:
+                        top[b] = parent
+                return
+            bucket = top[b]
+            inner = self._parent(4, start, plen, _TOP + 1)
+            bits = 32
+        else:
+            band = (plen - 1) // _STRIDE if plen else 0
+            shift = 128 - band * _STRIDE
+            for deeper in self._deeper(band, start, plen):
+                if deeper[2] is pair:
+                    deeper[2] = self._parent(6, start, plen)
+            bucket = self._bands[band][start >> shift]
+            inner = self._parent(6, start, plen, band * _STRIDE + 1 if band else 0)
+            bits = 128
+        starts, vals = bucket[0], bucket[1]
+        i = bisect_right(starts, start) - 1
+        j = bisect_left(starts, start + (1 << (bits - plen)), i)
+        for t in range(i, j):
+            if vals[t] is pair:
+                vals[t] = inner
+        # drop the boundaries that no longer separate different labels
+        if j < len(starts) and vals[j] is vals[j - 1]:
+            del starts[j], vals[j]
+        if i > 0 and vals[i] is vals[i - 1]:
+            del starts[i], vals[i]
+        if len(starts) == 1 and vals[0] is None:  # nothing left in the bucket
+            if ver == 4:
+                assert self._top is not None
+                self._top[start >> (32 - _TOP)] = bucket[2]
+            else:
+                buckets = self._bands[band]
+                del buckets[start >> shift]
+                if not buckets:
+                    self._reprobe()
+
+    def __contains__(self, key: object) -> bool:
+        return _code(key) in self._exact
+
+    def __len__(self) -> int:
+        return len(self._exact)
+
+    def __iter__(self) -> Iterator[IPNet]:
+        exact, version = self._exact, self._version
+        for code in self._order:
+            if self._version != version:
+                raise RuntimeError("PrefixMap changed size during iteration")
+            yield exact[code][0]
+
+    def items(self) -> ItemsView[IPNet, V]:
+        """``(IPNet, value)`` pairs in ``IPNet`` order (a live view, as for dicts)."""
+        return _Items(self)
+
+    def clear(self) -> None:
+        self._reset()
+
+    def copy(self) -> PrefixMap[V]:
+        """A shallow copy (the values are shared)."""
+        return type(self)(_Items(self))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PrefixMap):
+            if len(self._exact) != len(other._exact):
+                return False
+            theirs = other._exact
+            for code, pair in self._exact.items():
+                match = theirs.get(code)
+                if match is None or not (match[1] is pair[1] or match[1] == pair[1]):
+                    return False
+            return True
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        body = ", ".join(f"{str(net)!r}: {value!r}" for net, value in _Items(self))
+        return f"{type(self).__name__}({{{body}}})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keys travel as text and come back through the strict parser: crafted pickle data
+        # cannot smuggle in an invalid network.
+        return (_restore, (type(self), [(str(net), value) for net, value in _Items(self)]))
+
+    # -- longest-prefix match ------------------------------------------------------------------
+    @overload
+    def longest(self, x: Any) -> tuple[IPNet, V]: ...
+    @overload
+    def longest(self, x: Any, default: D) -> tuple[IPNet, V] | D: ...
+
+    def longest(self, x: Any, default: Any = _MISSING) -> Any:
+        """``(IPNet, value)`` of the most specific prefix holding ``x`` (an ``IP``, ``IPNet`` or
+        string); ``KeyError`` when none does, or ``default`` if given."""
+        # Hot path first and inline: an IPv4 string or IP is one slot, and in a bucket one bisect.
+        e: Any
+        if type(x) is str and len(x) <= MAX_TEXT and "/" not in x:
+            if ":" in x:
+                try:
+                    return self._longest6(_from_bytes(_pton(_AF6, x)), x, default)
+                except (OSError, ValueError):
+                    return self._longest_slow(x, default)
+            try:
+                k = _from_bytes(_pton(_AF4, x))
+            except (OSError, ValueError):
+                return self._longest_slow(x, default)
+        elif type(x) is IP:
+            if x._ver == 6:
+                return self._longest6(x._int, x, default)
+            k = x._int
+        else:
+            return self._longest_net(x, default)
+        top = self._top
+        if top is not None:
+            e = top[k >> 16]
+            if e.__class__ is list:
+                e = e[1][bisect_right(e[0], k) - 1] or e[2]
+            if e is not None:
+                return e
+        if default is _MISSING:
+            raise KeyError(x)
+        return default
+
+    def _longest6(self, k: int, x: Any, default: Any) -> Any:
+        for shift, buckets in self._probe6:
+            bucket = buckets.get(k >> shift)
+            if bucket is not None:
+                pair = bucket[1][bisect_right(bucket[0], k) - 1] or bucket[2]
+                if pair is None:
+                    break
+                return pair
+        if default is _MISSING:
+            raise KeyError(x)
+        return default
+
+    def _longest_slow(self, x: str, default: Any) -> Any:
+        ip = IP(x)  # every form ipaddress takes (zones play no part in matching), or AddressError
+        return self.longest(ip if ip._zone is None else ip.with_zone(None), default)
+
+    def _longest_net(self, x: Any, default: Any) -> Any:
+        ver, k, plen = _target(x)
+        for pair in self._covering(ver, k, plen):
+            return pair
+        if default is _MISSING:
+            raise KeyError(x)
+        return default
+
+    def _covering(self, ver: int, k: int, plen: int) -> Iterator[Pair]:
+        exact, base, masks = self._exact, _BASE[ver], _NETMASK[ver]
+        for p in sorted(self._lens[ver], reverse=True):
+            if p <= plen:
+                pair = exact.get(((k & masks[p]) + base) << 8 | p)
+                if pair is not None:
+                    yield pair
+
+    def covering(self, x: Any) -> list[tuple[IPNet, V]]:
+        """Every ``(IPNet, value)`` whose prefix holds ``x`` (an address or network), most specific first."""
+        return list(self._covering(*_target(x)))
+
+    def covered(self, x: Any) -> list[tuple[IPNet, V]]:
+        """Every ``(IPNet, value)`` whose prefix lies inside network ``x`` (itself included), in ``IPNet`` order."""
+        ver, k, plen = _target(x)
+        base = _BASE[ver]
+        start = k & _NETMASK[ver][plen]
+        last = (start | ((1 << (_BITS[ver] - plen)) - 1)) + base
+        exact = self._exact
+        out = []
+        for code in self._order.since(((start + base) << 8) | plen):
+            if code >> 8 > last:
+                break
+            out.append(exact[code])
+        return out
+
+    def _check(self) -> None:
+        """Assert the internal invariants (the tests call this after every step)."""
+        assert list(self._order) == sorted(self._exact)
+        assert sum(self._lens[4].values()) == sum(1 for c in self._exact if c < _V6_CODE)
+        assert sum(self._lens[6].values()) == sum(1 for c in self._exact if c >= _V6_CODE)
+        buckets: list[tuple[int, Bucket, Pair | None]] = []  # (first key, bucket, expected fallback)
+        if self._top is not None:
+            expected: list[Any] = [None] * (1 << _TOP)  # the slots' answers, written afresh
+            for code in self._order:
+                if code < _V6_CODE and code & 0xFF <= _TOP:
+                    lo, n = code >> 8 >> (32 - _TOP), 1 << (_TOP - (code & 0xFF))
+                    expected[lo:lo + n] = [self._exact[code]] * n
+            for b, e in enumerate(self._top):
+                if e.__class__ is list:
+                    buckets.append((b << 16, e, expected[b]))
+                else:
+                    assert e is expected[b], (b, e, expected[b])
+        for band, group in enumerate(self._bands):
+            for bkey, bucket in group.items():
+                first = bkey << (128 - band * _STRIDE)
+                buckets.append((first, bucket, self._parent(6, first, band * _STRIDE + 1) if band else None))
+        for first, (starts, vals, fallback), best in buckets:
+            assert starts[0] == first
+            assert starts == sorted(set(starts)) and len(starts) == len(vals)
+            assert not (len(starts) == 1 and vals[0] is None), "empty bucket kept"
+            for t in range(1, len(vals)):
+                assert vals[t] is not vals[t - 1], "adjacent intervals with one label"
+            assert fallback is best, (fallback, best)
+
+
+def _buckets(exact: dict[int, Pair], group: list[int], bits: int, shift: int, base: int) -> dict[int, Bucket]:
+    """The buckets (aligned blocks of ``bits - shift`` bits) of one group of sorted codes, by a
+    stack sweep: each interval is labelled with the most specific open prefix."""
+    out: dict[int, Bucket] = {}
+    cur = -1
+    starts: list[int] = []
+    vals: list[Any] = []
+    stack: list[tuple[int, Any]] = []  # (last address, pair) of the open prefixes
+    for code in group:
+        start = (code >> 8) - base
+        bkey = start >> shift
+        if bkey != cur:
+            if cur >= 0:
+                _close(starts, vals, stack, (cur + 1) << shift)
+            cur = bkey
+            starts = [bkey << shift]
+            vals = [None]
+            out[bkey] = [starts, vals, None]
+        pair = exact[code]
+        while stack and stack[-1][0] < start:
+            end = stack.pop()[0] + 1
+            label = stack[-1][1] if stack else None
+            if starts[-1] == end:
+                vals[-1] = label
+            else:
+                starts.append(end)
+                vals.append(label)
+        if starts[-1] == start:
+            vals[-1] = pair
+        else:
+            starts.append(start)
+            vals.append(pair)
+        stack.append((start | ((1 << (bits - (code & 0xFF))) - 1), pair))
+    if cur >= 0:
+        _close(starts, vals, stack, (cur + 1) << shift)
+    return out
+
+
+class _Items(ItemsView[IPNet, V]):
+    """``PrefixMap.items()``: a live view yielding the stored ``(IPNet, value)`` pairs in order."""
+
+    __slots__ = ()
+    _mapping: PrefixMap[V]
+
+    def __iter__(self) -> Iterator[tuple[IPNet, V]]:
+        m = self._mapping
+        exact, version = m._exact, m._version
+        for code in m._order:
+            if m._version != version:
+                raise RuntimeError("PrefixMap changed size during iteration")
+            yield exact[code]
+
+
+def _close(starts: list[int], vals: list[Any], stack: list[tuple[int, Any]], bend: int) -> None:
+    """End a bucket of the sweep: close its open prefixes."""
+    while stack:
+        end = stack.pop()[0] + 1
+        if end < bend:
+            label = stack[-1][1] if stack else None
+            if starts[-1] == end:
+                vals[-1] = label
+            else:
+                starts.append(end)
+                vals.append(label)
+
+
+def _net_of(key: Any) -> IPNet:
+    if isinstance(key, IPInterface):
+        raise TypeError(f"a PrefixMap key is a network, not the interface {str(key)!r} (use its .network)")
+    return IPNet(key)
+
+
+def _code(key: Any) -> int:
+    net = key if type(key) is IPNet else _net_of(key)
+    return ((net._int + _BASE[net._ver]) << 8) | net._plen
+
+
+def _target(x: Any) -> tuple[int, int, int]:
+    """``(version, int, prefixlen)`` of an address or network to match (zones play no part)."""
+    if type(x) is IP:
+        return x._ver, x._int, _BITS[x._ver]
+    if type(x) is IPNet:
+        return x._ver, x._int, x._plen
+    if isinstance(x, str):
+        if "/" in x:
+            net = IPNet(x)
+            return net._ver, net._int, net._plen
+        ip = IP(x)
+        return ip._ver, ip._int, _BITS[ip._ver]
+    if isinstance(x, IP):
+        return x._ver, x._int, _BITS[x._ver]
+    if isinstance(x, IPInterface):
+        return x.version, int(x.ip), _BITS[x.version]
+    try:
+        net = IPNet(x)
+    except TypeError:
+        raise TypeError(f"PrefixMap lookups take an IP, IPNet or string, not {type(x).__name__}") from None
+    return net._ver, net._int, net._plen
+
+
+def _restore(cls: type[PrefixMap[Any]], items: list[tuple[str, Any]]) -> PrefixMap[Any]:
+    """Unpickle a ``PrefixMap``: every key is parsed again (strictly)."""
+    if not isinstance(items, list) or not all(isinstance(i, tuple) and len(i) == 2 and type(i[0]) is str for i in items):
+        raise NetworkError(f"invalid PrefixMap pickle data {shorten(items)}")
+    return cls(items)
+
