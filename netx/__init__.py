@@ -5,7 +5,9 @@ The public API, on one screen::
     IP, IPNet, IPInterface            value types composing the stdlib ipaddress objects
     IPv4, IPv6, IPv4Net, IPv6Net      version-constrained forms (pydantic fields, isinstance)
     parse_ip, parse_net, parse_cidr, ip_version
+    Masked                            Annotated[IPNet, Masked]: a pydantic field masking host bits
     IPRange, IPSet                    inclusive ranges and immutable address sets
+    collapse_addresses, summarize_address_range
     PrefixMap                         networks -> values with longest-prefix match (v4 and v6)
     MAC, IPPort                       EUI-48/EUI-64 addresses; ip:port endpoints (Go's AddrPort)
     Error, NetxError, AddressError, NetworkError
@@ -17,15 +19,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import _fastapi
 from ._errors import AddressError, Error, NetworkError, NetxError
-from ._ip import IP, parse_ip
-from ._net import IPInterface, IPNet, ip_version, parse_cidr, parse_net
+from ._ip import IP, IPv4, IPv6, parse_ip
+from ._net import IPInterface, IPNet, IPv4Net, IPv6Net, Masked, ip_version, parse_cidr, parse_net
 
 if TYPE_CHECKING:
     from . import ipam, json
-    from ._pydantic import IPv4, IPv4Net, IPv6, IPv6Net
     from ._range import IPRange
-    from ._set import IPSet
+    from ._set import IPSet, collapse_addresses, summarize_address_range
     from ._ipport import IPPort
     from ._mac import MAC
     from ._prefixmap import PrefixMap
@@ -34,8 +36,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "IP", "IPNet", "IPInterface",
-    "IPv4", "IPv6", "IPv4Net", "IPv6Net",
-    "IPRange", "IPSet", "PrefixMap", "MAC", "IPPort",
+    "IPv4", "IPv6", "IPv4Net", "IPv6Net", "Masked",
+    "IPRange", "IPSet", "collapse_addresses", "summarize_address_range",
+    "PrefixMap", "MAC", "IPPort",
     "parse_ip", "parse_net", "parse_cidr", "ip_version",
     "Error", "NetxError", "AddressError", "NetworkError",
     "json", "ipam",
@@ -43,10 +46,12 @@ __all__ = [
 
 # Loaded on first use, so `import netx` stays cheap (pydantic is not imported for it).
 _LAZY = {
-    "IPv4": "._pydantic", "IPv6": "._pydantic", "IPv4Net": "._pydantic", "IPv6Net": "._pydantic",
     "IPRange": "._range", "IPSet": "._set",
+    "collapse_addresses": "._set", "summarize_address_range": "._set",
     "PrefixMap": "._prefixmap", "MAC": "._mac", "IPPort": "._ipport",
 }
+
+_fastapi.install()  # FastAPI endpoints may return netx values (see netx/_fastapi.py)
 
 
 def __getattr__(name: str) -> Any:

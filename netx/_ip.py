@@ -12,13 +12,20 @@ from __future__ import annotations
 import ipaddress
 import sys
 from socket import AF_INET, AF_INET6, inet_ntop, inet_pton
-from typing import Any, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, Any, Iterator, overload
 
+from ._desc import Constrained, TypeDesc
 from ._errors import AddressError, shorten
-from ._promote import promote
-from ._value import _json_text, _Ordered, _stdlib
+from ._promote import ADDRESS, fallback, promote
+from ._value import _json_text, _Ordered, _Schema, _stdlib
 
-__all__ = ["IP", "parse_ip", "MAX_TEXT", "V4_BITS", "V6_BITS"]
+if TYPE_CHECKING:
+    import netaddr
+
+    from ._net import IPNet
+
+__all__ = ["IP", "IPv4", "IPv6", "parse_ip", "MAX_TEXT", "V4_BITS", "V6_BITS"]
 
 MAX_TEXT = 256
 """Longest address or network text netx parses; longer input is rejected unread."""
@@ -288,9 +295,6 @@ class IP(_Ordered):
         """Trusted constructor: ``i`` must be in range for ``version``."""
         return _make(i, version)
 
-    _json_what = "an IP address"
-    _json_error = AddressError
-
     # -- the stdlib object and its promoted attributes --------------------------
     @property
     def address(self) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
@@ -299,6 +303,34 @@ class IP(_Ordered):
         if obj is None:
             obj = self._obj = _stdlib(self, self._ver, self._zone, self._int, _IPv4Address, _IPv6Address)
         return obj
+
+    # -- promoted from the stdlib address (the table: netx/_promote.py) ----------
+    if TYPE_CHECKING:  # installed by promote() below as C-speed properties
+
+        @property
+        def is_global(self) -> bool: ...
+        @property
+        def is_link_local(self) -> bool: ...
+        @property
+        def is_loopback(self) -> bool: ...
+        @property
+        def is_multicast(self) -> bool: ...
+        @property
+        def is_private(self) -> bool: ...
+        @property
+        def is_reserved(self) -> bool: ...
+        @property
+        def is_unspecified(self) -> bool: ...
+
+    else:
+
+        def __getattr__(self, name: str) -> Any:
+            return fallback(self, name, lambda: self.address)
+
+    @property
+    def compressed(self) -> str:
+        """The short form: ``str(ip)``."""
+        return self.__str__()
 
     # The stdlib raises on these for scoped IPv6 addresses (``fe80::1%eth0``); netx doesn't.
     @property
@@ -314,6 +346,45 @@ class IP(_Ordered):
         if self._zone is None:
             return self.address.reverse_pointer
         return _IPv6Address(self._int).reverse_pointer
+
+    # The stdlib has these on IPv6Address only; netx answers them for both families.
+    @property
+    def is_site_local(self) -> bool:
+        """True for IPv6 site-local addresses (``fec0::/10``, deprecated by RFC 3879); False for IPv4."""
+        return self._ver == 6 and self._int >> 118 == 0x3FB
+
+    @property
+    def scope_id(self) -> str | None:
+        """The IPv6 zone (the stdlib's name for it), or None; same as ``.zone``."""
+        return self._zone
+
+    @property
+    def ipv4_mapped(self) -> IP | None:
+        """The IPv4 address of an IPv4-mapped IPv6 address (``::ffff:a.b.c.d``), else None."""
+        if self._ver == 6 and self._int >> 32 == 0xFFFF:
+            return _make(self._int & _V4_MAX, 4)
+        return None
+
+    @property
+    def ipv6_mapped(self) -> IP:
+        """The IPv4-mapped IPv6 address (``::ffff:a.b.c.d``) of an IPv4 address (Python 3.13's name)."""
+        if self._ver != 4:
+            raise AttributeError("'IP' object has no attribute 'ipv6_mapped' (IPv6 addresses are not mapped)")
+        return _make(0xFFFF << 32 | self._int, 6)
+
+    @property
+    def sixtofour(self) -> IP | None:
+        """The IPv4 address embedded in a 6to4 address (``2002::/16``, RFC 3056), else None."""
+        if self._ver == 6 and self._int >> 112 == 0x2002:
+            return _make((self._int >> 80) & _V4_MAX, 4)
+        return None
+
+    @property
+    def teredo(self) -> tuple[IP, IP] | None:
+        """``(server, client)`` IPv4 addresses of a Teredo address (``2001::/32``, RFC 4380), else None."""
+        if self._ver == 6 and self._int >> 96 == 0x20010000:
+            return _make((self._int >> 64) & _V4_MAX, 4), _make(~self._int & _V4_MAX, 4)
+        return None
 
     # -- identity ---------------------------------------------------------------
     @property
@@ -354,7 +425,7 @@ class IP(_Ordered):
             raise AddressError(f"zone {shorten(zone)} given for IPv4 address {str(self)!r}: only IPv6 has zones")
         return IP(f"{_fmt6(self._int)}%{zone}")
 
-    def prefix(self, prefixlen: int) -> Any:
+    def prefix(self, prefixlen: int) -> IPNet:
         """The ``IPNet`` of ``prefixlen`` bits that holds this address (Go's ``Addr.Prefix``; drops the zone)."""
         from ._net import _make_net, _mask_for
 
@@ -392,7 +463,7 @@ class IP(_Ordered):
             return f'"{self}"'
         return _json_text(str(self))
 
-    def to_netaddr(self) -> Any:
+    def to_netaddr(self) -> netaddr.IPAddress:
         """This address as a ``netaddr.IPAddress`` (zones are dropped: netaddr has none)."""
         import netaddr
 
@@ -414,7 +485,12 @@ class IP(_Ordered):
 
     __radd__ = __add__
 
-    def __sub__(self, other: Any) -> Any:
+    @overload
+    def __sub__(self, other: IP) -> int: ...
+    @overload
+    def __sub__(self, other: int) -> IP: ...
+
+    def __sub__(self, other: IP | int) -> int | IP:
         if isinstance(other, IP):
             if other._ver != self._ver:
                 raise TypeError(f"cannot subtract IPv{other._ver} {other!s} from IPv{self._ver} {self!s}")
@@ -470,7 +546,7 @@ class IP(_Ordered):
         return (_restore, (self._int, self._ver, self._zone))
 
 
-promote(IP, "address", ipaddress.IPv4Address, ipaddress.IPv6Address)
+promote(IP, "_obj", ADDRESS)
 
 
 def _restore(i: int, version: int, zone: str | None) -> IP:
@@ -564,3 +640,89 @@ def iter_ips(first: int, last: int, version: int) -> Iterator[IP]:
         ip._str = None
         ip._obj = None
         yield ip
+
+
+# -- the type description (netx._desc) and the version-constrained forms ----------------
+def _ip_of_version(version: int, value: Any) -> IP:
+    """``IP(value)``, which must be of ``version`` (an int is read as that version)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return IP(value, version=version)
+    ip = IP(value)
+    if ip._ver != version:
+        raise AddressError(f"{shorten(value)} is an IPv{ip._ver} address, not IPv{version}")
+    return ip
+
+
+def _parse_of_version(version: int, text: Any) -> IP:
+    ip = parse_ip(text)
+    if ip._ver != version:
+        raise AddressError(f"{shorten(text)} is an IPv{ip._ver} address, not IPv{version}")
+    return ip
+
+
+def _v6_pattern() -> str:
+    """A regular expression for exactly the IPv6 texts ``ipaddress`` reads (zone aside):
+    eight hextets, or fewer around one ``::``, the last two optionally a dotted quad."""
+    h = "[0-9A-Fa-f]{1,4}"
+    octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+    v4 = rf"{octet}(\.{octet}){{3}}"
+
+    def run(n: int, tail: bool) -> str:  # n units, the last two a dotted quad if tail
+        if tail:
+            return f"({h}:){{{n - 2}}}{v4}" if n > 2 else v4
+        return f"({h}:){{{n - 1}}}{h}" if n > 1 else h
+
+    forms = [run(8, False), run(8, True)]
+    for left in range(8):  # '::' with `left` units before it and up to 7 - left after it
+        before = f"({h}:){{{left}}}:" if left else "::"
+        afters = [run(n, t) for n in range(1, 8 - left) for t in (False, True) if not t or n >= 2]
+        forms.append(before + (f"({'|'.join(afters)})?" if afters else ""))
+    return "(" + "|".join(forms) + ")"
+
+
+_V6_TEXT = _v6_pattern()
+_ZONE = "%[^%/]+"
+_V4_SCHEMA = {"type": "string", "format": "ipv4"}
+# "format": "ipv6" rejects zones (RFC 4291 text), so zoned addresses get a pattern beside it.
+_V6_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "format": "ipv6"},
+        {"type": "string", "pattern": f"^{_V6_TEXT}{_ZONE}$", "description": "IPv6 address with a zone"},
+    ]
+}
+_ADDRESSES = "a str, int, bytes or address object"
+
+IP.__netx__ = TypeDesc(
+    cls=IP, name="IP address", code="ip_address", error=AddressError, accepts=_ADDRESSES,
+    from_python=IP, to_json_value=IP.__str__, from_json_value=parse_ip,
+    json_schema={"anyOf": [_V4_SCHEMA, *_V6_SCHEMA["anyOf"]]},
+)
+
+if TYPE_CHECKING:  # to a type checker the constrained forms are the netx type they return
+    IPv4 = IP
+    IPv6 = IP
+else:
+
+    class IPv4(_Schema, metaclass=Constrained):
+        """An IPv4 ``IP``: a pydantic field type; ``IPv4("10.0.0.1")`` returns an ``IP``;
+        ``isinstance(ip, IPv4)`` is true for IPv4 addresses."""
+
+        _build = staticmethod(partial(_ip_of_version, 4))
+        __netx__ = TypeDesc(
+            cls=IP, name="IPv4 address", code="ip_v4_address", error=AddressError, accepts=_ADDRESSES,
+            from_python=_build, to_json_value=IP.__str__, from_json_value=partial(_parse_of_version, 4),
+            json_schema=_V4_SCHEMA, version=4,
+        )
+
+    class IPv6(_Schema, metaclass=Constrained):
+        """An IPv6 ``IP``: a pydantic field type; ``IPv6("::1")`` returns an ``IP``;
+        ``isinstance(ip, IPv6)`` is true for IPv6 addresses."""
+
+        _build = staticmethod(partial(_ip_of_version, 6))
+        __netx__ = TypeDesc(
+            cls=IP, name="IPv6 address", code="ip_v6_address", error=AddressError, accepts=_ADDRESSES,
+            from_python=_build, to_json_value=IP.__str__, from_json_value=partial(_parse_of_version, 6),
+            json_schema=_V6_SCHEMA, version=6,
+        )
+
+    IPv4.__module__ = IPv6.__module__ = "netx"  # public as netx.IPv4, netx.IPv6

@@ -8,11 +8,15 @@ stdlib object built lazily.
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Iterator
+from dataclasses import replace
+from operator import attrgetter
+from functools import partial
+from typing import TYPE_CHECKING, Any, Iterator
 
+from ._desc import Constrained, TypeDesc, desc_of
 from ._errors import AddressError, NetworkError, shorten
-from ._promote import promote
-from ._value import _Ordered, _stdlib
+from ._promote import INTERFACE, NETWORK, fallback, promote
+from ._value import _Ordered, _Schema, _stdlib
 from ._ip import (
     _AF4,
     _AF6,
@@ -32,7 +36,10 @@ from ._ip import (
     parse_ip,
 )
 
-__all__ = ["IPNet", "IPInterface", "parse_net", "parse_cidr", "ip_version"]
+if TYPE_CHECKING:
+    import netaddr
+
+__all__ = ["IPNet", "IPInterface", "IPv4Net", "IPv6Net", "Masked", "parse_net", "parse_cidr", "ip_version"]
 
 _new = object.__new__
 _BITS = {4: 32, 6: 128}
@@ -110,7 +117,8 @@ class IPNet(_Ordered):
     address, then prefix length.
     """
 
-    __slots__ = ("_int", "_plen", "_ver", "_zone", "_str", "_obj")
+    # _na / _ba cache network_address / broadcast_address; unset until first read
+    __slots__ = ("_int", "_plen", "_ver", "_zone", "_str", "_obj", "_na", "_ba")
 
     _int: int
     _plen: int
@@ -159,9 +167,6 @@ class IPNet(_Ordered):
     def _parts(self) -> tuple[int, int, int, str | None]:
         return self._int, self._plen, self._ver, self._zone
 
-    _json_what = "an IP network"
-    _json_error = NetworkError
-
     # -- the stdlib object ------------------------------------------------------
     @property
     def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
@@ -171,6 +176,103 @@ class IPNet(_Ordered):
             arg = (self._int, self._plen)
             obj = self._obj = _stdlib(self, self._ver, self._zone, arg, ipaddress.IPv4Network, ipaddress.IPv6Network)
         return obj
+
+    # -- promoted from the stdlib network (the table: netx/_promote.py) ----------
+    if TYPE_CHECKING:  # installed by promote() below as C-speed properties
+
+        @property
+        def is_global(self) -> bool: ...
+        @property
+        def is_link_local(self) -> bool: ...
+        @property
+        def is_loopback(self) -> bool: ...
+        @property
+        def is_multicast(self) -> bool: ...
+        @property
+        def is_private(self) -> bool: ...
+        @property
+        def is_reserved(self) -> bool: ...
+        @property
+        def is_unspecified(self) -> bool: ...
+        @property
+        def reverse_pointer(self) -> str: ...
+        @property
+        def with_hostmask(self) -> str: ...
+        @property
+        def with_netmask(self) -> str: ...
+        @property
+        def network_address(self) -> IP:
+            """The network address as an ``IP`` (the stdlib's name for ``.first``)."""
+        @property
+        def broadcast_address(self) -> IP:
+            """The last address as an ``IP`` (IPv4: the broadcast address; the stdlib's name for ``.last``)."""
+
+    else:
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "network_address":  # first read: cache it (then a C-speed slot read)
+                self._na = ip = _make(self._int, self._ver, self._zone)
+                return ip
+            if name == "broadcast_address":
+                self._ba = ip = _make(self._int | _HOSTMASKS[self._ver][self._plen], self._ver)  # no zone, as the stdlib
+                return ip
+            return fallback(self, name, lambda: self.network)
+
+    @property
+    def compressed(self) -> str:
+        """The short form: ``str(net)``."""
+        return self.__str__()
+
+    @property
+    def with_prefixlen(self) -> str:
+        """``address/prefixlen``: ``str(net)``."""
+        return self.__str__()
+
+    @property
+    def num_addresses(self) -> int:
+        """How many addresses the network holds (the stdlib's name for ``.size``)."""
+        return 1 << (_BITS[self._ver] - self._plen)
+
+    @property
+    def is_site_local(self) -> bool:
+        """True inside IPv6 site-local space (``fec0::/10``); False for IPv4 (the stdlib has it on IPv6 only)."""
+        return self._ver == 6 and self._plen >= 10 and self._int >> 118 == 0x3FB
+
+    def __getitem__(self, n: int) -> IP:
+        """The ``n``-th address (negative counts from the end), as for stdlib networks."""
+        if type(n) is not int:
+            if not isinstance(n, int) or isinstance(n, bool):
+                raise TypeError(f"IPNet indices must be integers, not {type(n).__name__}")
+            n = int(n)
+        size = 1 << (_BITS[self._ver] - self._plen)
+        if n < 0:
+            n += size
+        if not 0 <= n < size:
+            raise IndexError("address out of range")
+        return _make(self._int + n, self._ver)  # no zone, as the stdlib
+
+    def subnet_of(self, other: IPNet | str | ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+        """True if this network is inside ``other`` (itself included); ``TypeError`` across families."""
+        o = _as_net(other, self)
+        return self._plen >= o._plen and self._int & ~_HOSTMASKS[o._ver][o._plen] == o._int
+
+    def supernet_of(self, other: IPNet | str | ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+        """True if ``other`` is inside this network (itself included); ``TypeError`` across families."""
+        o = _as_net(other, self)
+        return o._plen >= self._plen and o._int & ~_HOSTMASKS[self._ver][self._plen] == self._int
+
+    def compare_networks(self, other: IPNet | str | ipaddress.IPv4Network | ipaddress.IPv6Network) -> int:
+        """-1, 0 or 1 by network address, then netmask, as the stdlib (``TypeError`` across families)."""
+        o = _as_net(other, self)
+        a, b = (self._int, self._plen), (o._int, o._plen)
+        return int(a > b) - int(a < b)
+
+    def address_exclude(self, other: IPNet | str | ipaddress.IPv4Network | ipaddress.IPv6Network) -> Iterator[IPNet]:
+        """The networks covering this one minus ``other`` (which must be inside it), in the stdlib's order."""
+        o = _as_net(other, self)
+        if not (o._plen >= self._plen and o._int & ~_HOSTMASKS[self._ver][self._plen] == self._int):
+            raise NetworkError(f"{o} not contained in {self}")
+        return _exclude(self._int, self._plen, o._int, o._plen, self._ver)
 
     @property
     def exploded(self) -> str:
@@ -260,6 +362,7 @@ class IPNet(_Ordered):
         """True if the two networks share any address (False across IPv4/IPv6)."""
         if type(other) is not IPNet:
             other = IPNet(other, strict=False) if not isinstance(other, IP) else IPNet(other)
+        assert isinstance(other, IPNet)
         if other._ver != self._ver:
             return False
         return self._int <= other._last_int() and other._int <= self._last_int()
@@ -339,7 +442,7 @@ class IPNet(_Ordered):
             text = self._str = f"{addr}/{self._plen}"
         return text
 
-    def to_netaddr(self) -> Any:
+    def to_netaddr(self) -> netaddr.IPNetwork:
         """This network as a ``netaddr.IPNetwork`` (zones are dropped: netaddr has none)."""
         import netaddr
 
@@ -365,7 +468,27 @@ class IPNet(_Ordered):
         return (_make_net, (self._int, self._plen, self._ver, self._zone))
 
 
-promote(IPNet, "network", ipaddress.IPv4Network, ipaddress.IPv6Network)
+if not TYPE_CHECKING:
+    IPNet.network_address = property(attrgetter("_na"), doc=IPNet.first.__doc__)
+    IPNet.broadcast_address = property(attrgetter("_ba"), doc=IPNet.last.__doc__)
+promote(IPNet, "_obj", NETWORK)
+
+
+def _as_net(other: Any, to: IPNet) -> IPNet:
+    """``other`` (a network of any accepted form) as an ``IPNet`` of ``to``'s family."""
+    net = other if type(other) is IPNet else IPNet(other)
+    if net._ver != to._ver:
+        raise TypeError(f"{to} and {net} are not of the same version")
+    return net
+
+
+def _exclude(i: int, plen: int, oi: int, oplen: int, version: int) -> Iterator[IPNet]:
+    """``address_exclude``: at each level from ``plen + 1`` to ``oplen``, the half not holding ``oi``."""
+    bits = _BITS[version]
+    for p in range(plen + 1, oplen + 1):
+        half = 1 << (bits - p)
+        base = oi & ~_HOSTMASKS[version][p]  # oi's ancestor at /p
+        yield _make_net(base ^ half, p, version)
 
 
 def _subnets(first: int, last: int, plen: int, version: int) -> Iterator[IPNet]:
@@ -416,9 +539,6 @@ class IPInterface(_Ordered):
         self._str = value if slash and ip._str is not None else None
         self._obj = None
 
-    _json_what = "an IP interface"
-    _json_error = NetworkError
-
     @property
     def interface(self) -> ipaddress.IPv4Interface | ipaddress.IPv6Interface:
         """The stdlib ``IPv4Interface`` / ``IPv6Interface`` (built on first use)."""
@@ -468,20 +588,92 @@ class IPInterface(_Ordered):
         """The host mask as an ``IP``."""
         return self.network.hostmask
 
+    # -- promoted from the stdlib interface (the table: netx/_promote.py) --------
+    if TYPE_CHECKING:  # installed by promote() below as C-speed properties
+
+        @property
+        def compressed(self) -> str: ...
+        @property
+        def exploded(self) -> str: ...
+        @property
+        def is_global(self) -> bool: ...
+        @property
+        def is_link_local(self) -> bool: ...
+        @property
+        def is_loopback(self) -> bool: ...
+        @property
+        def is_multicast(self) -> bool: ...
+        @property
+        def is_private(self) -> bool: ...
+        @property
+        def is_reserved(self) -> bool: ...
+        @property
+        def is_unspecified(self) -> bool: ...
+        @property
+        def max_prefixlen(self) -> int: ...
+        @property
+        def packed(self) -> bytes: ...
+        @property
+        def reverse_pointer(self) -> str: ...
+        @property
+        def with_hostmask(self) -> str: ...
+        @property
+        def with_netmask(self) -> str: ...
+        @property
+        def with_prefixlen(self) -> str: ...
+
+    else:
+
+        def __getattr__(self, name: str) -> Any:
+            return fallback(self, name, lambda: self.interface)
+
+    # Address attributes that convert (or that the stdlib has on one family only): the address's.
+    @property
+    def is_site_local(self) -> bool:
+        """True for an IPv6 site-local address (``fec0::/10``); False for IPv4."""
+        return self._ip.is_site_local
+
+    @property
+    def scope_id(self) -> str | None:
+        """The IPv6 zone of the address, or None."""
+        return self._ip._zone
+
+    @property
+    def ipv4_mapped(self) -> IP | None:
+        """The address's ``ipv4_mapped``."""
+        return self._ip.ipv4_mapped
+
+    @property
+    def ipv6_mapped(self) -> IP:
+        """The address's ``ipv6_mapped`` (IPv4 only)."""
+        return self._ip.ipv6_mapped
+
+    @property
+    def sixtofour(self) -> IP | None:
+        """The address's ``sixtofour``."""
+        return self._ip.sixtofour
+
+    @property
+    def teredo(self) -> tuple[IP, IP] | None:
+        """The address's ``teredo``."""
+        return self._ip.teredo
+
     def __str__(self) -> str:
         text = self._str
         if text is None:
             text = self._str = f"{self._ip}/{self._plen}"
         return text
 
-    def to_netaddr(self) -> Any:
+    def to_netaddr(self) -> netaddr.IPNetwork:
         """This interface as a ``netaddr.IPNetwork`` (which keeps host bits; zones are dropped)."""
         import netaddr
 
         return netaddr.IPNetwork((self._ip._int, self._plen), self._ip._ver)
 
-    def _key(self) -> tuple[tuple[int, int, str], int]:
-        return (self._ip._key(), self._plen)
+    def _key(self) -> tuple[int, int, int, int, str]:
+        # as the stdlib (and PostgreSQL's inet): by network, then address
+        ip = self._ip
+        return (ip._ver, ip._int & ~_HOSTMASKS[ip._ver][self._plen], self._plen, ip._int, ip._zone or "")
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, IPInterface):
@@ -496,7 +688,7 @@ class IPInterface(_Ordered):
         return (_restore_interface, (ip._int, ip._ver, ip._zone, self._plen))
 
 
-promote(IPInterface, "interface", ipaddress.IPv4Interface, ipaddress.IPv6Interface)
+promote(IPInterface, "_obj", INTERFACE)
 
 
 def _restore_interface(i: int, version: int, zone: str | None, plen: int) -> IPInterface:
@@ -734,3 +926,101 @@ def ip_version(text: str) -> int:
     except (AddressError, NetworkError):
         reason = _net_reason(text, False, True) if "/" in text else _reason(text)
         raise AddressError(f"invalid IP address, network or interface {shorten(text)}: {reason}") from None
+
+
+# -- the type descriptions (netx._desc), the version-constrained forms, Masked -------------
+def _net_of_version(version: int, value: Any, *, strict: bool = True) -> IPNet:
+    """``IPNet(value, strict=strict)``, which must be of ``version``."""
+    net = IPNet(value, strict=strict)
+    if net._ver != version:
+        raise NetworkError(f"{shorten(value)} is an IPv{net._ver} network, not IPv{version}")
+    return net
+
+
+# Networks and interfaces have no standard JSON Schema format: a description and a pattern
+# that every valid value matches (a loose check: host bits, octets and prefix limits are left
+# to the validator).
+_V4_NET = r"[0-9.]+(/[0-9.]+)?"
+_V6_ADDR = r"[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[^%/]+)?"
+_V6_NET = rf"{_V6_ADDR}(/[0-9]+)?"
+_NETWORKS = "a str, tuple or network object"
+
+
+def _net_schema(pattern: str, description: str) -> dict[str, Any]:
+    return {"type": "string", "pattern": f"^{pattern}$", "description": description}
+
+
+IPNet.__netx__ = TypeDesc(
+    cls=IPNet, name="IP network", code="ip_network", error=NetworkError, accepts=_NETWORKS,
+    from_python=IPNet, to_json_value=IPNet.__str__, from_json_value=IPNet,
+    json_schema=_net_schema(
+        f"({_V4_NET}|{_V6_NET})", "IPv4 or IPv6 network in CIDR notation, e.g. 10.0.0.0/24 or 2001:db8::/32"
+    ),
+)
+IPInterface.__netx__ = TypeDesc(
+    cls=IPInterface, name="IP interface", code="ip_interface", error=NetworkError,
+    accepts="a str, tuple or interface object",
+    from_python=IPInterface, to_json_value=IPInterface.__str__, from_json_value=IPInterface,
+    json_schema=_net_schema(
+        f"({_V4_NET}|{_V6_NET})",
+        "IPv4 or IPv6 address with its prefix length, e.g. 10.0.0.5/24 or 2001:db8::5/64",
+    ),
+)
+
+if TYPE_CHECKING:  # to a type checker the constrained forms are the netx type they return
+    IPv4Net = IPNet
+    IPv6Net = IPNet
+else:
+
+    class IPv4Net(_Schema, metaclass=Constrained):
+        """An IPv4 ``IPNet``: a pydantic field type; ``IPv4Net("10.0.0.0/8")`` returns an ``IPNet``;
+        ``isinstance(net, IPv4Net)`` is true for IPv4 networks."""
+
+        _build = staticmethod(partial(_net_of_version, 4))
+        __netx__ = TypeDesc(
+            cls=IPNet, name="IPv4 network", code="ip_v4_network", error=NetworkError, accepts=_NETWORKS,
+            from_python=_build, to_json_value=IPNet.__str__, from_json_value=_build,
+            json_schema=_net_schema(_V4_NET, "IPv4 network in CIDR notation, e.g. 10.0.0.0/24"), version=4,
+        )
+
+    class IPv6Net(_Schema, metaclass=Constrained):
+        """An IPv6 ``IPNet``: a pydantic field type; ``IPv6Net("2001:db8::/32")`` returns an
+        ``IPNet``; ``isinstance(net, IPv6Net)`` is true for IPv6 networks."""
+
+        _build = staticmethod(partial(_net_of_version, 6))
+        __netx__ = TypeDesc(
+            cls=IPNet, name="IPv6 network", code="ip_v6_network", error=NetworkError, accepts=_NETWORKS,
+            from_python=_build, to_json_value=IPNet.__str__, from_json_value=_build,
+            json_schema=_net_schema(_V6_NET, "IPv6 network in CIDR notation, e.g. 2001:db8::/32"), version=6,
+        )
+
+    IPv4Net.__module__ = IPv6Net.__module__ = "netx"  # public as netx.IPv4Net, netx.IPv6Net
+
+
+class _Masked:
+    """``Annotated[netx.IPNet, netx.Masked]``: a pydantic network field that masks host bits
+    (``"10.0.0.5/24"`` -> ``IPNet('10.0.0.0/24')``, Go's ``Prefix.Masked``) instead of
+    rejecting them; also with ``IPv4Net`` / ``IPv6Net``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "netx.Masked"
+
+    @staticmethod
+    def desc(source: Any) -> TypeDesc[IPNet]:
+        """The description of ``source`` (``IPNet``, ``IPv4Net`` or ``IPv6Net``), host bits masked."""
+        desc = desc_of(source)
+        if desc.cls is not IPNet:
+            raise TypeError(f"netx.Masked applies to IPNet, IPv4Net or IPv6Net, not {source!r}")
+        build = partial(_net_of_version, desc.version) if desc.version else IPNet
+        masked = partial(build, strict=False)
+        return replace(desc, from_python=masked, from_json_value=masked)
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from ._pydantic import core_schema_of
+
+        return core_schema_of(self.desc(source), getattr(source, "__name__", None))
+
+
+Masked = _Masked()

@@ -10,18 +10,22 @@ from __future__ import annotations
 import ipaddress
 import sys
 from socket import AF_INET, AF_INET6
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ._errors import AddressError, NetworkError, shorten
 from ._ip import IP, MAX_TEXT, _fmt4, _fmt6, _make, iter_ips, parse_ip
 from ._keys import V6_BASE
 from ._net import IPInterface, IPNet, _make_net
+from ._desc import TypeDesc
 from ._value import _Ordered
 
 try:  # the core's inet_pton: libc's, or a strict one where libc is laxer than ipaddress
     from ._ip import _pton as inet_pton
 except ImportError:  # pragma: no cover - the core renamed it; libc agrees on every mainstream OS
     from socket import inet_pton
+
+if TYPE_CHECKING:
+    import netaddr
 
 __all__ = ["IPRange"]
 
@@ -295,10 +299,6 @@ class IPRange(_Ordered):
         """``(first_key, last_key)`` in netx's key space."""
         return self._lo, self._hi
 
-    # from_json (``'"10.0.0.10-10.0.0.20"'``, any string ``IPRange()`` takes): see _Value
-    _json_what = "an IP range"
-    _json_error = AddressError
-
     # -- properties ---------------------------------------------------------------------
     @property
     def first(self) -> IP:
@@ -353,7 +353,7 @@ class IPRange(_Ordered):
         _cover(out, self._lo, self._hi)
         return out
 
-    def to_netaddr(self) -> Any:
+    def to_netaddr(self) -> netaddr.IPRange:
         """This range as a ``netaddr.IPRange``."""
         import netaddr
 
@@ -377,3 +377,26 @@ class IPRange(_Ordered):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_from_keys, (self._lo, self._hi))
+
+
+def _range_of(value: Any) -> IPRange:
+    """``IPRange(value)``, or ``IPRange(first, last)`` for a ``(first, last)`` tuple."""
+    if type(value) is tuple and len(value) == 2:
+        return IPRange(*value)
+    return IPRange(value)
+
+
+_V6_ADDR = r"[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[^%/]+)?"
+# an address, a CIDR or "first-last" of one family: what IPRange() takes, and each IPSet item
+RANGE_PATTERN = rf"^([0-9.]+(/[0-9.]+|-[0-9.]+)?|{_V6_ADDR}(/[0-9]+|-{_V6_ADDR})?)$"
+
+IPRange.__netx__ = TypeDesc(
+    cls=IPRange, name="IP range", code="ip_range", error=AddressError,
+    accepts="a str, (first, last) tuple, address, network or range",
+    from_python=_range_of, to_json_value=IPRange.__str__, from_json_value=IPRange,
+    json_schema={
+        "type": "string",
+        "pattern": RANGE_PATTERN,
+        "description": "Inclusive IP address range first-last, e.g. 10.0.0.10-10.0.0.20 (or a CIDR, or one address)",
+    },
+)

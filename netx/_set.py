@@ -15,17 +15,21 @@ import sys
 from bisect import bisect_left, bisect_right
 from itertools import compress, islice, repeat
 from operator import add, and_, gt, le, ne, sub
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, cast
 
-from ._errors import NetworkError, shorten
+from ._errors import AddressError, NetworkError, shorten
 from ._ip import IP
 from ._keys import HI, V6_BASE
 from ._net import IPInterface, IPNet
+from ._desc import TypeDesc
 from ._value import _Value
-from ._range import IPRange, _addr_key, _bounds, _cover, _ips, _net_bounds, _str_bounds
+from ._range import RANGE_PATTERN, IPRange, _addr_key, _bounds, _cover, _ips, _net_bounds, _str_bounds
 from ._range import _from_keys as _range_from_keys
 
-__all__ = ["IPSet"]
+if TYPE_CHECKING:
+    import netaddr
+
+__all__ = ["IPSet", "collapse_addresses", "summarize_address_range"]
 
 _new = object.__new__
 _TOP = HI[6]  # the highest key; complements are taken over 0.._TOP
@@ -228,7 +232,7 @@ def _operator(algebra: Callable[[Intervals, Intervals], Intervals]) -> Callable[
 
     def op(self: IPSet, other: Any) -> IPSet:
         if not isinstance(other, IPSet):
-            return NotImplemented
+            return cast(IPSet, NotImplemented)
         return _make_set(*algebra((self._lo, self._hi), (other._lo, other._hi)))
 
     return op
@@ -265,19 +269,6 @@ class IPSet(_Value):
     def _keys(self) -> list[tuple[int, int]]:
         """The set's inclusive ``(start, end)`` key intervals, sorted and merged."""
         return list(zip(self._lo, self._hi))
-
-    @classmethod
-    def from_json(cls, data: str | bytes) -> IPSet:
-        """Parse JSON text holding a list of address, CIDR or range strings."""
-        import orjson
-
-        try:
-            value = orjson.loads(data)
-        except (orjson.JSONDecodeError, TypeError):
-            raise NetworkError(f"invalid JSON for an IP set: {shorten(data)}") from None
-        if type(value) is not list or not all(type(v) is str for v in value):
-            raise NetworkError(f"expected a JSON list of CIDR strings for an IP set, got {shorten(data)}")
-        return cls(value)
 
     # -- size -----------------------------------------------------------------------------
     @property
@@ -392,7 +383,7 @@ class IPSet(_Value):
         i = bisect_left(self._lo, V6_BASE)
         return self if i == 0 else _make_set(self._lo[i:], self._hi[i:])
 
-    def to_netaddr(self) -> Any:
+    def to_netaddr(self) -> netaddr.IPSet:
         """This set as a ``netaddr.IPSet``."""
         import netaddr
 
@@ -433,3 +424,52 @@ class IPSet(_Value):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_make_set, (self._lo, self._hi))
+
+
+def _cidr_texts(s: IPSet) -> list[str]:
+    """The JSON value of a set: its minimal CIDRs as strings."""
+    return [str(n) for n in s.cidrs()]
+
+
+IPSet.__netx__ = TypeDesc(
+    cls=IPSet, name="IP set", code="ip_set", error=NetworkError,
+    accepts="an iterable of addresses, networks, ranges or strings",
+    from_python=IPSet, to_json_value=_cidr_texts, from_json_value=IPSet, json_input="array",
+    json_schema={
+        "type": "array",
+        "items": {"type": "string", "pattern": RANGE_PATTERN},
+        "description": "Set of IP addresses: a list of addresses, CIDRs and first-last ranges, e.g. 10.0.0.0/24",
+    },
+)
+
+
+# -- the stdlib's module functions, on netx values ----------------------------------------------
+def collapse_addresses(items: Iterable[IP | IPNet | str | Any]) -> Iterator[IPNet]:
+    """``ipaddress.collapse_addresses`` for netx values: the fewest networks covering exactly the
+    given addresses and networks (netx, stdlib or strings), sorted; ``TypeError`` for a mix of
+    IPv4 and IPv6, as the stdlib (use ``IPSet(items).cidrs()`` for both families at once)."""
+    items = list(items)
+    s = IPSet(items)
+    if s._lo and s._lo[0] < V6_BASE <= s._hi[-1]:
+        v4 = next(x for x in s.cidrs() if x._ver == 4)
+        v6 = next(x for x in s.cidrs() if x._ver == 6)
+        raise TypeError(f"{v4} and {v6} are not of the same version")
+    return iter(s.cidrs())
+
+
+def summarize_address_range(first: IP | str | Any, last: IP | str | Any) -> Iterator[IPNet]:
+    """``ipaddress.summarize_address_range`` for netx values: the fewest networks covering
+    ``first..last`` (inclusive), in order. ``TypeError`` for networks or mixed families,
+    ``AddressError`` (a ``ValueError``) when ``last`` is before ``first``, as the stdlib."""
+    a, b = (x if type(x) is IP else _summary_endpoint(x) for x in (first, last))
+    if a._ver != b._ver:
+        raise TypeError(f"{a} and {b} are not of the same version")
+    if b._int < a._int:
+        raise AddressError(f"last IP address must be greater than first ({b} < {a})")
+    return iter(IPRange(a, b).cidrs())
+
+
+def _summary_endpoint(value: Any) -> IP:
+    if isinstance(value, (IPNet, IPInterface, ipaddress.IPv4Network, ipaddress.IPv6Network)):
+        raise TypeError(f"summarize_address_range takes addresses, not {type(value).__name__} {value}")
+    return IP(value)

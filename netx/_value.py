@@ -1,17 +1,43 @@
 """What netx's immutable value types share: copying, pydantic hooks, repr, JSON text, ordering.
 
 ``IP``, ``IPNet``, ``IPInterface``, ``IPRange`` and ``IPSet`` derive from ``_Value``
-(slotted, no state of its own). Hot paths (``IP``'s comparisons and hashing) stay
-hand-written in the classes; only logic that really is the same lives here.
+(slotted, no state of its own). Each sets ``__netx__`` (a ``netx._desc.TypeDesc``),
+which everything here and every adapter reads. Hot paths (``IP``'s comparisons and
+hashing) stay hand-written in the classes; only logic that really is the same lives here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
+from ._desc import TypeDesc
 from ._errors import shorten
 
-__all__ = ["_Schema", "_Value", "_Ordered", "_stdlib", "_json_text", "_json_string"]
+__all__ = ["_Schema", "_Value", "_Ordered", "_stdlib", "_json_text", "_json_string", "article"]
+
+_V = TypeVar("_V", bound="_Value")
+
+
+def article(name: str) -> str:
+    """``name`` with its indefinite article: ``"an IP address"``, ``"a MAC address"``."""
+    return f"{'an' if name[:1] in 'AEIOUaeiou' else 'a'} {name}"
+
+
+class _PydanticSerializer:
+    """``__pydantic_serializer__`` of every netx value, built on first use per class.
+
+    pydantic-core serializes an object it meets in an ``Any`` field (or in
+    ``to_jsonable_python``) with the serializer the object exposes under this name;
+    this one keeps the object in Python mode and writes its JSON value in JSON mode.
+    Read on a class it is absent, so pydantic never takes the class for a model.
+    """
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            raise AttributeError("__pydantic_serializer__")
+        from ._pydantic import serializer_for
+
+        return serializer_for(type(obj))
 
 
 class _Schema:
@@ -19,17 +45,13 @@ class _Schema:
 
     __slots__ = ()
 
+    __netx__: ClassVar[TypeDesc[Any]]
+
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
         from ._pydantic import core_schema_for
 
         return core_schema_for(cls)
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> Any:
-        from ._pydantic import json_schema_for
-
-        return json_schema_for(cls)
 
 
 class _Value(_Schema):
@@ -42,18 +64,18 @@ class _Value(_Schema):
     __slots__ = ()
 
     _kind: Any  # a type
-    _json_what: str  # "an IP address": for from_json's messages
-    _json_error: type[Exception]  # the NetxError subclass from_json raises
+
+    __pydantic_serializer__: ClassVar[Any] = _PydanticSerializer()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if cls.__module__ != __name__ and not any(hasattr(base, "_kind") for base in cls.__bases__):
             cls._kind = cls
 
-    def __copy__(self) -> Any:
+    def __copy__(self: _V) -> _V:
         return self
 
-    def __deepcopy__(self, memo: Any) -> Any:
+    def __deepcopy__(self: _V, memo: object) -> _V:
         return self
 
     def __repr__(self) -> str:
@@ -67,10 +89,11 @@ class _Value(_Schema):
         return _json_text(str(self))
 
     @classmethod
-    def from_json(cls, data: str | bytes) -> Any:
-        """Parse JSON text holding one string of this type (``'"10.0.0.0/24"'``)."""
-        kind: Any = cls
-        return kind(_json_string(data, cls._json_what, cls._json_error))
+    def from_json(cls: type[_V], data: str | bytes) -> _V:
+        """Parse JSON text holding one value of this type (``'"10.0.0.0/24"'``)."""
+        desc = cls.__netx__
+        value: _V = desc.from_json_value(_json_value(data, desc))
+        return value
 
 
 class _Ordered(_Value):
@@ -78,7 +101,7 @@ class _Ordered(_Value):
 
     __slots__ = ()
 
-    def _key(self) -> Any:
+    def _key(self) -> tuple[Any, ...]:
         raise NotImplementedError
 
     def compare(self, other: Any) -> int:
@@ -86,27 +109,27 @@ class _Ordered(_Value):
         if not isinstance(other, self._kind):
             raise TypeError(f"cannot compare {self._kind.__name__} with {type(other).__name__}")
         a, b = self._key(), other._key()
-        return (a > b) - (a < b)
+        return int(a > b) - int(a < b)
 
     def __lt__(self, other: Any) -> bool:
         if not isinstance(other, self._kind):
             return NotImplemented
-        return self._key() < other._key()
+        return bool(self._key() < other._key())
 
     def __le__(self, other: Any) -> bool:
         if not isinstance(other, self._kind):
             return NotImplemented
-        return self._key() <= other._key()
+        return bool(self._key() <= other._key())
 
     def __gt__(self, other: Any) -> bool:
         if not isinstance(other, self._kind):
             return NotImplemented
-        return self._key() > other._key()
+        return bool(self._key() > other._key())
 
     def __ge__(self, other: Any) -> bool:
         if not isinstance(other, self._kind):
             return NotImplemented
-        return self._key() >= other._key()
+        return bool(self._key() >= other._key())
 
 
 def _stdlib(value: Any, version: int, zone: str | None, arg: Any, v4: type, v6: type) -> Any:
@@ -126,6 +149,24 @@ def _json_text(text: str) -> str:
     import orjson
 
     return orjson.dumps(text).decode()
+
+
+def _json_value(data: Any, desc: TypeDesc[Any]) -> Any:
+    """The JSON value of shape ``desc.json_input`` held by JSON text ``data``; ``desc.error`` else."""
+    what = article(desc.name)
+    if desc.json_input == "string":
+        return _json_string(data, what, desc.error)
+    if not isinstance(data, (str, bytes, bytearray, memoryview)):
+        raise TypeError(f"from_json takes JSON text (str or bytes), not {type(data).__name__}")
+    import orjson
+
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise desc.error(f"invalid JSON for {what}: {shorten(data)} ({exc.msg})") from None
+    if type(value) is not list or not all(type(v) is str for v in value):
+        raise desc.error(f"expected a JSON list of strings for {what}, got {shorten(data)}")
+    return value
 
 
 def _json_string(data: Any, what: str, error: type[Exception]) -> str:

@@ -1,24 +1,27 @@
-"""JSON for netx values: an orjson / ``json.dumps`` ``default`` hook, ``dumps``, typed ``loads``.
+"""JSON for netx values: an orjson / ``json.dumps`` ``default`` hook, ``dumps``, typed ``loads``,
+msgspec hooks.
 
-Addresses, networks and interfaces (netx or stdlib ``ipaddress``) become their
-string, an ``IPRange`` ``"first-last"``, an ``IPSet`` its list of CIDR strings.
+Every netx value type describes its JSON value itself (``__netx__``, see ``netx._desc``):
+addresses, networks and interfaces become their string, an ``IPRange`` ``"first-last"``,
+an ``IPSet`` its list of CIDR strings. Stdlib ``ipaddress`` objects become their string
+too. Subclasses serialize like their base. This module names no concrete netx type.
 """
 
 from __future__ import annotations
 
+import builtins
 import ipaddress
 import json
-import sys
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar, overload
 
 import orjson
 
-from ._ip import IP
-from ._net import IPInterface, IPNet
+from ._desc import find_desc
 
-__all__ = ["default", "dumps", "loads", "Encoder"]
+__all__ = ["default", "dumps", "loads", "Encoder", "enc_hook", "dec_hook"]
 
+_T = TypeVar("_T")
 _orjson_dumps = orjson.dumps
 _orjson_loads = orjson.loads
 
@@ -28,15 +31,24 @@ _STDLIB_TYPES = (
     ipaddress.IPv4Interface, ipaddress.IPv6Interface,
 )
 
-
-def _set_cidrs(s: Any) -> list[str]:
-    return [str(n) for n in s.cidrs()]
-
-
-# type -> function giving the JSON-ready value. IP, IPNet and IPInterface are handled before
-# the lookup (the hot path); IPRange, IPSet and stdlib subclasses are added on first sight.
+# type -> function giving the JSON-ready value, learnt on first sight of each type.
 _ENCODERS: dict[type, Callable[[Any], Any]] = {kind: kind.__str__ for kind in _STDLIB_TYPES}
 _lookup = _ENCODERS.get
+
+
+def _encoder(kind: type) -> Callable[[Any], Any] | None:
+    """The JSON-value function for ``kind`` (a netx type or subclass, a stdlib type), or None."""
+    encode = _lookup(kind)
+    if encode is None:
+        desc = find_desc(kind)
+        if desc is not None:
+            encode = desc.to_json_value
+        elif issubclass(kind, _STDLIB_TYPES):
+            encode = str
+        else:
+            return None
+        _ENCODERS[kind] = encode
+    return encode
 
 
 def default(obj: Any) -> Any:
@@ -44,33 +56,12 @@ def default(obj: Any) -> Any:
 
     Anything it does not know raises ``TypeError``, as the serializers expect.
     """
-    kind = type(obj)
-    if kind is IP or kind is IPNet or kind is IPInterface:
-        text = obj._str  # the canonical text, cached once the value was printed or parsed
-        return text if text is not None else obj.__str__()
-    encode = _lookup(kind)
+    encode = _lookup(type(obj))
     if encode is not None:
         return encode(obj)
-    return _first_sight(obj)
-
-
-def _first_sight(obj: Any) -> Any:
-    """Slow path of ``default``: learn IPRange, IPSet and stdlib subclasses, reject the rest."""
-    kind = type(obj)
-    encode: Callable[[Any], Any] | None = None
-    if isinstance(obj, _STDLIB_TYPES):
-        encode = str
-    else:
-        # An IPRange or IPSet exists only once its module was imported: look, don't import.
-        ranges = sys.modules.get(f"{__package__}._range")
-        sets = sys.modules.get(f"{__package__}._set")
-        if ranges is not None and kind is ranges.IPRange:
-            encode = kind.__str__
-        elif sets is not None and kind is sets.IPSet:
-            encode = _set_cidrs
+    encode = _encoder(type(obj))
     if encode is None:
-        raise TypeError(f"Object of type {kind.__name__} is not JSON serializable")
-    _ENCODERS[kind] = encode
+        raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
     return encode(obj)
 
 
@@ -84,6 +75,12 @@ def _adapter(kind: Any) -> Any:
     from pydantic import TypeAdapter
 
     return TypeAdapter(kind)
+
+
+@overload
+def loads(data: str | bytes | bytearray | memoryview, type: None = None) -> Any: ...
+@overload
+def loads(data: str | bytes | bytearray | memoryview, type: builtins.type[_T]) -> _T: ...
 
 
 def loads(data: str | bytes | bytearray | memoryview, type: Any = None) -> Any:
@@ -109,3 +106,34 @@ class Encoder(json.JSONEncoder):
 
     def default(self, o: Any) -> Any:
         return default(o)
+
+
+# -- msgspec -----------------------------------------------------------------------------------
+def enc_hook(obj: Any) -> Any:
+    """msgspec's ``enc_hook``: ``msgspec.json.encode(x, enc_hook=netx.json.enc_hook)``.
+
+    netx and ``ipaddress`` values become their JSON value; anything else raises
+    ``TypeError`` (msgspec's own words for an unsupported type).
+    """
+    encode = _lookup(type(obj)) or _encoder(type(obj))
+    if encode is None:
+        raise TypeError(f"Encoding objects of type {type(obj).__name__} is unsupported")
+    return encode(obj)
+
+
+def dec_hook(type: Any, obj: Any) -> Any:
+    """msgspec's ``dec_hook``: ``msgspec.json.decode(data, type=list[IP], dec_hook=netx.json.dec_hook)``.
+
+    Builds a netx value (or a version-constrained form's value) from its decoded JSON
+    value; a bad value raises the netx error (a ``ValueError``), which msgspec reports as a
+    ``ValidationError`` at its path; so does a type netx does not describe (a ``TypeError``).
+    """
+    desc = find_desc(type)
+    if desc is None:
+        raise TypeError(f"netx.json.dec_hook does not decode {type!r}")
+    if desc.json_input == "string":
+        if not isinstance(obj, str):
+            raise TypeError(f"Expected `str`, got `{obj.__class__.__name__}`")
+    elif not isinstance(obj, list) or not all(isinstance(item, str) for item in obj):
+        raise TypeError(f"Expected `array` of `str`, got `{obj.__class__.__name__}`")
+    return desc.from_json_value(obj)

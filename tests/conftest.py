@@ -30,7 +30,7 @@ def pg_server() -> Iterator[TempPostgres]:
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        _unavailable("psycopg is not installed (pip install 'netx[postgres]')")
+        _unavailable("psycopg is not installed (pip install 'netx-ip[postgres]')")
     server = TempPostgres(fast=True)
     try:
         server.start()

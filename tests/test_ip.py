@@ -197,7 +197,7 @@ def test_stdlib_attributes_are_promoted() -> None:
     assert IP("10.0.0.1").reverse_pointer == "1.0.0.10.in-addr.arpa"
     assert IP("::1").exploded == "0000:0000:0000:0000:0000:0000:0000:0001"
     assert IP("::1").compressed == "::1"
-    assert IP("::ffff:1.2.3.4").ipv4_mapped == ipaddress.IPv4Address("1.2.3.4")
+    assert IP("::ffff:1.2.3.4").ipv4_mapped == IP("1.2.3.4")  # a netx value, not the stdlib's
     assert IP("224.0.0.1").is_multicast
     assert IP("fe80::1%eth0").scope_id == "eth0"
     assert "is_private" in dir(IP("10.0.0.1")) and "unmap" in dir(IP("10.0.0.1"))
@@ -211,7 +211,10 @@ def test_every_public_stdlib_attribute_is_promoted(text: str) -> None:
         if callable(value):
             assert callable(getattr(ip, name)), name
         else:
-            assert getattr(ip, name) == value, name
+            mine = getattr(ip, name)
+            if isinstance(mine, tuple):
+                mine = tuple(m.address for m in mine)
+            assert (mine.address if isinstance(mine, IP) else mine) == value, name
 
 
 def test_zoned_exploded_and_reverse_pointer_work() -> None:

@@ -203,7 +203,7 @@ def test_stdlib_attributes_are_promoted() -> None:
     assert net.is_private
     assert net.num_addresses == 2**24
     assert net.with_netmask == "10.0.0.0/255.0.0.0"
-    assert net.broadcast_address == ipaddress.IPv4Address("10.255.255.255")
+    assert net.broadcast_address == IP("10.255.255.255")
     assert net.supernet_of(ipaddress.ip_network("10.1.0.0/16"))
     assert IPNet("::/64").exploded == "0000:0000:0000:0000:0000:0000:0000:0000/64"
     assert IPNet("fe80::%eth0/64").exploded == "fe80:0000:0000:0000:0000:0000:0000:0000%eth0/64"

@@ -385,12 +385,56 @@ V4_SCHEMA = {"type": "string", "format": "ipv4"}
 V6_SCHEMA = {"type": "string", "format": "ipv6"}
 
 
+def _zoned(schema: dict[str, Any]) -> dict[str, Any]:
+    return next(s for s in schema["anyOf"] if "pattern" in s)
+
+
 def test_address_schemas_use_the_standard_formats() -> None:
     assert TypeAdapter(IPv4).json_schema() == V4_SCHEMA
-    assert TypeAdapter(IPv6).json_schema() == V6_SCHEMA
-    assert TypeAdapter(IP).json_schema() == {"anyOf": [V4_SCHEMA, V6_SCHEMA]}
+    v6 = TypeAdapter(IPv6).json_schema()
+    assert v6["anyOf"][0] == V6_SCHEMA  # "format": "ipv6", and a pattern for zoned addresses only
+    assert _zoned(v6)["type"] == "string" and "format" not in _zoned(v6)
+    assert TypeAdapter(IP).json_schema() == {"anyOf": [V4_SCHEMA, V6_SCHEMA, _zoned(v6)]}
     for mode in ("validation", "serialization"):
-        assert TypeAdapter(IP).json_schema(mode=mode) == {"anyOf": [V4_SCHEMA, V6_SCHEMA]}
+        assert TypeAdapter(IP).json_schema(mode=mode) == {"anyOf": [V4_SCHEMA, V6_SCHEMA, _zoned(v6)]}
+
+
+ZONED = ["fe80::1%eth0", "fe80::1%1", "::1%lo", "1:2:3:4:5:6:1.2.3.4%x y", "ff02::1%enp0s31f6"]
+NOT_ZONED = ["fe80::1%", "fe80::1%a%b", "fe80::1%a/b", "1.2.3.4%eth0", "fe80:::1%eth0", "12345::%a",
+             "::01.2.3.4%a", "1:2:3:4:5:6:7:8:9%a"]
+
+
+@pytest.mark.parametrize("kind", [IP, IPv6])
+def test_zoned_ipv6_values_validate_against_the_schema(kind: Any) -> None:
+    import jsonschema
+
+    schema = TypeAdapter(kind).json_schema()
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    for text in ZONED:
+        value = TypeAdapter(kind).validate_python(text)
+        dumped = TypeAdapter(kind).dump_python(value, mode="json")
+        jsonschema.validate(dumped, schema, format_checker=checker)
+    for text in NOT_ZONED:
+        with pytest.raises(ValidationError):
+            TypeAdapter(kind).validate_python(text)
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(text, schema, format_checker=checker)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**128 - 1), st.sampled_from(["eth0", "1", "x"]), st.booleans())
+def test_the_zoned_pattern_matches_exactly_the_stdlib_texts(value: int, zone: str, exploded: bool) -> None:
+    import ipaddress
+
+    pattern = re.compile(_zoned(TypeAdapter(IPv6).json_schema())["pattern"])
+    addr = ipaddress.IPv6Address(value)
+    for text in {str(addr), addr.exploded if exploded else addr.compressed.upper()}:
+        assert pattern.search(f"{text}%{zone}"), text
+        for broken in (text + ":1", "1:" + text if text.count(":") >= 7 else text + "::", text + "g"):
+            try:
+                ipaddress.IPv6Address(broken)
+            except ValueError:
+                assert not pattern.search(f"{broken}%{zone}"), broken
 
 
 def test_network_and_interface_schemas_are_strings_without_a_format() -> None:

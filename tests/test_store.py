@@ -486,7 +486,7 @@ def test_url_type() -> None:
 
 def test_missing_psycopg(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "psycopg", None)
-    with pytest.raises(IPAMError, match=r"pip install 'netx\[postgres\]'"):
+    with pytest.raises(IPAMError, match=r"pip install 'netx-ip\[postgres\]'"):
         ipam.open("postgresql://nobody@/nothing")
 
 

@@ -3,7 +3,7 @@
     memory://                      pools in this process only (tests, scratch work)
     sqlite:///relative.db          one SQLite file (relative to the current directory)
     sqlite:////abs/path.db         ... or an absolute path
-    postgresql://user@host/db      PostgreSQL (``pip install 'netx[postgres]'``); also postgres://
+    postgresql://user@host/db      PostgreSQL (``pip install 'netx-ip[postgres]'``); also postgres://
     None                           $NETX_IPAM_URL, else <user data dir>/netx/ipam.db
 
 Every store pool runs the one algorithm of ``netx.ipam.Pool`` (address pools) or

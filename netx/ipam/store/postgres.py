@@ -1,4 +1,4 @@
-"""The PostgreSQL store (``postgresql://...``, needs ``pip install 'netx[postgres]'``).
+"""The PostgreSQL store (``postgresql://...``, needs ``pip install 'netx-ip[postgres]'``).
 
 Each call is one READ COMMITTED transaction that starts with ``SELECT ... FOR UPDATE``
 on the pool's row: calls on one pool from any number of processes and hosts run one
@@ -69,7 +69,7 @@ def _psycopg() -> Any:
         import psycopg
     except ImportError as exc:
         raise StoreError(
-            "PostgreSQL IPAM stores need the psycopg driver: pip install 'netx[postgres]'"
+            "PostgreSQL IPAM stores need the psycopg driver: pip install 'netx-ip[postgres]'"
         ) from exc
     return psycopg
 

@@ -1,0 +1,98 @@
+"""The per-type description every netx value type carries, read by the adapters.
+
+Each value type sets one class attribute, ``__netx__``, to a ``TypeDesc``: its name
+for messages, its error class, how it becomes a JSON value and comes back from one,
+how it coerces Python input, and its JSON Schema. ``netx.json`` (orjson, stdlib
+``json``, msgspec hooks), pydantic, FastAPI and the database adapters read only
+this description and import no concrete type, so a new type touches its own module
+and ``netx/__init__.py`` only. Subclasses inherit ``__netx__`` and so serialize
+and validate like their base.
+
+The version-constrained forms (``netx.IPv4`` & co) are classes whose ``__netx__``
+narrows their base's description; ``Constrained`` makes calling them build the base
+type and ``isinstance`` test the version.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, Literal, Mapping, TypeVar
+
+from ._errors import NetxError
+
+__all__ = ["TypeDesc", "Constrained", "desc_of", "find_desc"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, eq=False)
+class TypeDesc(Generic[T]):
+    """How a netx value type reads, writes and describes itself (``cls.__netx__``).
+
+    - ``cls``: the class of the values (``IP`` for ``netx.IPv4`` too); subclasses
+      of it are accepted wherever ``cls`` is.
+    - ``name``: what one value is, for messages (``"IPv4 address"``).
+    - ``code``: a machine name for the kind (``"ip_v4_address"``; pydantic error types
+      are ``code`` and ``f"{code}_type"``).
+    - ``error``: the ``NetxError`` subclass bad values raise.
+    - ``accepts``: the Python input ``from_python`` takes, for type-error messages.
+    - ``from_python(value) -> T``: lax Python input, anything the constructor takes
+      (raises ``error`` for a bad value, ``TypeError`` for a wrong type).
+    - ``to_json_value(obj) -> str | list[str]``: the JSON value (``"10.0.0.1"``).
+    - ``from_json_value(value) -> T``: the inverse, from a decoded JSON value of
+      shape ``json_input`` (raises ``error``).
+    - ``json_input``: ``"string"`` or ``"array"`` (of strings): the JSON shape.
+    - ``json_schema``: the JSON Schema of the JSON value (copied when handed out).
+    - ``version``: 4 or 6 for a version-constrained form, else None.
+    """
+
+    cls: type[T]
+    name: str
+    code: str
+    error: type[NetxError]
+    accepts: str
+    from_python: Callable[[Any], T]
+    to_json_value: Callable[[T], Any]
+    from_json_value: Callable[[Any], T]
+    json_schema: Mapping[str, Any]
+    json_input: Literal["string", "array"] = "string"
+    version: int | None = None
+
+    def schema(self) -> dict[str, Any]:
+        """A fresh copy of ``json_schema`` (callers may change it)."""
+        return copy.deepcopy(dict(self.json_schema))
+
+    def is_instance(self, obj: object) -> bool:
+        """True if ``obj`` is a value of this kind (of ``version``, when set)."""
+        return isinstance(obj, self.cls) and (self.version is None or getattr(obj, "version", None) == self.version)
+
+
+def find_desc(kind: Any) -> TypeDesc[Any] | None:
+    """The ``TypeDesc`` of a class (inherited by subclasses), or None if it is no netx type."""
+    desc = getattr(kind, "__netx__", None) if isinstance(kind, type) else None
+    return desc if isinstance(desc, TypeDesc) else None
+
+
+def desc_of(kind: Any) -> TypeDesc[Any]:
+    """The ``TypeDesc`` of a netx class; ``TypeError`` for anything else."""
+    desc = find_desc(kind)
+    if desc is None:
+        raise TypeError(f"{kind!r} is not a netx value type (it has no __netx__ description)")
+    return desc
+
+
+class Constrained(type):
+    """Metaclass of the version-constrained forms (``netx.IPv4``): calling the class builds
+    the base value of that version, ``isinstance`` tests the version, pydantic and the JSON
+    adapters read the class's ``__netx__``."""
+
+    __netx__: TypeDesc[Any]
+    _build: Callable[..., Any]  # the constructor: value (and keywords) -> base value of that version
+
+    def __call__(cls, value: Any, **kwargs: Any) -> Any:
+        return cls._build(value, **kwargs)
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        desc = cls.__netx__
+        return type(obj) is desc.cls and getattr(obj, "version", None) == desc.version
