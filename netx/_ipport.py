@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._desc import TypeDesc
 from ._errors import AddressError, shorten
 from ._ip import IP, MAX_TEXT
 from ._value import _Ordered
@@ -92,9 +93,6 @@ class IPPort(_Ordered):
     _port: int
     _str: str | None
 
-    _json_what = "an IP:port endpoint"
-    _json_error = AddressError
-
     def __init__(self, value: Any, port: int | None = None) -> None:
         self._str = None
         if port is not None:
@@ -164,3 +162,22 @@ def _restore(text: Any) -> IPPort:
     if type(text) is not str:
         raise AddressError(f"invalid IPPort pickle data {shorten(text)}")
     return IPPort(text)
+
+
+def _from_json_value(text: str) -> IPPort:
+    return IPPort(text)
+
+
+IPPORT_PATTERN = r"^([0-9.]+|\[[0-9A-Fa-f:.]+(%[^\]]+)?\]):[0-9]{1,5}$"
+"""Every string ``IPPort`` prints or accepts matches this (a loose check: octets and ranges are the validator's)."""
+
+IPPort.__netx__ = TypeDesc(
+    cls=IPPort, name="IP:port endpoint", code="ip_port", error=AddressError,
+    accepts="a str, (ip, port) tuple or IPPort",
+    from_python=IPPort, to_json_value=IPPort.__str__, from_json_value=_from_json_value,
+    json_schema={
+        "type": "string",
+        "pattern": IPPORT_PATTERN,
+        "description": "IP address and port, e.g. 10.0.0.1:80 or [2001:db8::1]:443 (IPv6 in brackets)",
+    },
+)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from ._desc import TypeDesc
 from ._errors import AddressError, shorten
 from ._ip import IP, _make
 from ._value import _Ordered
@@ -94,9 +95,6 @@ class MAC(_Ordered):
     _int: int
     _bits: int
     _str: str | None
-
-    _json_what = "a MAC address"
-    _json_error = AddressError
 
     def __init__(self, value: Any, *, bits: int | None = None) -> None:
         if type(value) is str and len(value) <= _MAX_TEXT:
@@ -262,3 +260,23 @@ def _convert(value: Any, bits: int | None) -> tuple[int, int]:
     if eui is not None and isinstance(value, eui):
         return int(value), 48 if value.version == 48 else 64
     raise TypeError(f"cannot make a MAC from {type(value).__name__} {shorten(value)}")
+
+
+_HEX2 = "[0-9A-Fa-f]{2}"
+_HEX4 = "[0-9A-Fa-f]{4}"
+MAC_PATTERN = (
+    f"^({_HEX2}(:{_HEX2}){{5}}|{_HEX2}(-{_HEX2}){{5}}|{_HEX4}(\\.{_HEX4}){{2}}|[0-9A-Fa-f]{{12}}"
+    f"|{_HEX2}(:{_HEX2}){{7}}|{_HEX2}(-{_HEX2}){{7}}|{_HEX4}(\\.{_HEX4}){{3}}|[0-9A-Fa-f]{{16}})$"
+)
+"""Exactly the strings ``MAC`` accepts (the JSON Schema's ``pattern``)."""
+
+MAC.__netx__ = TypeDesc(
+    cls=MAC, name="MAC address", code="mac_address", error=AddressError,
+    accepts="a str, int, 6 or 8 bytes, or netaddr.EUI",
+    from_python=MAC, to_json_value=MAC.__str__, from_json_value=MAC,
+    json_schema={
+        "type": "string",
+        "pattern": MAC_PATTERN,
+        "description": "EUI-48 or EUI-64 MAC address, e.g. 00:1a:2b:3c:4d:5e, 00-1A-2B-3C-4D-5E or 001a.2b3c.4d5e",
+    },
+)

@@ -31,7 +31,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any, Generic, TypeVar, overload
 
-from ._errors import AddressError, NetworkError, shorten
+from ._desc import TypeDesc
+from ._errors import NetworkError, shorten
 from ._ip import _AF4, _AF6, IP, MAX_TEXT, _from_bytes, _pton
 from ._keys import V6_BASE
 from ._net import IPInterface, IPNet
@@ -423,6 +424,38 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
 
     __hash__ = None  # type: ignore[assignment]  # mutable
 
+    def to_json(self) -> str:
+        """This map as JSON text: an object of CIDR -> value (values through ``netx.json``)."""
+        from .json import dumps
+
+        return dumps(self).decode()
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """``PrefixMap[V]`` as a pydantic field: an object (a mapping in Python) of networks to
+        ``V``, each key validated as an ``IPNet`` and each value as ``V``; dumped as CIDR -> value."""
+        from typing import get_args
+
+        from pydantic_core import core_schema as cs
+
+        args = get_args(source)
+        as_dict = cs.dict_schema(handler.generate_schema(IPNet), handler.generate_schema(args[0]) if args else cs.any_schema())
+
+        def items(value: Any) -> Any:
+            return dict(value.items()) if isinstance(value, PrefixMap) else value
+
+        def build(value: dict[IPNet, Any]) -> PrefixMap[Any]:
+            return cls(value)
+
+        def dump(m: PrefixMap[Any], serialize: Any, info: Any) -> Any:
+            return serialize(dict(m.items())) if info.mode_is_json() else m  # model_dump() keeps the map
+
+        return cs.no_info_before_validator_function(
+            items,
+            cs.no_info_after_validator_function(build, as_dict),
+            serialization=cs.wrap_serializer_function_ser_schema(dump, schema=as_dict, info_arg=True),
+        )
+
     def __repr__(self) -> str:
         body = ", ".join(f"{str(net)!r}: {value!r}" for net, value in _Items(self))
         return f"{type(self).__name__}({{{body}}})"
@@ -656,3 +689,18 @@ def _restore(cls: type[PrefixMap[Any]], items: list[tuple[str, Any]]) -> PrefixM
         raise NetworkError(f"invalid PrefixMap pickle data {shorten(items)}")
     return cls(items)
 
+
+
+def _json_value(m: PrefixMap[Any]) -> dict[str, Any]:
+    return {str(net): value for net, value in m.items()}
+
+
+# JSON through netx.json (orjson, stdlib json, msgspec's enc_hook): an object of CIDR -> value.
+# pydantic reads the class's own hook above (it is generic in the value type).
+PrefixMap.__netx__ = TypeDesc(  # type: ignore[attr-defined]
+    cls=PrefixMap, name="prefix map", code="prefix_map", error=NetworkError,
+    accepts="a mapping or (network, value) pairs",
+    from_python=PrefixMap, to_json_value=_json_value, from_json_value=PrefixMap,
+    json_schema={"type": "object", "description": "Networks (CIDR) -> values, e.g. {\"10.0.0.0/8\": \"corp\"}"},
+    json_input="object",  # type: ignore[arg-type]  # a JSON object (the description knows strings and arrays)
+)

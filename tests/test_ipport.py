@@ -142,3 +142,30 @@ def test_round_trip(ip: IP, port: int) -> None:
 
 def test_public_name() -> None:
     assert netx.IPPort is IPPort and "IPPort" in netx.__all__
+
+
+# -- adapters: JSON, msgspec, pydantic (through IPPort.__netx__) -----------------------------
+def test_pydantic_endpoint_lists() -> None:
+    import jsonschema
+    import msgspec
+    from pydantic import BaseModel, ValidationError
+
+    class Upstreams(BaseModel):
+        listen: IPPort
+        backends: list[IPPort]
+
+    u = Upstreams(listen=("0.0.0.0", 8080), backends=["10.0.0.1:80", "[2001:db8::1]:80", IPPort("10.0.0.2", 80)])
+    assert u.listen == IPPort("0.0.0.0:8080") and sorted(u.backends)[0] == IPPort("10.0.0.1:80")
+    text = u.model_dump_json()
+    assert text == '{"listen":"0.0.0.0:8080","backends":["10.0.0.1:80","[2001:db8::1]:80","10.0.0.2:80"]}'
+    assert Upstreams.model_validate_json(text) == u
+    with pytest.raises(ValidationError, match=r"backends\.1\n.*bare IPv6 address.*type=ip_port"):
+        Upstreams(listen="0.0.0.0:1", backends=["10.0.0.1:80", "2001:db8::1"])
+    schema = Upstreams.model_json_schema()
+    jsonschema.validate(u.model_dump(mode="json"), schema)
+    for bad in ("10.0.0.1", "2001:db8::1:80", "[::1]"):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({"listen": bad, "backends": []}, schema)
+    jsonschema.validate({"listen": "[fe80::1%eth0]:22", "backends": []}, schema)
+    assert netx.json.dumps([IPPort("[::1]:53")]) == b'["[::1]:53"]'
+    assert msgspec.json.decode(b'["[::1]:53"]', type=list[IPPort], dec_hook=netx.json.dec_hook) == [IPPort("[::1]:53")]

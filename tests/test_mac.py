@@ -191,3 +191,32 @@ def test_random_strings_of_every_form() -> None:
 
 def test_public_name() -> None:
     assert netx.MAC is MAC and "MAC" in netx.__all__
+
+
+# -- adapters: JSON, msgspec, pydantic (through MAC.__netx__) --------------------------------
+def test_json_msgspec_pydantic() -> None:
+    import jsonschema
+    import msgspec
+    from pydantic import BaseModel, ValidationError
+
+    class Port(BaseModel):
+        mac: MAC
+        seen: list[MAC] = []
+
+    p = Port(mac="00-1A-2B-3C-4D-5E", seen=[MAC(1), "001a.2b3c.4d5e"])
+    assert p.mac == MAC("00:1a:2b:3c:4d:5e") and p.model_dump()["mac"] is p.mac
+    assert p.model_dump_json() == '{"mac":"00:1a:2b:3c:4d:5e","seen":["00:00:00:00:00:01","00:1a:2b:3c:4d:5e"]}'
+    assert Port.model_validate_json(p.model_dump_json()) == p
+    with pytest.raises(ValidationError, match=r"invalid MAC address 'zz'.*type=mac_address"):
+        Port(mac="zz")
+    schema = Port.model_json_schema()["properties"]["mac"]
+    for text in _forms(0x001A2B3C4D5E, 48) + _forms(0x001A2B3C4D5E6F70, 64):
+        jsonschema.validate(text, schema)
+    for bad in ("00:1a:2b:3c:4d", "00:1a-2b:3c:4d:5e", "zz"):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)
+    assert netx.json.dumps({"m": MAC(1)}) == b'{"m":"00:00:00:00:00:01"}'
+    assert msgspec.json.encode([MAC(1)], enc_hook=netx.json.enc_hook) == b'["00:00:00:00:00:01"]'
+    assert msgspec.json.decode(b'["001a2b3c4d5e"]', type=list[MAC], dec_hook=netx.json.dec_hook) == [MAC(0x1A2B3C4D5E)]
+    with pytest.raises(msgspec.ValidationError):
+        msgspec.json.decode(b'["zz"]', type=list[MAC], dec_hook=netx.json.dec_hook)

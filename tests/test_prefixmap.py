@@ -279,3 +279,28 @@ def test_agrees_with_pytricia_on_a_large_table() -> None:
         probe = str(IP(rng.getrandbits(32), version=4))
         got = m.longest(probe, None)
         assert (None if got is None else str(got[0])) == pt.get_key(probe)
+
+
+# -- adapters --------------------------------------------------------------------------------
+def test_json_and_pydantic() -> None:
+    import msgspec
+    from pydantic import BaseModel, ValidationError
+
+    m = PrefixMap({"10.0.0.0/8": "corp", "2001:db8::/32": "doc"})
+    assert netx.json.dumps(m) == b'{"10.0.0.0/8":"corp","2001:db8::/32":"doc"}' == m.to_json().encode()
+    assert msgspec.json.encode({"t": m}, enc_hook=netx.json.enc_hook) == b'{"t":{"10.0.0.0/8":"corp","2001:db8::/32":"doc"}}'
+
+    class Table(BaseModel):
+        routes: PrefixMap[netx.IPPort]
+
+    t = Table(routes={"10.0.0.0/8": "10.0.0.1:80", IPNet("::/0"): ("::1", 53)})
+    assert t.routes.longest("10.9.9.9")[1] == netx.IPPort("10.0.0.1:80")
+    assert t.model_dump()["routes"] is t.routes
+    assert t.model_dump_json() == '{"routes":{"10.0.0.0/8":"10.0.0.1:80","::/0":"[::1]:53"}}'
+    assert Table.model_validate_json(t.model_dump_json()) == t
+    assert Table(routes=t.routes).routes == t.routes
+    with pytest.raises(ValidationError, match="host bits set"):
+        Table(routes={"10.0.0.1/8": "10.0.0.1:80"})
+    with pytest.raises(ValidationError, match="invalid IP:port"):
+        Table(routes={"10.0.0.0/8": "nowhere"})
+    assert Table.model_json_schema()["properties"]["routes"]["type"] == "object"
