@@ -28,6 +28,7 @@ Integers are exact at any width, so IPv6 is exact at every prefix length.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any, Generic, TypeVar, overload
 
@@ -167,7 +168,9 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
                     if i & host or not ptext:
                         net = IPNet(key)  # host bits (the error), "a.b.c.d/" or a bare address
                     else:
-                        exact[(i << 8) | plen] = (_new_net(new, i, plen, key), value)
+                        net = new(IPNet)  # a trusted IPNet whose canonical text is the key
+                        net._int, net._plen, net._ver, net._zone, net._str, net._obj = i, plen, 4, None, key, None
+                        exact[(i << 8) | plen] = (net, value)
                         continue
             else:
                 net = key if type(key) is IPNet else _net_of(key)
@@ -186,24 +189,23 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
     def _sweep(self, codes: list[int]) -> None:
         """Build the slots and buckets from the sorted codes (parents sort before their children)."""
         exact = self._exact
-        groups: dict[int, list[int]] = {}  # IPv4 /17+ -> -1, IPv6 band b -> b
-        short: list[int] = []
-        counts4, counts6 = self._lens[4], self._lens[6]
-        for code in codes:
+        split = bisect_left(codes, _V6_CODE)  # IPv4 codes sort first
+        v4, v6 = codes[:split], codes[split:]
+        # (list comprehensions and Counter: the per-prefix work stays in C where it can)
+        plens4 = [code & 0xFF for code in v4]
+        self._lens[4].update(Counter(plens4))
+        short = [code for code, plen in zip(v4, plens4) if plen <= _TOP]
+        groups: dict[int, list[int]] = {-1: [code for code, plen in zip(v4, plens4) if plen > _TOP]}  # -1: IPv4 /17+
+        counts6 = self._lens[6]
+        for code in v6:  # IPv6 band b -> b
             plen = code & 0xFF
-            if code < _V6_CODE:
-                counts4[plen] = counts4.get(plen, 0) + 1
-                if plen <= _TOP:
-                    short.append(code)
-                    continue
-                band = -1
-            else:
-                counts6[plen] = counts6.get(plen, 0) + 1
-                band = (plen - 1) // _STRIDE if plen else 0
+            counts6[plen] = counts6.get(plen, 0) + 1
+            band = (plen - 1) // _STRIDE if plen else 0
             group = groups.get(band)
             if group is None:
                 group = groups[band] = []
             group.append(code)
+        counts4 = self._lens[4]
         if counts4:
             top = self._top = [None] * (1 << _TOP)
             for code in short:  # ancestors first, so each more specific prefix overwrites them
@@ -493,7 +495,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         string); ``KeyError`` when none does, or ``default`` if given."""
         # Hot path first and inline: an IPv4 string or IP is one slot, and in a bucket one bisect.
         e: Any
-        if type(x) is str and len(x) <= MAX_TEXT and "/" not in x:
+        if type(x) is str and len(x) <= MAX_TEXT:  # (a CIDR fails inet_pton and takes the slow path)
             if ":" in x:
                 try:
                     return self._longest6(_from_bytes(_pton(_AF6, x)), x, default)
@@ -533,6 +535,8 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         return default
 
     def _longest_slow(self, x: str, default: Any) -> Any:
+        if "/" in x:
+            return self._longest_net(x, default)
         ip = IP(x)  # every form ipaddress takes (zones play no part in matching), or AddressError
         return self.longest(ip if ip._zone is None else ip.with_zone(None), default)
 
@@ -607,21 +611,22 @@ def _buckets(exact: dict[int, Pair], group: list[int], bits: int, shift: int, ba
     cur = -1
     starts: list[int] = []
     vals: list[Any] = []
-    stack: list[tuple[int, Any]] = []  # (last address, pair) of the open prefixes
+    ends: list[int] = []  # last address of each open prefix (a stack) ...
+    opens: list[Any] = []  # ... and its pair
     for code in group:
         start = (code >> 8) - base
-        bkey = start >> shift
-        if bkey != cur:
+        if start >> shift != cur:
             if cur >= 0:
-                _close(starts, vals, stack, (cur + 1) << shift)
-            cur = bkey
-            starts = [bkey << shift]
+                _close(starts, vals, ends, opens, (cur + 1) << shift)
+            cur = start >> shift
+            starts = [cur << shift]
             vals = [None]
-            out[bkey] = [starts, vals, None]
+            out[cur] = [starts, vals, None]
         pair = exact[code]
-        while stack and stack[-1][0] < start:
-            end = stack.pop()[0] + 1
-            label = stack[-1][1] if stack else None
+        while ends and ends[-1] < start:
+            end = ends.pop() + 1
+            opens.pop()
+            label = opens[-1] if opens else None
             if starts[-1] == end:
                 vals[-1] = label
             else:
@@ -632,9 +637,10 @@ def _buckets(exact: dict[int, Pair], group: list[int], bits: int, shift: int, ba
         else:
             starts.append(start)
             vals.append(pair)
-        stack.append((start | ((1 << (bits - (code & 0xFF))) - 1), pair))
+        ends.append(start | ((1 << (bits - (code & 0xFF))) - 1))
+        opens.append(pair)
     if cur >= 0:
-        _close(starts, vals, stack, (cur + 1) << shift)
+        _close(starts, vals, ends, opens, (cur + 1) << shift)
     return out
 
 
@@ -653,24 +659,18 @@ class _Items(ItemsView[IPNet, V]):
             yield exact[code]
 
 
-def _close(starts: list[int], vals: list[Any], stack: list[tuple[int, Any]], bend: int) -> None:
+def _close(starts: list[int], vals: list[Any], ends: list[int], opens: list[Any], bend: int) -> None:
     """End a bucket of the sweep: close its open prefixes."""
-    while stack:
-        end = stack.pop()[0] + 1
+    while ends:
+        end = ends.pop() + 1
+        opens.pop()
         if end < bend:
-            label = stack[-1][1] if stack else None
+            label = opens[-1] if opens else None
             if starts[-1] == end:
                 vals[-1] = label
             else:
                 starts.append(end)
                 vals.append(label)
-
-
-def _new_net(new: Any, i: int, plen: int, text: str) -> IPNet:
-    """A trusted IPv4 ``IPNet`` whose canonical text is ``text``."""
-    net: IPNet = new(IPNet)
-    net._int, net._plen, net._ver, net._zone, net._str, net._obj = i, plen, 4, None, text, None
-    return net
 
 
 def _net_of(key: Any) -> IPNet:
