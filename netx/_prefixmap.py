@@ -412,11 +412,8 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         return len(self._exact)
 
     def __iter__(self) -> Iterator[IPNet]:
-        exact, version = self._exact, self._version
-        for code in self._order:
-            if self._version != version:
-                raise RuntimeError("PrefixMap changed size during iteration")
-            yield exact[code][0]
+        for pair in _Items(self):
+            yield pair[0]
 
     def items(self) -> ItemsView[IPNet, V]:
         """``(IPNet, value)`` pairs in ``IPNet`` order (a live view, as for dicts)."""
@@ -617,21 +614,14 @@ def _buckets(exact: dict[int, Pair], group: list[int], bits: int, shift: int, ba
         start = (code >> 8) - base
         if start >> shift != cur:
             if cur >= 0:
-                _close(starts, vals, ends, opens, (cur + 1) << shift)
+                _close(starts, vals, ends, opens, 1 << bits, (cur + 1) << shift)
             cur = start >> shift
             starts = [cur << shift]
             vals = [None]
             out[cur] = [starts, vals, None]
         pair = exact[code]
-        while ends and ends[-1] < start:
-            end = ends.pop() + 1
-            opens.pop()
-            label = opens[-1] if opens else None
-            if starts[-1] == end:
-                vals[-1] = label
-            else:
-                starts.append(end)
-                vals.append(label)
+        if ends and ends[-1] < start:
+            _close(starts, vals, ends, opens, start, (cur + 1) << shift)
         if starts[-1] == start:
             vals[-1] = pair
         else:
@@ -640,7 +630,7 @@ def _buckets(exact: dict[int, Pair], group: list[int], bits: int, shift: int, ba
         ends.append(start | ((1 << (bits - (code & 0xFF))) - 1))
         opens.append(pair)
     if cur >= 0:
-        _close(starts, vals, ends, opens, (cur + 1) << shift)
+        _close(starts, vals, ends, opens, 1 << bits, (cur + 1) << shift)
     return out
 
 
@@ -659,9 +649,10 @@ class _Items(ItemsView[IPNet, V]):
             yield exact[code]
 
 
-def _close(starts: list[int], vals: list[Any], ends: list[int], opens: list[Any], bend: int) -> None:
-    """End a bucket of the sweep: close its open prefixes."""
-    while ends:
+def _close(starts: list[int], vals: list[Any], ends: list[int], opens: list[Any], before: int, bend: int) -> None:
+    """Close the open prefixes of a sweep that end before ``before``, each handing the rest of
+    its span to the prefix around it (up to the bucket's end ``bend``)."""
+    while ends and ends[-1] < before:
         end = ends.pop() + 1
         opens.pop()
         if end < bend:
