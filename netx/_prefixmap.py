@@ -36,7 +36,7 @@ from ._desc import TypeDesc
 from ._errors import NetworkError, shorten
 from ._ip import _AF4, _AF6, IP, MAX_TEXT, _from_bytes, _pton
 from ._keys import V6_BASE
-from ._net import _PREFIX4, IPInterface, IPNet
+from ._net import _PREFIX4, IPInterface, IPNet, _make_net
 
 __all__ = ["PrefixMap"]
 
@@ -54,8 +54,7 @@ _NETMASK = {v: tuple(((1 << b) - 1) ^ ((1 << (b - p)) - 1) for p in range(b + 1)
 _V6_CODE = V6_BASE << 8  # codes from here on are IPv6
 _BLOCK = 512  # codes per block of the ordered index (split at twice that)
 
-Pair = tuple[IPNet, Any]
-Bucket = list[Any]  # [interval starts, their labels ((IPNet, value) or None), fallback pair or None]
+Bucket = list[Any]  # [interval starts, their labels (codes or None), the fallback code or None]
 
 
 class _Codes:
@@ -117,11 +116,14 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
     ``ip``, ``m.covering(x)`` every prefix holding it, ``m.covered(net)`` every prefix inside.
     """
 
-    __slots__ = ("_exact", "_order", "_top", "_bands", "_probe6", "_lens", "_version", "__weakref__")
+    __slots__ = ("_exact", "_pairs", "_order", "_top", "_unswept", "_bands", "_probe6", "_lens", "_version",
+                 "__weakref__")
 
-    _exact: dict[int, Pair]
+    _exact: dict[int, V]  # code -> value
+    _pairs: dict[int, tuple[IPNet, V]]  # code -> (IPNet, value), made on first use
     _order: _Codes
-    _top: list[Any] | None  # IPv4 slots: None, a pair, or a bucket
+    _top: list[Any] | None  # IPv4 slots: None, a code, or a bucket
+    _unswept: list[int]  # the sorted IPv4 /17+ codes of the bulk build, swept per slot on first use
     _bands: list[dict[int, Bucket]]  # IPv6
     _probe6: tuple[tuple[int, dict[int, Bucket]], ...]
     _lens: dict[int, dict[int, int]]
@@ -133,53 +135,52 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
 
     def _reset(self) -> None:
         self._exact = {}
+        self._pairs = {}
         self._order = _Codes()
         self._top = None
+        self._unswept = []
         self._bands = [{} for _ in range(_NBANDS)]
         self._probe6 = ()
         self._lens = {4: {}, 6: {}}
         self._version = 0
 
+    def _pair(self, code: int) -> tuple[IPNet, V]:
+        """The ``(IPNet, value)`` of a code (made once, then kept until the value changes)."""
+        pair = self._pairs.get(code)
+        if pair is None:
+            key, plen = code >> 8, code & 0xFF
+            net = _make_net(key - V6_BASE, plen, 6) if key >= V6_BASE else _make_net(key, plen, 4)
+            pair = self._pairs[code] = (net, self._exact[code])
+        return pair
+
     # -- building ----------------------------------------------------------------------------
     def _bulk(self, items: Mapping[Any, V] | Iterable[tuple[Any, V]]) -> None:
-        """Add many items; into an empty map in one sorted sweep (no per-item splicing)."""
+        """Add many items; into an empty map with one sort (no per-item splicing)."""
         pairs: Iterable[Any] = items.items() if isinstance(items, Mapping) else items
         if self._exact:
             for key, value in pairs:
                 self[key] = value
             return
         exact = self._exact
-        net: IPNet
-        pton, from_bytes, prefixes, new = _pton, _from_bytes, _PREFIX4, _new
+        pton, from_bytes, prefixes = _pton, _from_bytes, _PREFIX4
         for item in pairs:
             try:
                 key, value = item
             except (TypeError, ValueError):
                 raise TypeError(f"PrefixMap items must be (network, value) pairs, not {shorten(item)}") from None
             if type(key) is str and len(key) <= MAX_TEXT:
-                # IPNet's own fast path, inline: "a.b.c.d/len" costs no constructor call
+                # IPNet's own fast path, inline and without making the IPNet: "a.b.c.d/len"
                 addr, _, ptext = key.partition("/")
                 try:
                     i = from_bytes(pton(_AF4, addr))
                     plen, host = prefixes[ptext]
                 except (OSError, ValueError, KeyError):
-                    net = IPNet(key)
+                    pass
                 else:
-                    if i & host or not ptext:
-                        net = IPNet(key)  # host bits (the error), "a.b.c.d/" or a bare address
-                    else:
-                        net = new(IPNet)  # a trusted IPNet whose canonical text is the key
-                        net._int, net._plen, net._ver, net._zone, net._str, net._obj = i, plen, 4, None, key, None
-                        exact[(i << 8) | plen] = (net, value)
+                    if not (i & host or not ptext):  # else: host bits (the error), "a.b.c.d/", a bare address
+                        exact[(i << 8) | plen] = value
                         continue
-            else:
-                net = key if type(key) is IPNet else _net_of(key)
-            if net._ver == 4:
-                exact[(net._int << 8) | net._plen] = (net, value)
-            else:
-                if net._zone is not None:
-                    net = net.masked()
-                exact[((net._int + V6_BASE) << 8) | net._plen] = (net, value)
+            exact[_code(key)] = value
         if exact:
             codes = sorted(exact)
             self._order = _Codes(codes)
@@ -187,17 +188,26 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
             self._version += 1
 
     def _sweep(self, codes: list[int]) -> None:
-        """Build the slots and buckets from the sorted codes (parents sort before their children)."""
-        exact = self._exact
+        """Build the slots and buckets from the sorted codes (parents sort before their children).
+        IPv4 buckets are only marked here and swept per slot on first use (``_swept``)."""
         split = bisect_left(codes, _V6_CODE)  # IPv4 codes sort first
         v4, v6 = codes[:split], codes[split:]
         # (list comprehensions and Counter: the per-prefix work stays in C where it can)
         plens4 = [code & 0xFF for code in v4]
         self._lens[4].update(Counter(plens4))
-        short = [code for code, plen in zip(v4, plens4) if plen <= _TOP]
-        groups: dict[int, list[int]] = {-1: [code for code, plen in zip(v4, plens4) if plen > _TOP]}  # -1: IPv4 /17+
+        if v4:
+            top = self._top = [None] * (1 << _TOP)
+            for code, plen in zip(v4, plens4):  # ancestors first, so each more specific prefix overwrites them
+                if plen <= _TOP:
+                    lo = code >> (8 + 32 - _TOP)
+                    n = 1 << (_TOP - plen)
+                    top[lo:lo + n] = [code] * n
+            self._unswept = [code for code, plen in zip(v4, plens4) if plen > _TOP]
+            for slot in {code >> (8 + 32 - _TOP) for code in self._unswept}:
+                top[slot] = [None, None, top[slot]]  # an unswept bucket: starts None, fallback kept
+        groups: dict[int, list[int]] = {}
         counts6 = self._lens[6]
-        for code in v6:  # IPv6 band b -> b
+        for code in v6:  # IPv6 band b -> its codes
             plen = code & 0xFF
             counts6[plen] = counts6.get(plen, 0) + 1
             band = (plen - 1) // _STRIDE if plen else 0
@@ -205,32 +215,34 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
             if group is None:
                 group = groups[band] = []
             group.append(code)
-        counts4 = self._lens[4]
-        if counts4:
-            top = self._top = [None] * (1 << _TOP)
-            for code in short:  # ancestors first, so each more specific prefix overwrites them
-                plen = code & 0xFF
-                lo = (code >> 8) >> (32 - _TOP)
-                n = 1 << (_TOP - plen)
-                top[lo:lo + n] = [exact[code]] * n
-            for bkey, bucket in _buckets(exact, groups.pop(-1, []), 32, 32 - _TOP, 0).items():
-                bucket[2] = top[bkey]
-                top[bkey] = bucket
         for band, group in groups.items():
-            self._bands[band] = _buckets(exact, group, 128, 128 - band * _STRIDE, V6_BASE)
+            self._bands[band] = _buckets(group, 128, 128 - band * _STRIDE, V6_BASE)
         self._reprobe()
         for band in range(1, _NBANDS):  # fallbacks, shortest band first (each reads the ones below)
             for bkey, bucket in self._bands[band].items():
                 bucket[2] = self._below(bkey << (128 - band * _STRIDE), band)
 
-    def _below(self, k: int, band: int) -> Pair | None:
+    def _swept(self, slot: int) -> Bucket:
+        """The bucket of an IPv4 slot, swept now if the bulk build left it unswept."""
+        top = self._top
+        assert top is not None
+        bucket: Bucket = top[slot]
+        if bucket[0] is None:
+            unswept = self._unswept
+            lo = bisect_left(unswept, slot << (8 + 32 - _TOP))
+            hi = bisect_left(unswept, (slot + 1) << (8 + 32 - _TOP), lo)
+            fresh = _buckets(unswept[lo:hi], 32, 32 - _TOP, 0)[slot]
+            bucket[0], bucket[1] = fresh[0], fresh[1]
+        return bucket
+
+    def _below(self, k: int, band: int) -> int | None:
         """The most specific IPv6 prefix holding ``k`` among the bands below ``band``."""
         bands = self._bands
         for d in range(band - 1, -1, -1):
             bucket = bands[d].get(k >> (128 - d * _STRIDE))
             if bucket is not None:
-                pair: Pair | None = bucket[1][bisect_right(bucket[0], k) - 1]
-                return pair if pair is not None else bucket[2]
+                label: int | None = bucket[1][bisect_right(bucket[0], k) - 1]
+                return label if label is not None else bucket[2]
         return None
 
     def _reprobe(self) -> None:
@@ -257,101 +269,104 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
                         if lo <= key <= hi:
                             yield bucket
 
-    def _parent(self, ver: int, start: int, plen: int, floor: int = 0) -> Pair | None:
-        """The most specific prefix of length ``floor`` .. ``plen - 1`` holding ``start``."""
+    def _parent(self, ver: int, start: int, plen: int, floor: int = 0) -> int | None:
+        """The code of the most specific prefix of length ``floor`` .. ``plen - 1`` holding ``start``."""
         exact, base, masks = self._exact, _BASE[ver], _NETMASK[ver]
         for p in sorted(self._lens[ver], reverse=True):
             if floor <= p < plen:
-                pair = exact.get(((start & masks[p]) + base) << 8 | p)
-                if pair is not None:
-                    return pair
+                code = ((start & masks[p]) + base) << 8 | p
+                if code in exact:
+                    return code
         return None
 
     # -- mapping -------------------------------------------------------------------------------
     def __setitem__(self, key: Any, value: V) -> None:
-        net = key if type(key) is IPNet else _net_of(key)
-        if net._zone is not None:
-            net = net.masked()
-        ver, plen, start = net._ver, net._plen, net._int
-        code = ((start + _BASE[ver]) << 8) | plen
-        old = self._exact.get(code)
-        pair = (net if old is None else old[0], value)
-        self._exact[code] = pair
-        if old is None:
-            counts = self._lens[ver]
-            counts[plen] = counts.get(plen, 0) + 1
-            self._order.add(code)
-            self._version += 1
+        code = _code(key)
+        exact = self._exact
+        if code in exact:  # a new value for a present prefix: the labels (codes) stay
+            exact[code] = value
+            self._pairs.pop(code, None)
+            return
+        exact[code] = value
+        start, plen = code >> 8, code & 0xFF
+        ver = 4 if code < _V6_CODE else 6
+        counts = self._lens[ver]
+        counts[plen] = counts.get(plen, 0) + 1
+        self._order.add(code)
+        self._version += 1
         if ver == 4:
             top = self._top
             if top is None:
                 top = self._top = [None] * (1 << _TOP)
-            if plen <= _TOP:  # every slot it covers whose answer was shorter (or it, for a new value)
+            if plen <= _TOP:  # every slot it covers whose answer was shorter (or nothing)
                 lo = start >> (32 - _TOP)
                 for b in range(lo, lo + (1 << (_TOP - plen))):
                     e = top[b]
                     if e.__class__ is list:
                         f = e[2]
-                        if f is None or f is old or f[0]._plen < plen:
-                            e[2] = pair
-                    elif e is None or e is old or e[0]._plen < plen:
-                        top[b] = pair
+                        if f is None or f & 0xFF < plen:
+                            e[2] = code
+                    elif e is None or e & 0xFF < plen:
+                        top[b] = code
                 return
             b = start >> (32 - _TOP)
-            bucket = top[b]
-            if bucket.__class__ is not list:
-                bucket = top[b] = [[b << (32 - _TOP)], [None], bucket]
+            e = top[b]
+            if e.__class__ is not list:
+                e = top[b] = [[b << (32 - _TOP)], [None], e]
+            bucket = self._swept(b)
             bits, bend = 32, (b + 1) << (32 - _TOP)
         else:
+            start -= V6_BASE
             band = (plen - 1) // _STRIDE if plen else 0
             shift = 128 - band * _STRIDE
             buckets = self._bands[band]
-            bucket = buckets.get(start >> shift)
-            if bucket is None:
+            found = buckets.get(start >> shift)
+            if found is None:
                 bucket = buckets[start >> shift] = [[start >> shift << shift], [None], self._below(start, band)]
                 if len(buckets) == 1:
                     self._reprobe()
+            else:
+                bucket = found
             for deeper in self._deeper(band, start, plen):
                 f = deeper[2]
-                if f is None or f is old or f[0]._plen < plen:
-                    deeper[2] = pair
+                if f is None or f & 0xFF < plen:
+                    deeper[2] = code
             bits, bend = 128, ((start >> shift) + 1) << shift
         starts, vals = bucket[0], bucket[1]
         end = start + (1 << (bits - plen))  # one past the last address
         i = bisect_right(starts, start) - 1
         j = bisect_left(starts, end, i)
-        if old is None:  # split at both ends, then label what an ancestor (or nothing) held
-            if starts[i] != start:
-                i += 1
-                j += 1
-                starts.insert(i, start)
-                vals.insert(i, vals[i - 1])
-            if end < bend and (j == len(starts) or starts[j] != end):
-                starts.insert(j, end)
-                vals.insert(j, vals[j - 1])
-            for t in range(i, j):
-                v = vals[t]
-                if v is None or v[0]._plen < plen:
-                    vals[t] = pair
-        else:
-            for t in range(i, j):
-                if vals[t] is old:
-                    vals[t] = pair
+        if starts[i] != start:  # split at both ends, then label what an ancestor (or nothing) held
+            i += 1
+            j += 1
+            starts.insert(i, start)
+            vals.insert(i, vals[i - 1])
+        if end < bend and (j == len(starts) or starts[j] != end):
+            starts.insert(j, end)
+            vals.insert(j, vals[j - 1])
+        for t in range(i, j):
+            v = vals[t]
+            if v is None or v & 0xFF < plen:
+                vals[t] = code
 
     def __getitem__(self, key: Any) -> V:
-        pair = self._exact.get(_code(key))
-        if pair is None:
-            raise KeyError(key)
-        value: V = pair[1]
-        return value
+        code = _code(key)
+        try:
+            return self._exact[code]
+        except KeyError:
+            raise KeyError(key) from None
 
     def __delitem__(self, key: Any) -> None:
         code = _code(key)
-        pair = self._exact.pop(code, None)
-        if pair is None:
+        exact = self._exact
+        if code not in exact:
             raise KeyError(key)
-        net = pair[0]
-        ver, plen, start = net._ver, net._plen, net._int
+        start, plen = code >> 8, code & 0xFF
+        ver = 4 if code < _V6_CODE else 6
+        if ver == 4 and plen > _TOP:
+            self._swept(start >> (32 - _TOP))  # (before the code leaves the map)
+        del exact[code]
+        self._pairs.pop(code, None)
         self._order.remove(code)
         counts = self._lens[ver]
         counts[plen] -= 1
@@ -367,20 +382,22 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
                 for b in range(b, b + (1 << (_TOP - plen))):
                     e = top[b]
                     if e.__class__ is list:
-                        if e[2] is pair:
+                        if e[2] == code:
                             e[2] = parent
-                    elif e is pair:
+                    elif e == code:
                         top[b] = parent
                 return
             bucket = top[b]
             inner = self._parent(4, start, plen, _TOP + 1)
             bits = 32
         else:
+            start -= V6_BASE
             band = (plen - 1) // _STRIDE if plen else 0
             shift = 128 - band * _STRIDE
+            parent = self._parent(6, start, plen)
             for deeper in self._deeper(band, start, plen):
-                if deeper[2] is pair:
-                    deeper[2] = self._parent(6, start, plen)
+                if deeper[2] == code:
+                    deeper[2] = parent
             bucket = self._bands[band][start >> shift]
             inner = self._parent(6, start, plen, band * _STRIDE + 1 if band else 0)
             bits = 128
@@ -388,12 +405,12 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         i = bisect_right(starts, start) - 1
         j = bisect_left(starts, start + (1 << (bits - plen)), i)
         for t in range(i, j):
-            if vals[t] is pair:
+            if vals[t] == code:
                 vals[t] = inner
         # drop the boundaries that no longer separate different labels
-        if j < len(starts) and vals[j] is vals[j - 1]:
+        if j < len(starts) and vals[j] == vals[j - 1]:
             del starts[j], vals[j]
-        if i > 0 and vals[i] is vals[i - 1]:
+        if i > 0 and vals[i] == vals[i - 1]:
             del starts[i], vals[i]
         if len(starts) == 1 and vals[0] is None:  # nothing left in the bucket
             if ver == 4:
@@ -428,14 +445,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, PrefixMap):
-            if len(self._exact) != len(other._exact):
-                return False
-            theirs = other._exact
-            for code, pair in self._exact.items():
-                match = theirs.get(code)
-                if match is None or not (match[1] is pair[1] or match[1] == pair[1]):
-                    return False
-            return True
+            return self._exact == other._exact
         return super().__eq__(other)
 
     __hash__ = None  # type: ignore[assignment]  # mutable
@@ -510,11 +520,20 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
             return self._longest_net(x, default)
         top = self._top
         if top is not None:
-            e = top[k >> 16]
-            if e.__class__ is list:
-                e = e[1][bisect_right(e[0], k) - 1] or e[2]
+            b = top[k >> 16]
+            if b.__class__ is list:
+                try:
+                    e = b[1][bisect_right(b[0], k) - 1]
+                except TypeError:  # a bucket the bulk build left unswept: sweep it now
+                    b = self._swept(k >> 16)
+                    e = b[1][bisect_right(b[0], k) - 1]
+                if e is None:
+                    e = b[2]
+            else:
+                e = b
             if e is not None:
-                return e
+                pair = self._pairs.get(e)
+                return pair if pair is not None else self._pair(e)
         if default is _MISSING:
             raise KeyError(x)
         return default
@@ -523,10 +542,12 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         for shift, buckets in self._probe6:
             bucket = buckets.get(k >> shift)
             if bucket is not None:
-                pair = bucket[1][bisect_right(bucket[0], k) - 1] or bucket[2]
-                if pair is None:
-                    break
-                return pair
+                label = bucket[1][bisect_right(bucket[0], k) - 1]
+                if label is None:
+                    label = bucket[2]
+                    if label is None:
+                        break
+                return self._pair(label)
         if default is _MISSING:
             raise KeyError(x)
         return default
@@ -545,13 +566,13 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
             raise KeyError(x)
         return default
 
-    def _covering(self, ver: int, k: int, plen: int) -> Iterator[Pair]:
+    def _covering(self, ver: int, k: int, plen: int) -> Iterator[tuple[IPNet, V]]:
         exact, base, masks = self._exact, _BASE[ver], _NETMASK[ver]
         for p in sorted(self._lens[ver], reverse=True):
             if p <= plen:
-                pair = exact.get(((k & masks[p]) + base) << 8 | p)
-                if pair is not None:
-                    yield pair
+                code = ((k & masks[p]) + base) << 8 | p
+                if code in exact:
+                    yield self._pair(code)
 
     def covering(self, x: Any) -> list[tuple[IPNet, V]]:
         """Every ``(IPNet, value)`` whose prefix holds ``x`` (an address or network), most specific first."""
@@ -563,12 +584,11 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         base = _BASE[ver]
         start = k & _NETMASK[ver][plen]
         last = (start | ((1 << (_BITS[ver] - plen)) - 1)) + base
-        exact = self._exact
         out = []
         for code in self._order.since(((start + base) << 8) | plen):
             if code >> 8 > last:
                 break
-            out.append(exact[code])
+            out.append(self._pair(code))
         return out
 
     def _check(self) -> None:
@@ -576,18 +596,20 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         assert list(self._order) == sorted(self._exact)
         assert sum(self._lens[4].values()) == sum(1 for c in self._exact if c < _V6_CODE)
         assert sum(self._lens[6].values()) == sum(1 for c in self._exact if c >= _V6_CODE)
-        buckets: list[tuple[int, Bucket, Pair | None]] = []  # (first key, bucket, expected fallback)
+        for code, (net, value) in self._pairs.items():  # the pairs made so far are current
+            assert _code(net) == code and (value is self._exact[code] or value == self._exact[code])
+        buckets: list[tuple[int, Bucket, int | None]] = []  # (first key, bucket, expected fallback)
         if self._top is not None:
             expected: list[Any] = [None] * (1 << _TOP)  # the slots' answers, written afresh
             for code in self._order:
                 if code < _V6_CODE and code & 0xFF <= _TOP:
                     lo, n = code >> 8 >> (32 - _TOP), 1 << (_TOP - (code & 0xFF))
-                    expected[lo:lo + n] = [self._exact[code]] * n
+                    expected[lo:lo + n] = [code] * n
             for b, e in enumerate(self._top):
                 if e.__class__ is list:
-                    buckets.append((b << 16, e, expected[b]))
+                    buckets.append((b << 16, self._swept(b), expected[b]))
                 else:
-                    assert e is expected[b], (b, e, expected[b])
+                    assert e == expected[b], (b, e, expected[b])
         for band, group in enumerate(self._bands):
             for bkey, bucket in group.items():
                 first = bkey << (128 - band * _STRIDE)
@@ -597,19 +619,19 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
             assert starts == sorted(set(starts)) and len(starts) == len(vals)
             assert not (len(starts) == 1 and vals[0] is None), "empty bucket kept"
             for t in range(1, len(vals)):
-                assert vals[t] is not vals[t - 1], "adjacent intervals with one label"
-            assert fallback is best, (fallback, best)
+                assert vals[t] != vals[t - 1], "adjacent intervals with one label"
+            assert fallback == best, (fallback, best)
 
 
-def _buckets(exact: dict[int, Pair], group: list[int], bits: int, shift: int, base: int) -> dict[int, Bucket]:
+def _buckets(group: list[int], bits: int, shift: int, base: int) -> dict[int, Bucket]:
     """The buckets (aligned blocks of ``bits - shift`` bits) of one group of sorted codes, by a
-    stack sweep: each interval is labelled with the most specific open prefix."""
+    stack sweep: each interval is labelled with the code of the most specific open prefix."""
     out: dict[int, Bucket] = {}
     cur = -1
     starts: list[int] = []
     vals: list[Any] = []
     ends: list[int] = []  # last address of each open prefix (a stack) ...
-    opens: list[Any] = []  # ... and its pair
+    opens: list[int] = []  # ... and its code
     for code in group:
         start = (code >> 8) - base
         if start >> shift != cur:
@@ -619,37 +641,36 @@ def _buckets(exact: dict[int, Pair], group: list[int], bits: int, shift: int, ba
             starts = [cur << shift]
             vals = [None]
             out[cur] = [starts, vals, None]
-        pair = exact[code]
         if ends and ends[-1] < start:
             _close(starts, vals, ends, opens, start, (cur + 1) << shift)
         if starts[-1] == start:
-            vals[-1] = pair
+            vals[-1] = code
         else:
             starts.append(start)
-            vals.append(pair)
+            vals.append(code)
         ends.append(start | ((1 << (bits - (code & 0xFF))) - 1))
-        opens.append(pair)
+        opens.append(code)
     if cur >= 0:
         _close(starts, vals, ends, opens, 1 << bits, (cur + 1) << shift)
     return out
 
 
 class _Items(ItemsView[IPNet, V]):
-    """``PrefixMap.items()``: a live view yielding the stored ``(IPNet, value)`` pairs in order."""
+    """``PrefixMap.items()``: a live view yielding the ``(IPNet, value)`` pairs in order."""
 
     __slots__ = ()
     _mapping: PrefixMap[V]
 
     def __iter__(self) -> Iterator[tuple[IPNet, V]]:
         m = self._mapping
-        exact, version = m._exact, m._version
+        version, pair = m._version, m._pair
         for code in m._order:
             if m._version != version:
                 raise RuntimeError("PrefixMap changed size during iteration")
-            yield exact[code]
+            yield pair(code)
 
 
-def _close(starts: list[int], vals: list[Any], ends: list[int], opens: list[Any], before: int, bend: int) -> None:
+def _close(starts: list[int], vals: list[Any], ends: list[int], opens: list[int], before: int, bend: int) -> None:
     """Close the open prefixes of a sweep that end before ``before``, each handing the rest of
     its span to the prefix around it (up to the bucket's end ``bend``)."""
     while ends and ends[-1] < before:

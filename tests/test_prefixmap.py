@@ -229,9 +229,8 @@ def test_differential_against_brute_force(steps: list[tuple[str, IPNet, int]], p
                 del m[net]
     m._check()
     assert list(m.items()) == sorted(model.items())
-    built = PrefixMap(model)  # the bulk build agrees with the incremental one
-    built._check()
-    assert built == m
+    built = PrefixMap(model)  # the bulk build agrees with the incremental one (checked last:
+    assert built == m  # _check sweeps every bucket the bulk build left for later)
     for probe in probes + list(model)[:4]:
         for x in (probe, probe.first, probe.last):
             target = x if isinstance(x, IPNet) else IPNet(x)
@@ -243,6 +242,29 @@ def test_differential_against_brute_force(steps: list[tuple[str, IPNet, int]], p
                     assert mm.longest(str(x), None) == (want[0] if want else None)
         want_covered = sorted((n, v) for n, v in model.items() if n in probe)
         assert m.covered(probe) == want_covered == built.covered(probe)
+    built._check()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(nets, st.integers(0, 9)), max_size=30), ops, st.lists(nets, min_size=1, max_size=6))
+def test_mutating_a_bulk_built_map(items: list[tuple[IPNet, int]], steps: list[tuple[str, IPNet, int]], probes: list[IPNet]) -> None:
+    """The bulk build sweeps IPv4 buckets lazily: mutations and lookups must meet them in any state."""
+    m = PrefixMap(items)
+    model = dict(items)
+    for op, net, value in steps:
+        if op == "set":
+            m[net] = value
+            model[net] = value
+        elif net in model:
+            del m[net]
+            del model[net]
+        for x in (probes[0].first, probes[-1].last):  # lookups between the steps, before any _check
+            want = _brute_covering(model, IPNet(x))
+            assert m.longest(x, None) == (want[0] if want else None)
+    for probe in probes:
+        assert m.covering(probe) == _brute_covering(model, probe)
+    assert list(m.items()) == sorted(model.items())
+    m._check()
 
 
 # -- differential: pytricia on a large random IPv4 table ------------------------------------
