@@ -2,17 +2,20 @@
 
 Layout (pure Python, tuned for CPython's C-speed dicts, lists and ``bisect``):
 
-* ``_exact``: ``code -> (IPNet, value)``, where ``code = key << 8 | prefixlen`` and ``key`` is
-  the network address in netx's one ordered key space (``netx._keys``). Codes sort exactly
-  like ``IPNet``s, IPv4 before IPv6, so the same integers also give the iteration order.
-* ``_order``: the codes in a list of sorted blocks (insert and delete cost one ``bisect``
-  and a short ``memmove``; nothing is ever rebuilt as a whole).
+* ``_exact``: ``code -> value``, where ``code = key << 8 | prefixlen`` and ``key`` is the
+  network address in netx's one ordered key space (``netx._keys``). Codes sort exactly
+  like ``IPNet``s, IPv4 before IPv6, so the same integers give the iteration order
+  (``_order``: sorted blocks; an insert or delete is one ``bisect`` and a short
+  ``memmove``). Everywhere below a prefix is its code; the ``(IPNet, value)`` pair a
+  lookup returns is made on first use and kept (``_pairs``) until the value changes.
 * IPv4: a list of 65,536 slots, one per /16 block. Prefixes of /0 to /16 are written into
   every slot they cover (at most 65,536 slots for a /0, one for a /16: bounded, however
   big the map). A slot whose /16 holds longer prefixes instead holds a *bucket*: those
   prefixes flattened into disjoint intervals (sorted starts, each labelled with the most
   specific prefix covering it) plus the slot's own /0-/16 answer as the fallback. A lookup
-  is one list index and, in a bucket, one ``bisect`` over a short list.
+  is one list index and, in a bucket, one ``bisect`` over a short list. A bulk build
+  leaves buckets unswept (``[None, None, fallback]``) and sweeps each from the sorted
+  codes the first time a lookup or a change reaches it.
 * IPv6: prefix lengths are cut into bands of 16 bits; a prefix of a band lies inside one
   aligned bucket (a /32 for lengths 33-48, ...), a bucket as above whose fallback is the
   answer of the shorter bands. A lookup probes one ``dict.get`` per non-empty band,
