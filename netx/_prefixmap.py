@@ -119,8 +119,8 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
     ``ip``, ``m.covering(x)`` every prefix holding it, ``m.covered(net)`` every prefix inside.
     """
 
-    __slots__ = ("_exact", "_pairs", "_order", "_top", "_unswept", "_bands", "_probe6", "_lens", "_version",
-                 "__weakref__")
+    __slots__ = ("_exact", "_pairs", "_order", "_top", "_unswept", "_bands", "_probe6", "_lens", "_desc",
+                 "_version", "__weakref__")
 
     _exact: dict[int, V]  # code -> value
     _pairs: dict[int, tuple[IPNet, V]]  # code -> (IPNet, value), made on first use
@@ -129,7 +129,8 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
     _unswept: list[int]  # the sorted IPv4 /17+ codes of the bulk build, swept per slot on first use
     _bands: list[dict[int, Bucket]]  # IPv6
     _probe6: tuple[tuple[int, dict[int, Bucket]], ...]
-    _lens: dict[int, dict[int, int]]
+    _lens: dict[int, dict[int, int]]  # version -> prefix length -> how many
+    _desc: dict[int, list[int]]  # version -> its present prefix lengths, longest first (cached)
     _version: int
 
     def __init__(self, items: Mapping[Any, V] | Iterable[tuple[Any, V]] = ()) -> None:
@@ -145,7 +146,15 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         self._bands = [{} for _ in range(_NBANDS)]
         self._probe6 = ()
         self._lens = {4: {}, 6: {}}
+        self._desc = {}
         self._version = 0
+
+    def _lengths(self, ver: int) -> list[int]:
+        """The prefix lengths present in family ``ver``, longest first."""
+        lengths = self._desc.get(ver)
+        if lengths is None:
+            lengths = self._desc[ver] = sorted(self._lens[ver], reverse=True)
+        return lengths
 
     def _pair(self, code: int) -> tuple[IPNet, V]:
         """The ``(IPNet, value)`` of a code (made once, then kept until the value changes)."""
@@ -198,6 +207,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         # (list comprehensions and Counter: the per-prefix work stays in C where it can)
         plens4 = [code & 0xFF for code in v4]
         self._lens[4].update(Counter(plens4))
+        self._desc.clear()
         if v4:
             top = self._top = [None] * (1 << _TOP)
             for code, plen in zip(v4, plens4):  # ancestors first, so each more specific prefix overwrites them
@@ -275,7 +285,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
     def _parent(self, ver: int, start: int, plen: int, floor: int = 0) -> int | None:
         """The code of the most specific prefix of length ``floor`` .. ``plen - 1`` holding ``start``."""
         exact, base, masks = self._exact, _BASE[ver], _NETMASK[ver]
-        for p in sorted(self._lens[ver], reverse=True):
+        for p in self._lengths(ver):
             if floor <= p < plen:
                 code = ((start & masks[p]) + base) << 8 | p
                 if code in exact:
@@ -295,6 +305,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         ver = 4 if code < _V6_CODE else 6
         counts = self._lens[ver]
         counts[plen] = counts.get(plen, 0) + 1
+        self._desc.pop(ver, None)
         self._order.add(code)
         self._version += 1
         if ver == 4:
@@ -375,6 +386,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         counts[plen] -= 1
         if not counts[plen]:
             del counts[plen]
+            self._desc.pop(ver, None)
         self._version += 1
         if ver == 4:
             top = self._top
@@ -571,7 +583,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
 
     def _covering(self, ver: int, k: int, plen: int) -> Iterator[tuple[IPNet, V]]:
         exact, base, masks = self._exact, _BASE[ver], _NETMASK[ver]
-        for p in sorted(self._lens[ver], reverse=True):
+        for p in self._lengths(ver):
             if p <= plen:
                 code = ((k & masks[p]) + base) << 8 | p
                 if code in exact:
@@ -597,6 +609,8 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
     def _check(self) -> None:
         """Assert the internal invariants (the tests call this after every step)."""
         assert list(self._order) == sorted(self._exact)
+        for ver, lengths in self._desc.items():
+            assert lengths == sorted(self._lens[ver], reverse=True)
         assert sum(self._lens[4].values()) == sum(1 for c in self._exact if c < _V6_CODE)
         assert sum(self._lens[6].values()) == sum(1 for c in self._exact if c >= _V6_CODE)
         for code, (net, value) in self._pairs.items():  # the pairs made so far are current
