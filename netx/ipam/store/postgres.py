@@ -38,9 +38,7 @@ def _psycopg() -> Any:
     try:
         import psycopg
     except ImportError as exc:
-        raise StoreError(
-            "PostgreSQL IPAM stores need the psycopg driver: pip install 'netx-ip[postgres]'"
-        ) from exc
+        raise IPAMError("PostgreSQL IPAM stores need the psycopg driver: pip install 'netx-ip[postgres]'") from exc
     return psycopg
 
 
