@@ -517,7 +517,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         string); ``KeyError`` when none does, or ``default`` if given."""
         # Hot path first and inline: an IPv4 string or IP is one slot, and in a bucket one bisect.
         e: Any
-        if type(x) is str and len(x) <= MAX_TEXT:  # (a CIDR fails inet_pton and takes the slow path)
+        if x.__class__ is str and len(x) <= MAX_TEXT:  # (a CIDR fails inet_pton: the slow path takes it)
             if ":" in x:
                 try:
                     return self._longest6(_from_bytes(_pton(_AF6, x)), x, default)
@@ -527,7 +527,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
                 k = _from_bytes(_pton(_AF4, x))
             except (OSError, ValueError):
                 return self._longest_slow(x, default)
-        elif type(x) is IP:
+        elif x.__class__ is IP:
             if x._ver == 6:
                 return self._longest6(x._int, x, default)
             k = x._int
@@ -720,7 +720,7 @@ def _target(x: Any) -> tuple[int, int, int]:
     if type(x) is IPNet:
         return x._ver, x._int, x._plen
     if isinstance(x, str):
-        if "/" in x:
+        if len(x) <= MAX_TEXT and "/" in x:  # (a huge string goes to IP, which refuses it unread)
             net = IPNet(x)
             return net._ver, net._int, net._plen
         ip = IP(x)
