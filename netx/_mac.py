@@ -28,15 +28,6 @@ _LOCAL = {48: 0x02 << 40, 64: 0x02 << 56}  # the universal/local bit of the firs
 _GROUP = {48: 0x01 << 40, 64: 0x01 << 56}  # the individual/group (multicast) bit
 _LINK_LOCAL = 0xFE80 << 112
 
-# text length -> (bits, separator, positions of the separators as a slice, separators expected)
-_FORMS: dict[int, tuple[int, str, slice, int]] = {
-    17: (48, "", slice(2, None, 3), 5),  # 00:1a:2b:3c:4d:5e or with '-'
-    23: (64, "", slice(2, None, 3), 7),
-    14: (48, ".", slice(4, None, 5), 2),  # 001a.2b3c.4d5e
-    19: (64, ".", slice(4, None, 5), 3),
-    12: (48, "", slice(0, 0), 0),  # 001a2b3c4d5e
-    16: (64, "", slice(0, 0), 0),
-}
 _FORMS_TEXT = (
     "expected six (EUI-48) or eight (EUI-64) hex byte pairs separated by ':' or '-' "
     "(00:1a:2b:3c:4d:5e), groups of four hex digits separated by '.' (001a.2b3c.4d5e), "
@@ -45,27 +36,41 @@ _FORMS_TEXT = (
 
 
 def _parse(text: str) -> tuple[int, int]:
-    """``(int, bits)`` of a MAC string in one of the accepted forms, else ``AddressError``."""
-    form = _FORMS.get(len(text))
-    if form is not None:
-        bits, sep, where, count = form
-        if count:
-            if not sep:
-                sep = text[2]
-                if sep != ":" and sep != "-":
-                    raise _bad(text)
-            if text[where] != sep * count:
-                raise _bad(text)
-            digits = text.replace(sep, "")
+    """``(int, bits)`` of a MAC string in one of the accepted forms, else ``AddressError``.
+
+    The length names the form; the separators are checked by position (one slice), the hex
+    decoded by ``bytes.fromhex``, which skips whitespace: a short result means there was some.
+    """
+    n = len(text)
+    if n == 17 or n == 23:  # 00:1a:2b:3c:4d:5e, 00-1a-..., and the 8-byte forms
+        seps = text[2::3]
+        if seps == _COLONS[n]:
+            digits = text.replace(":", "")
+        elif seps == _DASHES[n]:
+            digits = text.replace("-", "")
         else:
-            digits = text
-        try:
-            raw = _fromhex(digits)
-        except ValueError:
-            raise _bad(text) from None
-        if len(raw) == bits >> 3:  # fromhex skips whitespace: a short result means there was some
-            return _from_bytes(raw), bits
-    raise _bad(text)
+            raise _bad(text)
+    elif n == 12 or n == 16:  # 001a2b3c4d5e
+        digits = text
+    elif n == 14 or n == 19:  # 001a.2b3c.4d5e
+        if text[4::5] != _DOTS[n]:
+            raise _bad(text)
+        digits = text.replace(".", "")
+    else:
+        raise _bad(text)
+    try:
+        raw = _fromhex(digits)
+    except ValueError:
+        raise _bad(text) from None
+    bits = 48 if n < 16 or n == 17 else 64
+    if len(raw) != bits >> 3:
+        raise _bad(text)
+    return _from_bytes(raw), bits
+
+
+_COLONS = {17: ":" * 5, 23: ":" * 7}
+_DASHES = {17: "-" * 5, 23: "-" * 7}
+_DOTS = {14: "..", 19: "..."}
 
 
 def _bad(text: str) -> AddressError:

@@ -220,3 +220,9 @@ def test_json_msgspec_pydantic() -> None:
     assert msgspec.json.decode(b'["001a2b3c4d5e"]', type=list[MAC], dec_hook=netx.json.dec_hook) == [MAC(0x1A2B3C4D5E)]
     with pytest.raises(msgspec.ValidationError):
         msgspec.json.decode(b'["zz"]', type=list[MAC], dec_hook=netx.json.dec_hook)
+
+
+@pytest.mark.parametrize("text", ["00 1a 2b 3c 4d5e", "001a2b3c4d 5e 6f", "00 1a.2b3c.4d5e", "00:1a:2b:3c:4d: e"])
+def test_whitespace_never_shortens_a_form(text: str) -> None:
+    with pytest.raises(AddressError):
+        MAC(text)
