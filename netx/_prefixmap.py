@@ -13,9 +13,10 @@ Layout (pure Python, tuned for CPython's C-speed dicts, lists and ``bisect``):
   big the map). A slot whose /16 holds longer prefixes instead holds a *bucket*: those
   prefixes flattened into disjoint intervals (sorted starts, each labelled with the most
   specific prefix covering it) plus the slot's own /0-/16 answer as the fallback. A lookup
-  is one list index and, in a bucket, one ``bisect`` over a short list. A bulk build
-  leaves buckets unswept (``[None, None, fallback]``) and sweeps each from the sorted
-  codes the first time a lookup or a change reaches it.
+  is one list index and, in a bucket, one ``bisect`` over a short list. A bucket is one
+  flat list ``[fallback, start_0 .. start_n-1, label_0 .. label_n-1]`` (fewer objects to
+  reach than three lists). A bulk build leaves buckets unswept (``[fallback]``) and sweeps
+  each from the sorted codes the first time a lookup or a change reaches it.
 * IPv6: prefix lengths are cut into bands of 16 bits; a prefix of a band lies inside one
   aligned bucket (a /32 for lengths 33-48, ...), a bucket as above whose fallback is the
   answer of the shorter bands. A lookup probes one ``dict.get`` per non-empty band,
@@ -57,7 +58,7 @@ _NETMASK = {v: tuple(((1 << b) - 1) ^ ((1 << (b - p)) - 1) for p in range(b + 1)
 _V6_CODE = V6_BASE << 8  # codes from here on are IPv6
 _BLOCK = 512  # codes per block of the ordered index (split at twice that)
 
-Bucket = list[Any]  # [interval starts, their labels (codes or None), the fallback code or None]
+Bucket = list[Any]  # [fallback code or None, n interval starts, their n labels (codes or None)]
 
 
 class _Codes:
@@ -217,7 +218,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
                     top[lo:lo + n] = [code] * n
             self._unswept = [code for code, plen in zip(v4, plens4) if plen > _TOP]
             for slot in {code >> (8 + 32 - _TOP) for code in self._unswept}:
-                top[slot] = [None, None, top[slot]]  # an unswept bucket: starts None, fallback kept
+                top[slot] = [top[slot]]  # an unswept bucket: only its fallback
         groups: dict[int, list[int]] = {}
         counts6 = self._lens[6]
         for code in v6:  # IPv6 band b -> its codes
@@ -233,19 +234,18 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         self._reprobe()
         for band in range(1, _NBANDS):  # fallbacks, shortest band first (each reads the ones below)
             for bkey, bucket in self._bands[band].items():
-                bucket[2] = self._below(bkey << (128 - band * _STRIDE), band)
+                bucket[0] = self._below(bkey << (128 - band * _STRIDE), band)
 
     def _swept(self, slot: int) -> Bucket:
         """The bucket of an IPv4 slot, swept now if the bulk build left it unswept."""
         top = self._top
         assert top is not None
         bucket: Bucket = top[slot]
-        if bucket[0] is None:
+        if len(bucket) == 1:
             unswept = self._unswept
             lo = bisect_left(unswept, slot << (8 + 32 - _TOP))
             hi = bisect_left(unswept, (slot + 1) << (8 + 32 - _TOP), lo)
-            fresh = _buckets(unswept[lo:hi], 32, 32 - _TOP, 0)[slot]
-            bucket[0], bucket[1] = fresh[0], fresh[1]
+            bucket[1:] = _buckets(unswept[lo:hi], 32, 32 - _TOP, 0)[slot][1:]
         return bucket
 
     def _below(self, k: int, band: int) -> int | None:
@@ -254,8 +254,9 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         for d in range(band - 1, -1, -1):
             bucket = bands[d].get(k >> (128 - d * _STRIDE))
             if bucket is not None:
-                label: int | None = bucket[1][bisect_right(bucket[0], k) - 1]
-                return label if label is not None else bucket[2]
+                n = (len(bucket) - 1) >> 1
+                label: int | None = bucket[n + bisect_right(bucket, k, 1, n + 1) - 1]
+                return label if label is not None else bucket[0]
         return None
 
     def _reprobe(self) -> None:
@@ -317,16 +318,16 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
                 for b in range(lo, lo + (1 << (_TOP - plen))):
                     e = top[b]
                     if e.__class__ is list:
-                        f = e[2]
+                        f = e[0]
                         if f is None or f & 0xFF < plen:
-                            e[2] = code
+                            e[0] = code
                     elif e is None or e & 0xFF < plen:
                         top[b] = code
                 return
             b = start >> (32 - _TOP)
             e = top[b]
             if e.__class__ is not list:
-                e = top[b] = [[b << (32 - _TOP)], [None], e]
+                e = top[b] = [e, b << (32 - _TOP), None]
             bucket = self._swept(b)
             bits, bend = 32, (b + 1) << (32 - _TOP)
         else:
@@ -336,32 +337,37 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
             buckets = self._bands[band]
             found = buckets.get(start >> shift)
             if found is None:
-                bucket = buckets[start >> shift] = [[start >> shift << shift], [None], self._below(start, band)]
+                bucket = buckets[start >> shift] = [self._below(start, band), start >> shift << shift, None]
                 if len(buckets) == 1:
                     self._reprobe()
             else:
                 bucket = found
             for deeper in self._deeper(band, start, plen):
-                f = deeper[2]
+                f = deeper[0]
                 if f is None or f & 0xFF < plen:
-                    deeper[2] = code
+                    deeper[0] = code
             bits, bend = 128, ((start >> shift) + 1) << shift
-        starts, vals = bucket[0], bucket[1]
+        # intervals t = i .. j-1 lie inside the prefix: start t at bucket[1 + t], its label at bucket[1 + n + t]
+        n = (len(bucket) - 1) >> 1
         end = start + (1 << (bits - plen))  # one past the last address
-        i = bisect_right(starts, start) - 1
-        j = bisect_left(starts, end, i)
-        if starts[i] != start:  # split at both ends, then label what an ancestor (or nothing) held
+        i = bisect_right(bucket, start, 1, n + 1) - 2
+        j = bisect_left(bucket, end, 2 + i, n + 1) - 1
+        if bucket[1 + i] != start:  # split at both ends, then label what an ancestor (or nothing) held
             i += 1
             j += 1
-            starts.insert(i, start)
-            vals.insert(i, vals[i - 1])
-        if end < bend and (j == len(starts) or starts[j] != end):
-            starts.insert(j, end)
-            vals.insert(j, vals[j - 1])
-        for t in range(i, j):
-            v = vals[t]
+            label = bucket[n + i]
+            bucket.insert(1 + i, start)
+            n += 1
+            bucket.insert(1 + n + i, label)
+        if end < bend and (j == n or bucket[1 + j] != end):
+            label = bucket[n + j]
+            bucket.insert(1 + j, end)
+            n += 1
+            bucket.insert(1 + n + j, label)
+        for t in range(1 + n + i, 1 + n + j):
+            v = bucket[t]
             if v is None or v & 0xFF < plen:
-                vals[t] = code
+                bucket[t] = code
 
     def __getitem__(self, key: Any) -> V:
         code = _code(key)
@@ -397,8 +403,8 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
                 for b in range(b, b + (1 << (_TOP - plen))):
                     e = top[b]
                     if e.__class__ is list:
-                        if e[2] == code:
-                            e[2] = parent
+                        if e[0] == code:
+                            e[0] = parent
                     elif e == code:
                         top[b] = parent
                 return
@@ -411,26 +417,28 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
             shift = 128 - band * _STRIDE
             parent = self._parent(6, start, plen)
             for deeper in self._deeper(band, start, plen):
-                if deeper[2] == code:
-                    deeper[2] = parent
+                if deeper[0] == code:
+                    deeper[0] = parent
             bucket = self._bands[band][start >> shift]
             inner = self._parent(6, start, plen, band * _STRIDE + 1 if band else 0)
             bits = 128
-        starts, vals = bucket[0], bucket[1]
-        i = bisect_right(starts, start) - 1
-        j = bisect_left(starts, start + (1 << (bits - plen)), i)
-        for t in range(i, j):
-            if vals[t] == code:
-                vals[t] = inner
-        # drop the boundaries that no longer separate different labels
-        if j < len(starts) and vals[j] == vals[j - 1]:
-            del starts[j], vals[j]
-        if i > 0 and vals[i] == vals[i - 1]:
-            del starts[i], vals[i]
-        if len(starts) == 1 and vals[0] is None:  # nothing left in the bucket
+        n = (len(bucket) - 1) >> 1
+        i = bisect_right(bucket, start, 1, n + 1) - 2
+        j = bisect_left(bucket, start + (1 << (bits - plen)), 2 + i, n + 1) - 1
+        for t in range(1 + n + i, 1 + n + j):
+            if bucket[t] == code:
+                bucket[t] = inner
+        # drop the boundaries that no longer separate different labels (the label first: it sits after n)
+        if j < n and bucket[1 + n + j] == bucket[n + j]:
+            del bucket[1 + n + j], bucket[1 + j]
+            n -= 1
+        if i > 0 and bucket[1 + n + i] == bucket[n + i]:
+            del bucket[1 + n + i], bucket[1 + i]
+            n -= 1
+        if n == 1 and bucket[2] is None:  # nothing left in the bucket
             if ver == 4:
                 assert self._top is not None
-                self._top[start >> (32 - _TOP)] = bucket[2]
+                self._top[start >> (32 - _TOP)] = bucket[0]
             else:
                 buckets = self._bands[band]
                 del buckets[start >> shift]
@@ -537,13 +545,13 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         if top is not None:
             b = top[k >> 16]
             if b.__class__ is list:
-                try:
-                    e = b[1][bisect_right(b[0], k) - 1]
-                except TypeError:  # a bucket the bulk build left unswept: sweep it now
+                n = (len(b) - 1) >> 1
+                if not n:  # a bucket the bulk build left unswept: sweep it now
                     b = self._swept(k >> 16)
-                    e = b[1][bisect_right(b[0], k) - 1]
+                    n = (len(b) - 1) >> 1
+                e = b[n + bisect_right(b, k, 1, n + 1) - 1]
                 if e is None:
-                    e = b[2]
+                    e = b[0]
             else:
                 e = b
             if e is not None:
@@ -557,9 +565,10 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         for shift, buckets in self._probe6:
             bucket = buckets.get(k >> shift)
             if bucket is not None:
-                label = bucket[1][bisect_right(bucket[0], k) - 1]
+                n = (len(bucket) - 1) >> 1
+                label = bucket[n + bisect_right(bucket, k, 1, n + 1) - 1]
                 if label is None:
-                    label = bucket[2]
+                    label = bucket[0]
                     if label is None:
                         break
                 return self._pair(label)
@@ -631,7 +640,10 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
             for bkey, bucket in group.items():
                 first = bkey << (128 - band * _STRIDE)
                 buckets.append((first, bucket, self._parent(6, first, band * _STRIDE + 1) if band else None))
-        for first, (starts, vals, fallback), best in buckets:
+        for first, bucket, best in buckets:
+            n = (len(bucket) - 1) >> 1
+            assert len(bucket) == 2 * n + 1
+            fallback, starts, vals = bucket[0], bucket[1:n + 1], bucket[n + 1:]
             assert starts[0] == first
             assert starts == sorted(set(starts)) and len(starts) == len(vals)
             assert not (len(starts) == 1 and vals[0] is None), "empty bucket kept"
@@ -669,7 +681,7 @@ def _buckets(group: list[int], bits: int, shift: int, base: int) -> dict[int, Bu
         opens.append(code)
     if cur >= 0:
         _close(starts, vals, ends, opens, 1 << bits, (cur + 1) << shift)
-    return out
+    return {key: [None, *parts[0], *parts[1]] for key, parts in out.items()}  # the flat layout
 
 
 class _Items(ItemsView[IPNet, V]):
