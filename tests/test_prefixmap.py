@@ -207,6 +207,19 @@ nets = st.one_of(
 ops = st.lists(st.tuples(st.sampled_from(["set", "set", "set", "del"]), nets, st.integers(0, 9)), max_size=40)
 
 
+def _apply(m: PrefixMap[int], model: dict[IPNet, int], op: str, net: IPNet, value: int) -> None:
+    """One step on both the map and the model (deleting a missing key is a KeyError)."""
+    if op == "set":
+        m[net] = value
+        model[net] = value
+    elif net in model:
+        del m[net]
+        del model[net]
+    else:
+        with pytest.raises(KeyError):
+            del m[net]
+
+
 def _brute_covering(model: dict[IPNet, int], x: IPNet) -> list[tuple[IPNet, int]]:
     hits = [n for n in model if n.version == x.version and n.prefixlen <= x.prefixlen and x in n]
     return [(n, model[n]) for n in sorted(hits, key=lambda n: -n.prefixlen)]
@@ -218,15 +231,7 @@ def test_differential_against_brute_force(steps: list[tuple[str, IPNet, int]], p
     m: PrefixMap[int] = PrefixMap()
     model: dict[IPNet, int] = {}
     for op, net, value in steps:
-        if op == "set":
-            m[net] = value
-            model[net] = value
-        elif net in model:
-            del m[net]
-            del model[net]
-        else:
-            with pytest.raises(KeyError):
-                del m[net]
+        _apply(m, model, op, net, value)
     m._check()
     assert list(m.items()) == sorted(model.items())
     built = PrefixMap(model)  # the bulk build agrees with the incremental one (checked last:
@@ -252,12 +257,7 @@ def test_mutating_a_bulk_built_map(items: list[tuple[IPNet, int]], steps: list[t
     m = PrefixMap(items)
     model = dict(items)
     for op, net, value in steps:
-        if op == "set":
-            m[net] = value
-            model[net] = value
-        elif net in model:
-            del m[net]
-            del model[net]
+        _apply(m, model, op, net, value)
         for x in (probes[0].first, probes[-1].last):  # lookups between the steps, before any _check
             want = _brute_covering(model, IPNet(x))
             assert m.longest(x, None) == (want[0] if want else None)
