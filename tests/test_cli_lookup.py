@@ -98,3 +98,11 @@ def test_parse_endpoints() -> None:
 def test_parse_bad_values(bad: str, message: str) -> None:
     result = run("parse", bad)
     assert result.exit_code == 1 and message in result.output, result.output
+
+
+def test_lookup_text_escapes_control_characters(tmp_path: Path) -> None:
+    table = tmp_path / "t.txt"
+    table.write_text("10.0.0.0/8 evil\x1b[31mred\n")
+    result = run("lookup", str(table), "10.1.1.1")
+    assert result.exit_code == 0 and "\x1b" not in result.output and "evil\\e[31mred" in result.output
+    assert json.loads(run("lookup", str(table), "10.1.1.1", "-o", "json").output)[0]["value"] == "evil\x1b[31mred"
