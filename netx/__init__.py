@@ -8,6 +8,8 @@ The public API, on one screen::
     Masked                            Annotated[IPNet, Masked]: a pydantic field masking host bits
     IPRange, IPSet                    inclusive ranges and immutable address sets
     collapse_addresses, summarize_address_range
+    PrefixMap                         networks -> values with longest-prefix match (v4 and v6)
+    MAC, IPPort                       EUI-48/EUI-64 addresses; ip:port endpoints (Go's AddrPort)
     Error, NetxError, AddressError, NetworkError, RangeError
     netx.json                         orjson hook, dumps/loads, json.JSONEncoder
     netx.ipam                         Pool, SubnetPool, open(url) -> durable stores
@@ -26,6 +28,9 @@ if TYPE_CHECKING:
     from . import ipam, json
     from ._range import IPRange
     from ._set import IPSet, collapse_addresses, summarize_address_range
+    from ._ipport import IPPort
+    from ._mac import MAC
+    from ._prefixmap import PrefixMap
 
 __version__ = "0.1.0"
 
@@ -33,6 +38,7 @@ __all__ = [
     "IP", "IPNet", "IPInterface",
     "IPv4", "IPv6", "IPv4Net", "IPv6Net", "Masked",
     "IPRange", "IPSet", "collapse_addresses", "summarize_address_range",
+    "PrefixMap", "MAC", "IPPort",
     "parse_ip", "parse_net", "parse_cidr", "ip_version",
     "Error", "NetxError", "AddressError", "NetworkError", "RangeError",
     "json", "ipam",
@@ -42,6 +48,7 @@ __all__ = [
 _LAZY = {
     "IPRange": "._range", "IPSet": "._set",
     "collapse_addresses": "._set", "summarize_address_range": "._set",
+    "PrefixMap": "._prefixmap", "MAC": "._mac", "IPPort": "._ipport",
 }
 
 _fastapi.install()  # FastAPI endpoints may return netx values (see netx/_fastapi.py)

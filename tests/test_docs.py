@@ -43,4 +43,5 @@ def test_every_page_is_linked_from_the_index() -> None:
 
 def test_the_readme_and_every_area_page_have_examples() -> None:
     names = {p.name for p in PAGES}
-    assert {"README.md", "index.md", "types.md", "sets.md", "json.md", "pydantic.md", "ipam.md", "stores.md"} <= names
+    assert {"README.md", "index.md", "types.md", "sets.md", "json.md", "pydantic.md", "ipam.md", "stores.md",
+            "prefixmap.md", "mac.md", "ipport.md"} <= names

@@ -1,4 +1,4 @@
-"""``netx parse VALUE``: what an address, network, interface or range is."""
+"""``netx parse VALUE``: what an address, network, interface, range, MAC or ``ip:port`` endpoint is."""
 
 from __future__ import annotations
 
@@ -48,14 +48,19 @@ def describe_value(text: str) -> dict[str, Any]:
     try:
         ip = IP(text)
     except NetxError as ip_error:
-        if "-" not in text:
-            raise
+        from .lookup import describe_other  # MACs and ip:port endpoints
+
+        if "-" not in text or text.count("-") > 1:
+            return describe_other(text, ip_error)
         from .._range import IPRange
 
         try:
             rng = IPRange(text)
         except NetxError as range_error:
-            raise range_error from ip_error
+            try:
+                return describe_other(text, range_error)
+            except NetxError:
+                raise range_error from ip_error
         return {
             "input": text, "kind": "range", "version": rng.first.version, "canonical": str(rng),
             "first": rng.first, "last": rng.last, "size": rng.size, "cidrs": list(rng.cidrs()),
@@ -72,12 +77,13 @@ def describe_value(text: str) -> dict[str, Any]:
 
 
 
-@cli.command("parse", short_help="Describe an address, network, interface or range.")
+@cli.command("parse", short_help="Describe an address, network, interface, range, MAC or endpoint.")
 @click.argument("value")
 @global_options
 @guard
 def parse_command(value: str) -> None:
-    """Describe an address, network, interface (address/prefix) or range.
+    """Describe an address, network, interface (address/prefix), range, MAC address or
+    ip:port endpoint.
 
     Prints its version, canonical form, network, first and last address, size and,
     for addresses, networks and interfaces, the ipaddress flags (private, global,
@@ -89,6 +95,8 @@ def parse_command(value: str) -> None:
       netx parse 2001:db8::/32
       netx parse 192.168.1.7/24
       netx parse 10.0.0.10-10.0.0.20 -o json
+      netx parse 00:1a:2b:3c:4d:5e
+      netx parse '[2001:db8::1]:443'
     """
     info = describe_value(value)
     if json_mode():
