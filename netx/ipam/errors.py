@@ -6,7 +6,7 @@ from .._errors import NetxError
 
 __all__ = [
     "IPAMError", "PoolExhausted", "AlreadyAllocated", "NotInPool", "Reserved",
-    "PoolNotFound", "PoolExists", "StoreError",
+    "PoolNotFound", "PoolExists", "StoreError", "OutcomeUnknown",
 ]
 
 
@@ -42,6 +42,14 @@ class StoreError(IPAMError):
     """The store itself failed: closed, unreachable, busy for too long, corrupt or inconsistent."""
 
 
+class OutcomeUnknown(StoreError):
+    """The connection died while the call's transaction was committing: it may or may not have taken effect.
+
+    Look before retrying: ``pool.addresses_of(owner)`` (or ``ensure(owner)``) finds an address
+    the call did hand out; a retry of a plain ``allocate()`` could hand out a second one.
+    """
+
+
 # Tracebacks and reprs name the public path users import from: ``netx.ipam.PoolExhausted``.
-for _cls in (IPAMError, PoolExhausted, AlreadyAllocated, NotInPool, Reserved, PoolNotFound, PoolExists, StoreError):
+for _cls in (IPAMError, PoolExhausted, AlreadyAllocated, NotInPool, Reserved, PoolNotFound, PoolExists, StoreError, OutcomeUnknown):
     _cls.__module__ = "netx.ipam"

@@ -374,7 +374,7 @@ def _free_at_or_after(state: PoolState, key: int, hi: int) -> tuple[int, Interva
 def _free_set(state: PoolState) -> IPSet:
     """The free intervals of a state as an ``IPSet`` (one consistent read)."""
     with state.transaction():
-        intervals = list(state.free_iter(0))
+        intervals = _runs(state.free_iter(0))  # a store may keep adjacent intervals apart (PostgreSQL's blocks)
     return IPSet._from_keys(intervals)
 
 
@@ -401,12 +401,23 @@ def _check_count(n: Any) -> None:
         raise IPAMError(f"n must be at least 1, not {n}")
 
 
+MAX_OWNER = 1024
+"""Longest owner, in UTF-8 bytes, on every store (PostgreSQL indexes owners, and its index rows are bounded)."""
+
+
 def _check_owner(owner: Any) -> str | None:
-    if owner is None or type(owner) is str:
+    if owner is None:
         return owner
-    if isinstance(owner, str):
-        return str(owner)
-    raise TypeError(f"owner must be a str or None, not {type(owner).__name__} {shorten(owner)}")
+    if type(owner) is not str:
+        if not isinstance(owner, str):
+            raise TypeError(f"owner must be a str or None, not {type(owner).__name__} {shorten(owner)}")
+        owner = str(owner)
+    if len(owner) > MAX_OWNER // 4 and len(owner.encode("utf-8", "surrogatepass")) > MAX_OWNER:
+        raise IPAMError(
+            f"owner {shorten(owner)} is {len(owner.encode('utf-8', 'surrogatepass')):,} bytes long (UTF-8):"
+            f" owners are at most {MAX_OWNER} bytes on every store"
+        )
+    return owner
 
 
 # -- Pool ----------------------------------------------------------------------------
@@ -535,12 +546,31 @@ class Pool:
             return self._allocate_ip(_as_ip(ip), owner, version)
         families = self._families(version)
         state = self._state
+        take = getattr(state, "take", None)  # a store's one-statement path (PostgreSQL)
+        if take is not None and self._spec.strategy != "round_robin":
+            key = self._take_fast(take, families, owner)
+            if key != -1:
+                if key is None:
+                    raise self._exhausted(families)
+                return ip_of(key)
         with state.transaction():
             key = self._take_one(families)
             if key is None:
                 raise self._exhausted(families)
             state.alloc_put([(key, owner)])
         return ip_of(key)
+
+    def _take_fast(self, take: Callable[..., int | None], families: Sequence[int], owner: str | None) -> int | None:
+        """``allocate()`` through ``state.take(owner, start, lo, hi, wrap)``: the key, None (exhausted) or -1
+        (not available here); the same pick ``_take_one`` makes."""
+        lowest = self._spec.strategy == "lowest"
+        for family in families:  # IPv4 while any is free, then IPv6
+            lo, hi = LO[family], HI[family]
+            start = lo if lowest else self._spec._random_key(family, self._rng)
+            key = take(owner, start, lo, hi, not lowest)
+            if key is not None:
+                return key
+        return None
 
     def _allocate_ip(self, ip: IP, owner: str | None, version: Any) -> IP:
         if version is not None:

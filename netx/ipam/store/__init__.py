@@ -3,6 +3,7 @@
     memory://                      pools in this process only (tests, scratch work)
     sqlite:///relative.db          one SQLite file (relative to the current directory)
     sqlite:////abs/path.db         ... or an absolute path
+    ...?timeout=SECONDS            (sqlite, postgresql) longest wait for a lock, default 30 s
     postgresql://user@host/db      PostgreSQL (``pip install 'netx[postgres]'``); also postgres://
     None                           $NETX_IPAM_URL, else <user data dir>/netx/ipam.db
 
@@ -31,7 +32,7 @@ def open(url: str | None = None) -> Store:  # noqa: A001 - the public name is ne
     if where.kind == "sqlite":
         from .sqlite import SqliteStore
 
-        return SqliteStore(url, where.path or "")
+        return SqliteStore(url, where.path or "", timeout=where.timeout)
     from .postgres import PostgresStore
 
-    return PostgresStore(url, where.conninfo or "", where.schema or "netx")
+    return PostgresStore(url, where.conninfo or "", where.schema or "netx", timeout=where.timeout)

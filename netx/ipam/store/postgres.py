@@ -1,10 +1,20 @@
 """The PostgreSQL store (``postgresql://...``, needs ``pip install 'netx[postgres]'``).
 
-Each call is one READ COMMITTED transaction that starts with ``SELECT ... FOR UPDATE``
-on the pool's row: calls on one pool from any number of processes and hosts run one
-after another, while different pools proceed in parallel. The allocations table's
-primary key ``(pool, key)`` is the hard backstop against handing an address out twice;
-``COMMIT`` returns only once PostgreSQL has made the transaction durable.
+``allocate()`` on a ``lowest`` or ``random`` address pool is one statement in its own
+transaction (``_pgsql.py``): concurrent callers on one pool lock different free
+intervals and scale like independent insert-and-commit clients. Every other call is one
+READ COMMITTED transaction (set per transaction, whatever the server's default) that
+starts with ``SELECT ... FOR UPDATE`` on the pool's row, so it runs alone on its pool;
+read-only calls take no lock at all (one REPEATABLE READ snapshot). The allocations
+table's primary key ``(pool, key)`` is the hard backstop against handing an address out
+twice; ``COMMIT`` returns only once PostgreSQL has made the transaction durable.
+
+No wait is unbounded: each session runs with ``lock_timeout`` = the store's timeout
+(30 s, ``?timeout=SECONDS``), ``statement_timeout`` twice that, and
+``idle_in_transaction_session_timeout`` so a stopped client cannot hold a pool's lock
+for ever. Lost connections are re-made (also after ``os.fork()``, in the child);
+deadlocks and serialization failures are retried with exponential backoff and jitter,
+a bounded number of times; a connection lost during COMMIT raises ``OutcomeUnknown``.
 
 The tables live in their own schema, ``netx`` unless the URL says ``?schema=NAME``
 (a netx option, removed before the URL reaches libpq).
@@ -12,20 +22,29 @@ The tables live in their own schema, ``netx`` unless the URL says ``?schema=NAME
 
 from __future__ import annotations
 
+import os
 import random
+import select
+import threading
 import time
-from typing import TYPE_CHECKING, Any, Sequence
+import weakref
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
+from .._state import Owner
+from ..errors import OutcomeUnknown
+from ._pgsql import FAST_VERSION, TAKE, fast_sql
+from ._sql import SCHEMA_VERSION, Queries, SqlState, SqlStore, check_version, ki, kb, migrate_v1
 from .base import StoreError
-from ._sql import SCHEMA_VERSION, Queries, SqlState, SqlStore, check_version, migrate_v1
-from .url import mask_url
+from .url import DEFAULT_TIMEOUT, mask_url
 
 if TYPE_CHECKING:
     import psycopg
 
 __all__ = ["PostgresStore", "schema_sql"]
 
-_RETRIES = 5  # attempts to start a transaction (lost connection, deadlock, serialization failure)
+_RETRIES = 8  # attempts of a retryable step (lost connection, deadlock, serialization failure)
+_SPARES = 8  # autocommit connections kept for threads that allocate while another thread uses the main one
+T = TypeVar("T")
 
 
 def schema_sql(schema: str) -> list[str]:
@@ -74,23 +93,132 @@ def _psycopg() -> Any:
     return psycopg
 
 
+_STORES: weakref.WeakSet[PostgresStore] = weakref.WeakSet()  # open stores, for the fork handler
+_INHERITED: list[Any] = []  # connections a forked child inherited: kept, never used
+
+
+def _after_fork_in_child() -> None:
+    for store in list(_STORES):
+        store._forked()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _abandon(conn: Any) -> None:
+    """Forget a connection inherited across ``fork()`` without touching the parent's session.
+
+    Closing it would send the server a Terminate message on the parent's socket; instead its
+    descriptor is pointed at ``/dev/null`` (the parent's socket stays open in the parent) and
+    the object is kept, so nothing in this process ever reads or writes that session again.
+    """
+    try:
+        fd = conn.pgconn.socket
+    except Exception:  # closed already: no socket left
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        try:
+            os.dup2(devnull, fd)
+        finally:
+            os.close(devnull)
+    except OSError:
+        pass
+    _INHERITED.append(conn)
+
+
+def _usable(conn: Any) -> bool:
+    """False for a connection known or seen to be dead: closed, broken, or sent something while idle.
+
+    An idle session receives nothing unless the server ended it (``pg_terminate_backend``, a
+    restart, a failover): checking first, with a zero-timeout poll, lets a call reconnect before
+    it sends anything, instead of losing its statement to a dead session (and its outcome)."""
+    if conn.closed or conn.broken:
+        return False
+    try:
+        poller = select.poll()
+        poller.register(conn.pgconn.socket, select.POLLIN | select.POLLERR | select.POLLHUP)
+        return not poller.poll(0)
+    except (OSError, ValueError, AttributeError):
+        return True  # cannot tell (no poll() here): let the call find out
+    except Exception:  # psycopg: no socket, the connection is gone
+        return False
+
+
+class PgState(SqlState):
+    """``SqlState`` of a PostgreSQL pool: sharded counters, and the one-statement ``take`` fast path."""
+
+    __slots__ = ("_shards",)
+
+    _store: PostgresStore
+    _shards: int  # the part of the allocation count kept in the counts rows (loaded by _enter)
+
+    def _enter(self) -> None:
+        store = self._store
+        try:
+            row = store._one(store._q.enter, (self._id,))
+        except store._pg.errors.LockNotAvailable as exc:
+            raise store._locked(self._name, exc) from exc
+        if row is None:
+            raise store._gone(self._name)
+        c4, c6, base, keys, shards = row
+        self._shards = int(shards)
+        self._cursors = {4: None if c4 is None else ki(c4), 6: None if c6 is None else ki(c6)}
+        self._count = int(base) + self._shards
+        self._keys = self._count if keys is None else ki(keys)
+        self._dirty = False
+
+    def _flush(self) -> None:
+        if self._dirty:
+            c4, c6 = self._cursors[4], self._cursors[6]
+            cursors = (None if c4 is None else kb(c4), None if c6 is None else kb(c6))
+            keys = None if self._keys == self._count else kb(self._keys)  # NULL: one key per allocation
+            self._store._run(self._store._q.flush, (*cursors, self._count - self._shards, keys, self._id))
+            self._dirty = False
+
+    def _reset(self) -> None:
+        super()._reset()
+        self._shards = 0
+
+    def take(self, owner: Owner, start: int, lo: int, hi: int, wrap: bool) -> int | None:
+        """Allocate the first free key at or after ``start`` (up to ``hi``; with ``wrap``, then from ``lo``)
+        to ``owner`` in one statement and transaction of its own; None when none is free.
+
+        Returns -1 when called inside an open transaction: the caller then takes the general path."""
+        return self._store._take(self, owner, start, lo, hi, wrap)
+
+
 class PostgresStore(SqlStore):
     """Pools in a PostgreSQL database, shared by any number of processes and hosts."""
 
-    __slots__ = ("schema", "_conninfo", "_conn", "_pg")
+    __slots__ = ("schema", "timeout", "_conninfo", "_conn", "_pg", "_pid", "_spares", "_lent", "_spare_lock", "_take_sql")
 
     schema: str
+    timeout: float
     _conn: psycopg.Connection[Any] | None  # None only while (re)connecting fails
     _pg: Any  # the psycopg module, imported on first use
+    _spares: list[psycopg.Connection[Any]]  # idle autocommit connections for the fast path of other threads
+    _lent: int  # spare connections in use right now
 
-    def __init__(self, url: str, conninfo: str, schema: str) -> None:
+    def __init__(self, url: str, conninfo: str, schema: str, *, timeout: float | None = None) -> None:
         super().__init__(url)
         self._pg = _psycopg()
         self.schema = schema
+        self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
         self._conninfo = conninfo
         q = _quote(schema)
         self._q = Queries(q + ".", "%s", " FOR UPDATE", "::inet")
+        self._q.enter = (
+            f"SELECT cursor4, cursor6, allocated, allocated_keys,"
+            f" (SELECT coalesce(sum(n), 0) FROM {q}.counts c WHERE c.pool = p.id) FROM {q}.pools p WHERE id = %s FOR UPDATE"
+        )
+        self._take_sql = TAKE.format(s=q)
         self._conn = None
+        self._pid = os.getpid()
+        self._spares = []
+        self._lent = 0
+        self._spare_lock = threading.Lock()
         try:
             self._connect()
             self._setup(q)
@@ -100,12 +228,46 @@ class PostgresStore(SqlStore):
             if isinstance(exc, self._pg.Error):
                 raise StoreError(f"cannot open IPAM store {mask_url(url)!r}: {exc}".strip()) from exc
             raise
+        _STORES.add(self)
+
+    # -- connections --------------------------------------------------------------------
+    def _new_connection(self, autocommit: bool) -> psycopg.Connection[Any]:
+        """A connection with netx's session settings: bounded waits, READ COMMITTED default."""
+        pg = self._pg
+        conn = pg.connect(self._conninfo, autocommit=True, connect_timeout=max(1, round(self.timeout)))
+        ms = max(1, int(self.timeout * 1000))
+        conn.execute(
+            f"SET lock_timeout = {ms}; SET statement_timeout = {2 * ms};"
+            f" SET idle_in_transaction_session_timeout = {max(2 * ms, 60_000)};"
+            " SET default_transaction_isolation = 'read committed'"
+        )
+        conn.isolation_level = pg.IsolationLevel.READ_COMMITTED
+        conn.autocommit = autocommit
+        return conn  # type: ignore[no-any-return]
 
     def _connect(self) -> None:
         """(Re)connect, dropping the previous connection if there is one."""
-        self._close()
+        self._close_conn(self._conn)
         self._conn = None
-        self._conn = self._pg.connect(self._conninfo, autocommit=False, connect_timeout=30)
+        self._conn = self._new_connection(False)
+
+    def _forked(self) -> None:
+        """In a child after ``os.fork()``: forget every inherited connection and lock; reconnect on next use."""
+        self._guard = threading.RLock()
+        self._spare_lock = threading.Lock()
+        self._depth = 0
+        self._entered = []
+        for conn in [self._conn, *self._spares]:
+            if conn is not None:
+                _abandon(conn)
+        self._conn = None
+        self._spares = []
+        self._lent = 0
+        self._pid = os.getpid()
+
+    def _check_fork(self) -> None:
+        if self._pid != os.getpid():  # forked without the at-fork hook (e.g. a raw os.fork syscall wrapper)
+            self._forked()
 
     def _setup(self, q: str) -> None:
         key = f"netx.ipam schema {self.schema}"
@@ -121,6 +283,15 @@ class PostgresStore(SqlStore):
             if check_version(f"schema {self.schema!r}", row[0] if row else None) == 1:
                 for statement in migrate_v1(q + ".", "bytea"):
                     self._run(statement, ())
+            fast = self._one(f"SELECT value FROM {q}.meta WHERE key = 'pg_fast'", ())
+            if fast is None or fast[0] != FAST_VERSION:
+                for statement in fast_sql(q):
+                    self._db().execute(statement)  # no parameters: '%' is an operator here
+                self._run(
+                    f"INSERT INTO {q}.meta (key, value) VALUES ('pg_fast', %s)"
+                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (FAST_VERSION,),
+                )
 
     # -- SqlStore primitives ------------------------------------------------------------
     def _db(self) -> psycopg.Connection[Any]:
@@ -138,8 +309,9 @@ class PostgresStore(SqlStore):
             return cur.rowcount
 
     def _begin(self) -> None:
+        self._check_fork()
         conn = self._conn
-        if conn is None or conn.closed or conn.broken:
+        if conn is None or not _usable(conn):
             try:
                 self._connect()
             except self._pg.Error as exc:
@@ -148,7 +320,8 @@ class PostgresStore(SqlStore):
     def _start(self, state: SqlState | None) -> None:
         """Begin, then lock the pool's row; retry on a lost connection, a deadlock or a serialization failure."""
         pg = self._pg
-        retryable = (pg.errors.DeadlockDetected, pg.errors.SerializationFailure, pg.errors.LockNotAvailable)
+        retryable = (pg.errors.DeadlockDetected, pg.errors.SerializationFailure)
+        deadline = time.monotonic() + self.timeout
         for attempt in range(_RETRIES):
             self._begin()
             try:
@@ -162,24 +335,135 @@ class PostgresStore(SqlStore):
                 except pg.Error:
                     pass
                 lost = conn.broken or conn.closed
-                if attempt + 1 == _RETRIES or not (lost or isinstance(exc, retryable)):
+                if attempt + 1 == _RETRIES or time.monotonic() > deadline or not (lost or isinstance(exc, retryable)):
                     raise
                 if lost:
                     self._connect()
-                time.sleep(0.001 * (2**attempt) * (0.5 + random.random()))
+                _backoff(attempt)
 
     def _commit(self) -> None:
-        self._db().commit()
+        conn = self._db()
+        try:
+            conn.commit()
+        except self._pg.Error as exc:
+            if conn.broken or conn.closed:
+                raise self._unknown("the transaction", exc) from exc
+            raise
 
     def _rollback(self) -> None:
         if self._conn is not None and not self._conn.closed:
             self._conn.rollback()
+
+    # -- the fast path ------------------------------------------------------------------
+    def _take(self, state: PgState, owner: Owner, start: int, lo: int, hi: int, wrap: bool) -> int | None:
+        """``PgState.take``: one ``netx_take`` call in autocommit mode, on the main connection or a spare one."""
+        self._check_open()
+        self._check_fork()
+        params = (state._id, owner, kb(start), kb(lo), kb(hi), wrap)
+        if self._guard.acquire(blocking=False):
+            try:
+                if self._depth:  # inside an open transaction (this thread's): join it on the general path
+                    return -1
+                self._begin()
+                conn = self._db()
+                conn.autocommit = True
+                try:
+                    return self._call_take(state, conn, params)
+                finally:
+                    if not conn.closed:
+                        conn.autocommit = False
+            finally:
+                self._guard.release()
+        spare = self._borrow()
+        if spare is None:  # every spare is in use: wait for the main connection like a general call
+            with self._transaction():
+                pass
+            return self._take(state, owner, start, lo, hi, wrap)
+        try:
+            return self._call_take(state, spare, params)
+        finally:
+            self._give_back(spare)
+
+    def _call_take(self, state: PgState, conn: psycopg.Connection[Any], params: Sequence[Any]) -> int | None:
+        pg = self._pg
+        deadline = time.monotonic() + self.timeout
+        for attempt in range(_RETRIES):
+            try:
+                row = conn.execute(self._take_sql, params).fetchone()
+            except pg.Error as exc:
+                if conn.broken or conn.closed:
+                    what = f"allocate() on pool {state._name!r}" + (f" for owner {params[1]!r}" if params[1] else "")
+                    raise self._unknown(what, exc) from exc
+                if isinstance(exc, pg.errors.NoDataFound):
+                    raise self._gone(state._name) from None
+                if isinstance(exc, pg.errors.LockNotAvailable):
+                    raise self._locked(state._name, exc) from exc
+                retry = isinstance(exc, (pg.errors.SerializationFailure, pg.errors.DeadlockDetected))
+                if not retry or attempt + 1 == _RETRIES or time.monotonic() > deadline:
+                    translated = self._translate(exc)
+                    raise translated from exc
+                _backoff(attempt)
+                continue
+            value = None if row is None else row[0]
+            return None if value is None else ki(value)
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    def _borrow(self) -> psycopg.Connection[Any] | None:
+        """An idle spare autocommit connection (made if fewer than ``_SPARES`` exist), or None."""
+        with self._spare_lock:
+            while self._spares:
+                conn = self._spares.pop()
+                if _usable(conn):
+                    self._lent += 1
+                    return conn
+                self._close_conn(conn)
+            if self._lent >= _SPARES:
+                return None
+            self._lent += 1
+        try:
+            return self._new_connection(True)
+        except BaseException as exc:
+            with self._spare_lock:
+                self._lent -= 1
+            if isinstance(exc, self._pg.Error):
+                raise StoreError(f"cannot connect to IPAM store {mask_url(self.url)!r}: {exc}".strip()) from exc
+            raise
+
+    def _give_back(self, conn: psycopg.Connection[Any]) -> None:
+        with self._spare_lock:
+            self._lent -= 1
+            if not (self._closed or conn.closed or conn.broken):
+                self._spares.append(conn)
+                return
+        self._close_conn(conn)
+
+    # -- errors ---------------------------------------------------------------------------
+    def _locked(self, name: str, exc: BaseException) -> StoreError:
+        return StoreError(
+            f"IPAM store {mask_url(self.url)!r}: waited {self.timeout:g} s for pool {name!r}, locked by another"
+            " session all along (a stuck or stopped process, or an open transaction); nothing was changed"
+            f" ({type(exc).__name__}: {str(exc).strip()})"
+        )
+
+    def _unknown(self, what: str, exc: BaseException) -> OutcomeUnknown:
+        return OutcomeUnknown(
+            f"IPAM store {mask_url(self.url)!r}: the connection was lost while {what} was committing, so its outcome"
+            " is unknown: it may have taken effect (look before retrying: addresses_of(owner) or ensure(owner) finds"
+            f" an address it handed out) ({type(exc).__name__}: {str(exc).strip()})"
+        )
 
     def _translate(self, exc: BaseException) -> BaseException:
         pg = self._pg
         where = f"IPAM store {mask_url(self.url)!r}"
         if isinstance(exc, pg.IntegrityError):
             return StoreError(f"{where} refused a write that would break its integrity ({exc}); nothing was changed")
+        if isinstance(exc, pg.errors.LockNotAvailable):
+            return StoreError(
+                f"{where}: waited {self.timeout:g} s for a lock held by another session (a stuck or stopped process,"
+                f" or an open transaction); nothing was changed ({exc})".strip()
+            )
+        if isinstance(exc, pg.errors.QueryCanceled):
+            return StoreError(f"{where}: a statement ran past its {2 * self.timeout:g} s limit; nothing was changed ({exc})")
         if isinstance(exc, pg.Error):
             return StoreError(f"{where}: {type(exc).__name__}: {exc}".strip())
         if isinstance(exc, UnicodeEncodeError):
@@ -194,10 +478,28 @@ class PostgresStore(SqlStore):
             raise self._exists(name) from None
         return int(row[0])
 
+    def _state(self, pid: int, name: str) -> PgState:
+        return PgState(self, pid, name)
+
     def _close(self) -> None:
-        if self._conn is not None:  # a failed close leaves nothing to clean up
+        _STORES.discard(self)
+        if self._pid != os.getpid():
+            self._forked()
+        self._close_conn(self._conn)
+        with self._spare_lock:
+            spares, self._spares = self._spares, []
+        for conn in spares:
+            self._close_conn(conn)
+
+    @staticmethod
+    def _close_conn(conn: psycopg.Connection[Any] | None) -> None:
+        if conn is not None:  # a failed close leaves nothing to clean up
             try:
-                self._conn.close()
+                conn.close()
             except Exception:
                 pass
 
+
+def _backoff(attempt: int) -> None:
+    """Sleep before retry ``attempt`` (0-based): exponential from 2 ms, capped at 0.5 s, with full jitter."""
+    time.sleep(min(0.5, 0.002 * 2**attempt) * random.random() + 0.0005)

@@ -20,8 +20,9 @@ from ._sql import SCHEMA_VERSION, Queries, SqlStore, check_version, migrate_v1
 
 __all__ = ["SqliteStore", "SCHEMA"]
 
-BUSY_TIMEOUT = 60.0
-"""Seconds a call waits for another connection's write lock before giving up with ``StoreError``."""
+BUSY_TIMEOUT = 30.0
+"""Seconds a call waits for another connection's write lock before giving up with ``StoreError``
+(``?timeout=SECONDS`` in the URL overrides it)."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -67,14 +68,15 @@ def _busy(exc: sqlite3.Error) -> bool:
 class SqliteStore(SqlStore):
     """Pools in one SQLite file (``sqlite:///relative.db`` or ``sqlite:////abs/path.db``)."""
 
-    __slots__ = ("path", "_conn")
+    __slots__ = ("path", "timeout", "_conn")
 
-    def __init__(self, url: str, path: str) -> None:
+    def __init__(self, url: str, path: str, *, timeout: float | None = None) -> None:
         super().__init__(url)
         self.path = path
+        self.timeout = BUSY_TIMEOUT if timeout is None else timeout
         self._q = Queries("", "?", "")
         try:
-            self._conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+            self._conn = sqlite3.connect(path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open IPAM store {shorten(url)}: {exc}") from exc
         try:
@@ -88,7 +90,7 @@ class SqliteStore(SqlStore):
 
     def _setup(self) -> None:
         conn = self._conn
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -130,7 +132,7 @@ class SqliteStore(SqlStore):
 
     def _retry(self, step: Any) -> Any:
         """Run ``step``, retrying while another connection holds the lock (on top of busy_timeout)."""
-        deadline = time.monotonic() + BUSY_TIMEOUT
+        deadline = time.monotonic() + self.timeout
         delay = 0.0005
         while True:
             try:
@@ -141,7 +143,7 @@ class SqliteStore(SqlStore):
                 if time.monotonic() >= deadline:
                     raise StoreError(
                         f"IPAM store {shorten(self.url)} stayed locked by another connection for over"
-                        f" {BUSY_TIMEOUT:g} s: {exc}"
+                        f" {self.timeout:g} s: {exc}"
                     ) from exc
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.05)

@@ -1,0 +1,140 @@
+"""PostgreSQL-only objects of the store: the sharded counters and the one-statement allocation function.
+
+``allocate()`` on a ``lowest`` or ``random`` address pool is one call of ``netx_take``
+in its own (autocommit) transaction: one round trip, one commit, no pool-wide lock.
+
+* The pool's row is only share-locked (``FOR KEY SHARE``, what the foreign keys take
+  anyway): any number of these calls run at once, while a call on the general path
+  (``FOR UPDATE`` on the same row: releases, ``allocate(ip=)``, ``allocate_many``,
+  ``round_robin``, pool deletion) waits for them and they wait for it.
+* The free interval to take from is locked ``FOR UPDATE SKIP LOCKED``: concurrent
+  calls take from different intervals instead of queueing on one. An interval that
+  spans more than one aligned block of ``BLOCK`` keys is split at the taken key's block
+  as it is taken from, so the free space near the allocation point is cut into
+  independently lockable rows as concurrency needs them (Calico's blocks, made lazily).
+  When every candidate interval is locked the call waits for the first one.
+* The allocation count is kept in ``counts`` rows (one per concurrent writer, found with
+  ``SKIP LOCKED``), added to ``pools.allocated``, instead of one hot counter.
+
+A call alone gets exactly what the general algorithm would hand out: the lowest free
+key (``lowest``), or the first free key at or after the random start, wrapping
+(``random``). Under concurrency a call skips intervals other calls hold at that moment.
+"""
+
+from __future__ import annotations
+
+__all__ = ["BLOCK", "FAST_VERSION", "fast_sql", "TAKE"]
+
+BLOCK = 16
+"""Keys per aligned block the free intervals are split into where allocations happen (a power of two <= 256)."""
+
+FAST_VERSION = "1"
+"""Version of the objects below, recorded in ``meta`` as ``pg_fast``; a different one is (re)created on open."""
+
+TAKE = "SELECT {s}.netx_take(%s, %s, %s, %s, %s, %s)"
+"""The fast path's one statement: (pool id, owner, start key, family low key, family high key, wrap)."""
+
+
+def fast_sql(s: str) -> list[str]:
+    """DDL of the counters table and the functions, in schema ``s`` (a quoted identifier)."""
+    low = 255 - (BLOCK - 1)
+    return [
+        f"""CREATE TABLE IF NOT EXISTS {s}.counts (
+            pool  bigint NOT NULL REFERENCES {s}.pools (id) ON DELETE CASCADE,
+            shard int NOT NULL,
+            n     bigint NOT NULL,
+            PRIMARY KEY (pool, shard)) WITH (fillfactor = 50)""",
+        # key + 1 and key - 1 on 17-byte big-endian keys (never called on the highest / lowest key)
+        f"""CREATE OR REPLACE FUNCTION {s}.netx_succ(k bytea) RETURNS bytea LANGUAGE plpgsql IMMUTABLE STRICT AS $f$
+        DECLARE i int := 16;
+        BEGIN
+          WHILE i >= 0 LOOP
+            IF get_byte(k, i) < 255 THEN RETURN set_byte(k, i, get_byte(k, i) + 1); END IF;
+            k := set_byte(k, i, 0);
+            i := i - 1;
+          END LOOP;
+          RAISE EXCEPTION 'netx_succ: no key after the highest';
+        END $f$""",
+        f"""CREATE OR REPLACE FUNCTION {s}.netx_pred(k bytea) RETURNS bytea LANGUAGE plpgsql IMMUTABLE STRICT AS $f$
+        DECLARE i int := 16;
+        BEGIN
+          WHILE i >= 0 LOOP
+            IF get_byte(k, i) > 0 THEN RETURN set_byte(k, i, get_byte(k, i) - 1); END IF;
+            k := set_byte(k, i, 255);
+            i := i - 1;
+          END LOOP;
+          RAISE EXCEPTION 'netx_pred: no key before 0';
+        END $f$""",
+        # the address of a key (IPv4 keys are below 2**128; IPv6 keys are 2**128 + the address)
+        f"""CREATE OR REPLACE FUNCTION {s}.netx_inet(k bytea) RETURNS inet LANGUAGE sql IMMUTABLE STRICT AS $f$
+        SELECT CASE WHEN get_byte(k, 0) = 0
+          THEN '0.0.0.0'::inet + ((get_byte(k, 13)::bigint << 24) | (get_byte(k, 14) << 16)
+                                  | (get_byte(k, 15) << 8) | get_byte(k, 16))
+          ELSE regexp_replace(encode(substring(k from 2), 'hex'), '(....)(?!$)', '\\1:', 'g')::inet END
+        $f$""",
+        f"""CREATE OR REPLACE FUNCTION {s}.netx_take(
+            p_pool bigint, p_owner text, p_from bytea, p_lo bytea, p_hi bytea, p_wrap boolean)
+        RETURNS bytea LANGUAGE plpgsql AS $f$
+        DECLARE
+          r record;
+          k bytea;
+          b0 bytea;
+          b1 bytea;
+          pieces bytea[] := '{{}}';
+          npieces int;
+          start bytea := p_from;
+          attempt int := 0;
+        BEGIN
+          PERFORM 1 FROM {s}.pools WHERE id = p_pool FOR KEY SHARE;
+          IF NOT FOUND THEN
+            RAISE EXCEPTION 'netx: pool % no longer exists', p_pool USING ERRCODE = 'P0002';
+          END IF;
+          LOOP
+            attempt := attempt + 1;
+            SELECT f.lo, f.hi INTO r FROM {s}.free f
+              WHERE f.pool = p_pool AND f.hi >= start AND f.hi <= p_hi ORDER BY f.hi LIMIT 1 FOR UPDATE SKIP LOCKED;
+            EXIT WHEN FOUND;
+            IF p_wrap AND start > p_lo THEN
+              start := p_lo;
+              CONTINUE;
+            END IF;
+            -- every free interval in range is held by a concurrent call (or none is left): wait for the first
+            SELECT f.lo, f.hi INTO r FROM {s}.free f
+              WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi ORDER BY f.hi LIMIT 1 FOR UPDATE;
+            EXIT WHEN FOUND;
+            PERFORM 1 FROM {s}.free f WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi LIMIT 1;
+            IF NOT FOUND THEN
+              RETURN NULL;
+            END IF;
+            IF attempt >= 32 THEN
+              RAISE EXCEPTION 'netx: free intervals kept changing under concurrent calls' USING ERRCODE = '40001';
+            END IF;
+          END LOOP;
+          k := CASE WHEN r.lo < p_from AND p_from <= r.hi THEN p_from ELSE r.lo END;
+          -- what stays free: the interval minus k, cut at the aligned block holding k
+          b0 := set_byte(k, 16, get_byte(k, 16) & {low});
+          b1 := set_byte(k, 16, get_byte(k, 16) | {BLOCK - 1});
+          IF r.lo < b0 THEN pieces := pieces || ARRAY[r.lo, {s}.netx_pred(b0)]; END IF;
+          IF greatest(r.lo, b0) < k THEN pieces := pieces || ARRAY[greatest(r.lo, b0), {s}.netx_pred(k)]; END IF;
+          IF k < least(r.hi, b1) THEN pieces := pieces || ARRAY[{s}.netx_succ(k), least(r.hi, b1)]; END IF;
+          IF b1 < r.hi THEN pieces := pieces || ARRAY[{s}.netx_succ(b1), r.hi]; END IF;
+          npieces := coalesce(array_length(pieces, 1), 0) / 2;
+          IF npieces = 0 THEN
+            DELETE FROM {s}.free WHERE pool = p_pool AND hi = r.hi;
+          ELSE
+            UPDATE {s}.free SET lo = pieces[2 * npieces - 1], hi = pieces[2 * npieces] WHERE pool = p_pool AND hi = r.hi;
+            IF npieces > 1 THEN
+              INSERT INTO {s}.free (pool, lo, hi)
+                SELECT p_pool, pieces[2 * i - 1], pieces[2 * i] FROM generate_series(1, npieces - 1) AS i;
+            END IF;
+          END IF;
+          UPDATE {s}.counts SET n = n + 1 WHERE pool = p_pool AND shard = (
+            SELECT c.shard FROM {s}.counts c WHERE c.pool = p_pool ORDER BY c.shard LIMIT 1 FOR UPDATE SKIP LOCKED);
+          IF NOT FOUND THEN
+            INSERT INTO {s}.counts AS c (pool, shard, n) VALUES (p_pool, floor(random() * 64)::int, 1)
+              ON CONFLICT (pool, shard) DO UPDATE SET n = c.n + 1;
+          END IF;
+          INSERT INTO {s}.allocations (pool, key, address, owner) VALUES (p_pool, k, {s}.netx_inet(k), p_owner);
+          RETURN k;
+        END $f$""",
+    ]
