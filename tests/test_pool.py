@@ -410,12 +410,12 @@ class TestAllocateMany:
         pool = Pool("10.0.0.0/28", "fd00::/126", strategy=strategy)
         pool.allocate_many(5, "a")
         pool.release(pool.addresses_of("a")[2])
-        before = (pool.free_set(), pool.stats(), list(pool.allocations()), dict(pool._state._cursors))
+        before = (pool.free_set(), pool.stats(), list(pool.allocations()), dict(pool._state._ext))
         with pytest.raises(PoolExhausted, match="has 10 free IPv4 addresses, 11 requested"):
             pool.allocate_many(11, "b", version=4)
         with pytest.raises(PoolExhausted, match="has 14 free addresses, 15 requested"):
             pool.allocate_many(15, "b")
-        assert (pool.free_set(), pool.stats(), list(pool.allocations()), dict(pool._state._cursors)) == before
+        assert (pool.free_set(), pool.stats(), list(pool.allocations()), dict(pool._state._ext)) == before
         assert len(pool.allocate_many(14, "b")) == 14
         assert pool.stats().free == 0
 
@@ -529,9 +529,9 @@ class TestMemoryState:
             assert list(s.alloc_iter()) == [(6, None), (9, "a"), (12, "a")]
             s.alloc_del([9])
             assert s.alloc_of("a") == [12]
-            assert s.cursor(4) is None
-            s.set_cursor(12)
-            assert s.cursor(4) == 12 and s.cursor(6) is None
+            assert s.ext_get("round_robin.4") is None
+            s.ext_set("round_robin.4", "12")
+            assert s.ext_get("round_robin.4") == "12" and s.ext_get("round_robin.6") is None
             with pytest.raises(KeyError):
                 s.free_replace(99, [])
 
@@ -539,20 +539,21 @@ class TestMemoryState:
         s = MemoryState([(1, 5), (10, 20)])
         with s.transaction():
             s.alloc_put([(30, "x")])
-            s.set_cursor(30)
+            s.ext_set("c", "30")
         with pytest.raises(RuntimeError):
             with s.transaction():
                 s.free_replace(10, [(11, 20)])
                 s.free_replace(None, [(8, 8)])
                 s.alloc_put([(10, "a")])
                 s.alloc_del([30])
-                s.set_cursor(10)
-                s.set_cursor(11)
+                s.ext_set("c", "10")
+                s.ext_set("c", None)
+                s.ext_set("d", "11")
                 raise RuntimeError
         with s.transaction():
             assert list(s.free_iter()) == [(1, 5), (10, 20)]
             assert list(s.alloc_iter()) == [(30, "x")] and s.alloc_of("x") == [30] and s.alloc_of("a") == []
-            assert s.cursor(4) == 30
+            assert s.ext_get("c") == "30" and s.ext_get("d") is None
 
     @pytest.mark.parametrize("floor_first", [False, True])  # the sorted starts built before or after the changes
     def test_spans(self, floor_first):

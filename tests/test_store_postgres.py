@@ -96,7 +96,7 @@ def test_newer_schema_is_refused(pg_url: str) -> None:
     ipam.open(pg_url).close()
     with psycopg.connect(_plain(pg_url), autocommit=True) as conn:
         conn.execute(f'UPDATE "{_schema(pg_url)}".meta SET value = %s', (str(SCHEMA_VERSION + 1),))
-    with pytest.raises(IPAMError, match="newer than.*upgrade netx"):
+    with pytest.raises(StoreError, match="newer than.*upgrade netx"):
         ipam.open(pg_url)
 
 

@@ -13,7 +13,6 @@ from bisect import bisect_left, bisect_right, insort
 from contextlib import AbstractContextManager
 from typing import Any, Iterable, Iterator, Sequence
 
-from .._keys import family_of
 from ._state import NOT_ALLOCATED, Owner, _NotAllocated
 
 __all__ = ["MemoryState"]
@@ -46,14 +45,14 @@ class _Transaction:
 
 class MemoryState:
     """In-memory ``PoolState``: bisect over sorted interval starts/ends, a key->owner dict,
-    an owner->keys index and one round-robin cursor per family; an RLock serialises calls.
+    an owner->keys index and the extension state in a dict; an RLock serialises calls.
 
     Allocations of more than one key keep their last key in ``_lasts``; the sorted list of
     allocation starts that ``alloc_floor`` needs is built on its first use only (address
     pools never pay for it)."""
 
     __slots__ = (
-        "_starts", "_ends", "_owners", "_by_owner", "_lasts", "_keys", "_sorted", "_cursors", "_lock", "_marks",
+        "_starts", "_ends", "_owners", "_by_owner", "_lasts", "_keys", "_sorted", "_ext", "_lock", "_marks",
         "_journal", "_tx",
     )
 
@@ -77,13 +76,13 @@ class MemoryState:
         self._lasts: dict[int, int] = {}  # start -> last key, for allocations of more than one key
         self._keys = 0  # keys covered by all allocations
         self._sorted: list[int] | None = None  # allocation starts, sorted (built by alloc_floor)
-        self._cursors: dict[int, int] = {}
+        self._ext: dict[str, str] = {}
         self._lock = threading.RLock()
         self._marks: list[int] = []
         self._journal: list[tuple[Any, ...]] = []
         self._tx = _Transaction(self)
 
-    def transaction(self) -> AbstractContextManager[None]:
+    def transaction(self, readonly: bool = False) -> AbstractContextManager[None]:
         """Lock the state; if the body raises, undo everything it changed (savepoint per level)."""
         return self._tx
 
@@ -198,17 +197,17 @@ class MemoryState:
     def alloc_count(self) -> int:
         return len(self._owners)
 
-    # -- round-robin cursors ------------------------------------------------------
-    def cursor(self, family: int) -> int | None:
-        """Key handed out last by round_robin in ``family`` (4 or 6), or None."""
-        return self._cursors.get(family)
+    # -- extension state ---------------------------------------------------------------
+    def ext_get(self, name: str) -> str | None:
+        return self._ext.get(name)
 
-    def set_cursor(self, key: int) -> None:
-        """Record ``key`` as the last handed out in its family."""
-        family = family_of(key)
+    def ext_set(self, name: str, value: str | None) -> None:
         if self._marks:
-            self._journal.append(("cursor", family, self._cursors.get(family)))
-        self._cursors[family] = key
+            self._journal.append(("ext", name, self._ext.get(name)))
+        if value is None:
+            self._ext.pop(name, None)
+        else:
+            self._ext[name] = value
 
     # -- rollback -----------------------------------------------------------------
     def _undo(self, mark: int) -> None:
@@ -238,12 +237,12 @@ class MemoryState:
             self.alloc_del(entry[1])
         elif kind == "del":
             self.alloc_put(entry[1])
-        else:  # cursor
-            _, family, previous = entry
+        else:  # ext
+            _, name, previous = entry
             if previous is None:
-                self._cursors.pop(family, None)
+                self._ext.pop(name, None)
             else:
-                self._cursors[family] = previous
+                self._ext[name] = previous
 
     def __repr__(self) -> str:
         return f"<MemoryState {len(self._starts)} free intervals, {len(self._owners)} allocations>"

@@ -43,8 +43,11 @@ class PoolState(Protocol):
     commits, or none of it.
     """
 
-    def transaction(self) -> AbstractContextManager[None]:
-        """Open one atomic, exclusive unit of work (re-entrant in the same thread)."""
+    def transaction(self, readonly: bool = False) -> AbstractContextManager[None]:
+        """Open one atomic, exclusive unit of work (re-entrant in the same thread).
+
+        ``readonly=True`` promises the body only reads: a store then takes no lock and reads
+        one consistent snapshot, so reads never wait behind writers."""
         ...
 
     # -- free intervals ---------------------------------------------------------
@@ -105,11 +108,11 @@ class PoolState(Protocol):
         """How many allocations there are."""
         ...
 
-    # -- round-robin cursor -----------------------------------------------------
-    def cursor(self, family: int) -> int | None:
-        """Key handed out last by round_robin in ``family`` (4 or 6), or None."""
+    # -- extension state ---------------------------------------------------------
+    def ext_get(self, name: str) -> str | None:
+        """The pool's extension value ``name`` (strategy state such as the round-robin cursor), or None."""
         ...
 
-    def set_cursor(self, key: int) -> None:
-        """Record ``key`` as the last handed out in its family."""
+    def ext_set(self, name: str, value: str | None) -> None:
+        """Set (None: remove) the extension value ``name``; it commits with the transaction."""
         ...

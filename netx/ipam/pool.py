@@ -371,9 +371,19 @@ def _free_at_or_after(state: PoolState, key: int, hi: int) -> tuple[int, Interva
     return None
 
 
+def _cursor(state: PoolState, family: int) -> int | None:
+    """The key round_robin handed out last in ``family`` (extension state ``round_robin.4`` / ``.6``), or None."""
+    value = state.ext_get(f"round_robin.{family}")
+    return None if value is None else int(value)
+
+
+def _set_cursor(state: PoolState, key: int) -> None:
+    state.ext_set(f"round_robin.{family_of(key)}", str(key))
+
+
 def _free_set(state: PoolState) -> IPSet:
     """The free intervals of a state as an ``IPSet`` (one consistent read)."""
-    with state.transaction():
+    with state.transaction(readonly=True):
         intervals = _runs(state.free_iter(0))  # a store may keep adjacent intervals apart (PostgreSQL's blocks)
     return IPSet._from_keys(intervals)
 
@@ -407,17 +417,16 @@ MAX_OWNER = 1024
 
 def _check_owner(owner: Any) -> str | None:
     if owner is None:
-        return owner
-    if type(owner) is not str:
-        if not isinstance(owner, str):
-            raise TypeError(f"owner must be a str or None, not {type(owner).__name__} {shorten(owner)}")
-        owner = str(owner)
-    if len(owner) > MAX_OWNER // 4 and len(owner.encode("utf-8", "surrogatepass")) > MAX_OWNER:
+        return None
+    if not isinstance(owner, str):
+        raise TypeError(f"owner must be a str or None, not {type(owner).__name__} {shorten(owner)}")
+    text = owner if type(owner) is str else str(owner)
+    if len(text) > MAX_OWNER // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_OWNER:
         raise IPAMError(
-            f"owner {shorten(owner)} is {len(owner.encode('utf-8', 'surrogatepass')):,} bytes long (UTF-8):"
+            f"owner {shorten(text)} is {len(text.encode('utf-8', 'surrogatepass')):,} bytes long (UTF-8):"
             f" owners are at most {MAX_OWNER} bytes on every store"
         )
-    return owner
+    return text
 
 
 # -- Pool ----------------------------------------------------------------------------
@@ -520,7 +529,7 @@ class Pool:
         for family in families:  # IPv4 while any is free, then IPv6
             lo, hi = LO[family], HI[family]
             if strategy == "round_robin":
-                last = state.cursor(family)
+                last = _cursor(state, family)
                 start = lo if last is None else last + 1
             else:
                 start = self._spec._random_key(family, self._rng)
@@ -531,7 +540,7 @@ class Pool:
                 key, iv = found
                 _carve(state, iv, key, key)
                 if strategy == "round_robin":
-                    state.set_cursor(key)
+                    _set_cursor(state, key)
                 return key
         return None
 
@@ -587,7 +596,7 @@ class Pool:
                 _carve(state, iv, key, key)
                 state.alloc_put([(key, owner)])
                 if self._spec.strategy == "round_robin":
-                    state.set_cursor(key)
+                    _set_cursor(state, key)
                 return ip
             holder = state.alloc_get(key)
         if holder is not NOT_ALLOCATED:
@@ -647,7 +656,7 @@ class Pool:
         need = n
         for family in families:
             lo, hi = LO[family], HI[family]
-            last = state.cursor(family) if round_robin else None
+            last = _cursor(state, family) if round_robin else None
             start = lo if last is None else last + 1
             before = len(plan)
             if start <= hi:
@@ -676,7 +685,7 @@ class Pool:
         if need:
             raise self._too_few(families, n - need, n)
         for key in cursors:
-            state.set_cursor(key)
+            _set_cursor(state, key)
         for a, b in plan:
             iv = state.free_floor(a)  # earlier pieces may have split the interval: look it up again
             if iv is None:  # planned from the free intervals: only an inconsistent state gets here
@@ -715,7 +724,7 @@ class Pool:
         key = key_of(_as_ip(ip))
         if not self._spec._holds(key):
             return None
-        with self._state.transaction():
+        with self._state.transaction(readonly=True):
             owner = self._state.alloc_get(key)
         return None if owner is NOT_ALLOCATED else owner
 
@@ -724,19 +733,19 @@ class Pool:
         key = key_of(_as_ip(ip))
         if not self._spec._holds(key):
             return False
-        with self._state.transaction():
+        with self._state.transaction(readonly=True):
             return self._state.alloc_get(key) is not NOT_ALLOCATED
 
     def addresses_of(self, owner: str | None) -> list[IP]:
         """The addresses allocated to ``owner``, sorted."""
         owner = _check_owner(owner)
-        with self._state.transaction():
+        with self._state.transaction(readonly=True):
             keys = self._state.alloc_of(owner)
         return [ip_of(key) for key in keys]
 
     def allocations(self) -> Iterator[tuple[IP, str | None]]:
         """``(address, owner)`` for every allocation, in address order (a consistent snapshot)."""
-        with self._state.transaction():
+        with self._state.transaction(readonly=True):
             items = list(self._state.alloc_iter())
         return ((ip_of(key), owner) for key, owner in items)
 
@@ -746,7 +755,7 @@ class Pool:
 
     def stats(self) -> PoolStats:
         """``PoolStats(size, allocated, free)`` — exact, without touching the free intervals."""
-        with self._state.transaction():
+        with self._state.transaction(readonly=True):
             allocated = self._state.alloc_count()
         size = self._spec.size
         return PoolStats(size, allocated, size - allocated)

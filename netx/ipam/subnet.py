@@ -349,26 +349,26 @@ class SubnetPool:
 
     def owner_of(self, item: Any) -> str | None:
         """The owner of the allocated subnet holding ``item`` (an address or a network); else None."""
-        with self._state.transaction():
+        with self._state.transaction(readonly=True):
             hit = self._holding(item)
         return None if hit is None else hit[2]
 
     def subnet_of(self, item: Any) -> IPNet | None:
         """The allocated subnet holding an address or network, or None."""
-        with self._state.transaction():
+        with self._state.transaction(readonly=True):
             hit = self._holding(item)
         return None if hit is None else _net_of(hit[0], hit[1])
 
     def subnets_of(self, owner: str | None) -> list[IPNet]:
         """The subnets allocated to ``owner``, sorted."""
         owner = _check_owner(owner)
-        with self._state.transaction():
+        with self._state.transaction(readonly=True):
             spans = self._state.alloc_spans_of(owner)
         return [_net_of(s, e) for s, e in spans]
 
     def allocations(self) -> Iterator[tuple[IPNet, str | None]]:
         """``(subnet, owner)`` for every allocation, in address order (a consistent snapshot)."""
-        with self._state.transaction():
+        with self._state.transaction(readonly=True):
             items = list(self._state.alloc_span_iter())
         return ((_net_of(s, e), owner) for s, e, owner in items)
 
@@ -378,7 +378,7 @@ class SubnetPool:
 
     def stats(self) -> PoolStats:
         """``PoolStats(size, allocated, free)`` counted in addresses."""
-        with self._state.transaction():
+        with self._state.transaction(readonly=True):
             allocated = self._state.alloc_keys()
         size = self._spec.size
         return PoolStats(size, allocated, size - allocated)

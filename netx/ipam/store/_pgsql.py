@@ -28,8 +28,8 @@ __all__ = ["BLOCK", "FAST_VERSION", "fast_sql", "TAKE"]
 BLOCK = 16
 """Keys per aligned block the free intervals are split into where allocations happen (a power of two <= 256)."""
 
-FAST_VERSION = "1"
-"""Version of the objects below, recorded in ``meta`` as ``pg_fast``; a different one is (re)created on open."""
+FAST_VERSION = "netx fast path 1"
+"""Version of the objects below, the comment on ``netx_take``; a different one is (re)created on open."""
 
 TAKE = "SELECT {s}.netx_take(%s, %s, %s, %s, %s, %s)"
 """The fast path's one statement: (pool id, owner, start key, family low key, family high key, wrap)."""

@@ -30,53 +30,24 @@ import time
 import weakref
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
+import orjson
+
 from .._state import Owner
-from ..errors import OutcomeUnknown
+from ..errors import IPAMError, OutcomeUnknown
 from ._pgsql import FAST_VERSION, TAKE, fast_sql
-from ._sql import SCHEMA_VERSION, Queries, SqlState, SqlStore, check_version, ki, kb, migrate_v1
+from ._schema import POSTGRES
+from ._sql import Queries, SqlState, SqlStore, ki, kb
 from .base import StoreError
 from .url import DEFAULT_TIMEOUT, mask_url
 
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["PostgresStore", "schema_sql"]
+__all__ = ["PostgresStore"]
 
 _RETRIES = 8  # attempts of a retryable step (lost connection, deadlock, serialization failure)
 _SPARES = 8  # autocommit connections kept for threads that allocate while another thread uses the main one
 T = TypeVar("T")
-
-
-def schema_sql(schema: str) -> list[str]:
-    """The DDL creating netx's tables in ``schema`` (a quoted identifier)."""
-    s = schema
-    return [
-        f"CREATE SCHEMA IF NOT EXISTS {s}",
-        f"CREATE TABLE IF NOT EXISTS {s}.meta (key text PRIMARY KEY, value text NOT NULL)",
-        f"""CREATE TABLE IF NOT EXISTS {s}.pools (
-            id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-            name      text NOT NULL UNIQUE,
-            spec      text NOT NULL,
-            cursor4   bytea,
-            cursor6   bytea,
-            allocated bigint NOT NULL DEFAULT 0,
-            created   timestamptz NOT NULL DEFAULT now(),
-            kind      text NOT NULL DEFAULT 'address' CHECK (kind IN ('address', 'subnet')),
-            allocated_keys bytea CHECK (length(allocated_keys) = 17)) WITH (fillfactor = 50)""",
-        f"""CREATE TABLE IF NOT EXISTS {s}.free (
-            pool bigint NOT NULL REFERENCES {s}.pools (id) ON DELETE CASCADE,
-            hi   bytea NOT NULL CHECK (length(hi) = 17),
-            lo   bytea NOT NULL CHECK (length(lo) = 17 AND lo <= hi),
-            PRIMARY KEY (pool, hi)) WITH (fillfactor = 50)""",
-        f"""CREATE TABLE IF NOT EXISTS {s}.allocations (
-            pool    bigint NOT NULL REFERENCES {s}.pools (id) ON DELETE CASCADE,
-            key     bytea NOT NULL CHECK (length(key) = 17),
-            address inet NOT NULL,
-            owner   text,
-            last_key bytea CHECK (length(last_key) = 17 AND last_key > key),
-            PRIMARY KEY (pool, key))""",
-        f"CREATE INDEX IF NOT EXISTS allocations_owner ON {s}.allocations (pool, owner, key)",
-    ]
 
 
 def _quote(ident: str) -> str:
@@ -87,9 +58,7 @@ def _psycopg() -> Any:
     try:
         import psycopg
     except ImportError as exc:
-        raise StoreError(
-            "PostgreSQL IPAM stores need the psycopg driver: pip install 'netx[postgres]'"
-        ) from exc
+        raise IPAMError("PostgreSQL IPAM stores need the psycopg driver: pip install 'netx[postgres]'") from exc
     return psycopg
 
 
@@ -154,27 +123,26 @@ class PgState(SqlState):
     _store: PostgresStore
     _shards: int  # the part of the allocation count kept in the counts rows (loaded by _enter)
 
-    def _enter(self) -> None:
+    def _enter(self, readonly: bool = False) -> None:
         store = self._store
         try:
-            row = store._one(store._q.enter, (self._id,))
+            row = store._one(store._q.enter_read if readonly else store._q.enter, (self._id,))
         except store._pg.errors.LockNotAvailable as exc:
             raise store._locked(self._name, exc) from exc
         if row is None:
             raise store._gone(self._name)
-        c4, c6, base, keys, shards = row
+        base, keys, ext, shards = row
         self._shards = int(shards)
-        self._cursors = {4: None if c4 is None else ki(c4), 6: None if c6 is None else ki(c6)}
+        self._ext = {} if ext is None else orjson.loads(ext)
         self._count = int(base) + self._shards
         self._keys = self._count if keys is None else ki(keys)
         self._dirty = False
 
     def _flush(self) -> None:
         if self._dirty:
-            c4, c6 = self._cursors[4], self._cursors[6]
-            cursors = (None if c4 is None else kb(c4), None if c6 is None else kb(c6))
+            ext = orjson.dumps(self._ext, option=orjson.OPT_SORT_KEYS).decode() if self._ext else None
             keys = None if self._keys == self._count else kb(self._keys)  # NULL: one key per allocation
-            self._store._run(self._store._q.flush, (*cursors, self._count - self._shards, keys, self._id))
+            self._store._run(self._store._q.flush, (self._count - self._shards, keys, ext, self._id))
             self._dirty = False
 
     def _reset(self) -> None:
@@ -201,19 +169,24 @@ class PostgresStore(SqlStore):
     _spares: list[psycopg.Connection[Any]]  # idle autocommit connections for the fast path of other threads
     _lent: int  # spare connections in use right now
 
-    def __init__(self, url: str, conninfo: str, schema: str, *, timeout: float | None = None) -> None:
+    def __init__(
+        self, url: str, conninfo: str, schema: str, *, create: bool = True, timeout: float | None = None
+    ) -> None:
         super().__init__(url)
         self._pg = _psycopg()
         self.schema = schema
         self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
         self._conninfo = conninfo
-        q = _quote(schema)
-        self._q = Queries(q + ".", "%s", " FOR UPDATE", "::inet")
-        self._q.enter = (
-            f"SELECT cursor4, cursor6, allocated, allocated_keys,"
-            f" (SELECT coalesce(sum(n), 0) FROM {q}.counts c WHERE c.pool = p.id) FROM {q}.pools p WHERE id = %s FOR UPDATE"
+        q = self._prefix()
+        self._q = Queries(q, "%s", " FOR UPDATE", "::inet")
+        enter = (
+            f"SELECT allocated, allocated_keys, ext,"
+            f" (SELECT coalesce(sum(n), 0) FROM {q}counts c WHERE c.pool = p.id) FROM {q}pools p WHERE id = %s"
         )
-        self._take_sql = TAKE.format(s=q)
+        self._q.enter, self._q.enter_read = enter + " FOR UPDATE", enter
+        self._dialect = POSTGRES
+        self._errors = (self._pg.IntegrityError, self._pg.Error)
+        self._take_sql = TAKE.format(s=_quote(schema))
         self._conn = None
         self._pid = os.getpid()
         self._spares = []
@@ -221,12 +194,13 @@ class PostgresStore(SqlStore):
         self._spare_lock = threading.Lock()
         try:
             self._connect()
-            self._setup(q)
+            self._setup_schema(create)
+            self._setup_fast()
         except BaseException as exc:
             self._close()
             self._closed = True
             if isinstance(exc, self._pg.Error):
-                raise StoreError(f"cannot open IPAM store {mask_url(url)!r}: {exc}".strip()) from exc
+                raise StoreError(f"cannot open IPAM store {mask_url(url)!r}: {exc}".strip(), url=mask_url(url)) from exc
             raise
         _STORES.add(self)
 
@@ -269,29 +243,38 @@ class PostgresStore(SqlStore):
         if self._pid != os.getpid():  # forked without the at-fork hook (e.g. a raw os.fork syscall wrapper)
             self._forked()
 
-    def _setup(self, q: str) -> None:
-        key = f"netx.ipam schema {self.schema}"
+    def _prefix(self) -> str:
+        return _quote(self.schema) + "."
+
+    def _where(self) -> str:
+        return f"schema {self.schema!r}"
+
+    def _prepare(self, create: bool) -> None:
+        # one opener at a time creates (or migrates) the schema
+        self._run("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"netx.ipam schema {self.schema}",))
+        if create:
+            self._run(f"CREATE SCHEMA IF NOT EXISTS {_quote(self.schema)}", ())
+
+    def _tables(self) -> set[str]:
+        rows = self._all("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (self.schema,))
+        return {row[0] for row in rows}
+
+    def _setup_fast(self) -> None:
+        """Create (or update) the PostgreSQL-only objects of the fast path (``_pgsql.py``), once per version
+        (recorded as the comment on ``netx_take``)."""
+        q = _quote(self.schema)
+        version = f"SELECT obj_description(to_regprocedure(%s), 'pg_proc')"
+        proc = f"{q}.netx_take(bigint, text, bytea, bytea, bytea, boolean)"
         with self._transaction():
-            # one opener at a time creates (or migrates) the schema
-            self._run("SELECT pg_advisory_xact_lock(hashtext(%s))", (key,))
-            exists = self._one("SELECT to_regclass(%s)", (f"{q}.meta",))[0]
-            if exists is None:
-                for statement in schema_sql(q):
-                    self._run(statement, ())
-                self._run(f"INSERT INTO {q}.meta (key, value) VALUES ('schema_version', %s)", (str(SCHEMA_VERSION),))
-            row = self._one(f"SELECT value FROM {q}.meta WHERE key = 'schema_version'", ())
-            if check_version(f"schema {self.schema!r}", row[0] if row else None) == 1:
-                for statement in migrate_v1(q + ".", "bytea"):
-                    self._run(statement, ())
-            fast = self._one(f"SELECT value FROM {q}.meta WHERE key = 'pg_fast'", ())
-            if fast is None or fast[0] != FAST_VERSION:
+            row = self._one(version, (proc,))
+            if row is not None and row[0] == FAST_VERSION:
+                return
+            self._run("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"netx.ipam schema {self.schema}",))
+            row = self._one(version, (proc,))
+            if row is None or row[0] != FAST_VERSION:
                 for statement in fast_sql(q):
                     self._db().execute(statement)  # no parameters: '%' is an operator here
-                self._run(
-                    f"INSERT INTO {q}.meta (key, value) VALUES ('pg_fast', %s)"
-                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    (FAST_VERSION,),
-                )
+                self._db().execute(f"COMMENT ON FUNCTION {proc} IS '{FAST_VERSION}'")
 
     # -- SqlStore primitives ------------------------------------------------------------
     def _db(self) -> psycopg.Connection[Any]:
@@ -308,25 +291,34 @@ class PostgresStore(SqlStore):
             cur.executemany(sql, rows)
             return cur.rowcount
 
-    def _begin(self) -> None:
+    def _begin(self, readonly: bool = False) -> None:
         self._check_fork()
         conn = self._conn
         if conn is None or not _usable(conn):
             try:
                 self._connect()
             except self._pg.Error as exc:
-                raise StoreError(f"cannot reconnect to IPAM store {mask_url(self.url)!r}: {exc}".strip()) from exc
+                raise StoreError(
+                    f"cannot reconnect to IPAM store {mask_url(self.url)!r}: {exc}".strip(), url=mask_url(self.url)
+                ) from exc
+            conn = self._db()
+        # the isolation this call needs, whatever the server's default: READ COMMITTED with row locks for
+        # writers; one REPEATABLE READ snapshot that locks nothing (and cannot fail to serialize) for readers
+        levels = self._pg.IsolationLevel
+        if conn.read_only != readonly:
+            conn.read_only = readonly
+            conn.isolation_level = levels.REPEATABLE_READ if readonly else levels.READ_COMMITTED
 
-    def _start(self, state: SqlState | None) -> None:
+    def _start(self, state: SqlState | None, readonly: bool = False) -> None:
         """Begin, then lock the pool's row; retry on a lost connection, a deadlock or a serialization failure."""
         pg = self._pg
         retryable = (pg.errors.DeadlockDetected, pg.errors.SerializationFailure)
         deadline = time.monotonic() + self.timeout
         for attempt in range(_RETRIES):
-            self._begin()
+            self._begin(readonly)
             try:
                 if state is not None:
-                    state._enter()
+                    state._enter(readonly)
                 return
             except pg.OperationalError as exc:
                 conn = self._db()
@@ -346,7 +338,7 @@ class PostgresStore(SqlStore):
         try:
             conn.commit()
         except self._pg.Error as exc:
-            if conn.broken or conn.closed:
+            if (conn.broken or conn.closed) and not self._readonly:
                 raise self._unknown("the transaction", exc) from exc
             raise
 
@@ -442,33 +434,33 @@ class PostgresStore(SqlStore):
         return StoreError(
             f"IPAM store {mask_url(self.url)!r}: waited {self.timeout:g} s for pool {name!r}, locked by another"
             " session all along (a stuck or stopped process, or an open transaction); nothing was changed"
-            f" ({type(exc).__name__}: {str(exc).strip()})"
+            f" ({type(exc).__name__}: {str(exc).strip()})",
+            url=mask_url(self.url),
         )
 
     def _unknown(self, what: str, exc: BaseException) -> OutcomeUnknown:
         return OutcomeUnknown(
             f"IPAM store {mask_url(self.url)!r}: the connection was lost while {what} was committing, so its outcome"
             " is unknown: it may have taken effect (look before retrying: addresses_of(owner) or ensure(owner) finds"
-            f" an address it handed out) ({type(exc).__name__}: {str(exc).strip()})"
+            f" an address it handed out) ({type(exc).__name__}: {str(exc).strip()})",
+            url=mask_url(self.url),
         )
 
     def _translate(self, exc: BaseException) -> BaseException:
         pg = self._pg
         where = f"IPAM store {mask_url(self.url)!r}"
-        if isinstance(exc, pg.IntegrityError):
-            return StoreError(f"{where} refused a write that would break its integrity ({exc}); nothing was changed")
         if isinstance(exc, pg.errors.LockNotAvailable):
             return StoreError(
                 f"{where}: waited {self.timeout:g} s for a lock held by another session (a stuck or stopped process,"
-                f" or an open transaction); nothing was changed ({exc})".strip()
+                f" or an open transaction); nothing was changed ({exc})".strip(),
+                url=mask_url(self.url),
             )
         if isinstance(exc, pg.errors.QueryCanceled):
-            return StoreError(f"{where}: a statement ran past its {2 * self.timeout:g} s limit; nothing was changed ({exc})")
-        if isinstance(exc, pg.Error):
-            return StoreError(f"{where}: {type(exc).__name__}: {exc}".strip())
-        if isinstance(exc, UnicodeEncodeError):
-            return StoreError(f"{where} cannot store text that is not valid Unicode: {exc}")
-        return exc
+            return StoreError(
+                f"{where}: a statement ran past its {2 * self.timeout:g} s limit; nothing was changed ({exc})",
+                url=mask_url(self.url),
+            )
+        return super()._translate(exc)
 
     def _insert_pool(self, name: str, kind: str, spec_json: str) -> int:
         pg = self._pg
