@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         worker(argv[1], int(argv[2]))
         return 0
     quick = quick_flag(argv, __doc__)
-    calls, repeats = (20, 1) if quick else (300, 3)
+    calls, repeats = (5, 1) if quick else (300, 3)
     server = TempPostgres()  # fsync on: the durability users run with
     server.start()
     try:

@@ -18,6 +18,7 @@ from typing import Any, Sequence
 
 from ..._errors import shorten
 from ..errors import StoreNotFound
+from . import _schema
 from ._schema import SQLITE
 from ._sql import Queries, SqlStore
 from .base import StoreError
@@ -36,6 +37,21 @@ _BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 def _busy(exc: sqlite3.Error) -> bool:
     code = getattr(exc, "sqlite_errorcode", None)
     return (code is not None and (code & 0xFF) in _BUSY) or "locked" in str(exc) or "busy" in str(exc)
+
+
+def _read_only_fs(path: str) -> bool:
+    """True if the directory holding ``path`` is on a file system mounted read-only."""
+    try:
+        return bool(os.statvfs(os.path.dirname(os.path.abspath(path))).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows) or no such directory
+        return False
+
+
+def _read_only_text(path: str) -> str:
+    return (
+        f"{os.path.dirname(os.path.abspath(path))!r} is on a read-only file system; SQLite must write the database"
+        " and its -wal and -shm files there (mount it read-write, or put the store elsewhere)"
+    )
 
 
 class SqliteStore(SqlStore):
@@ -62,9 +78,32 @@ class SqliteStore(SqlStore):
         except BaseException as exc:
             self._conn.close()
             self._closed = True
+            if isinstance(exc, (sqlite3.Error, StoreError)) and _read_only_fs(path):
+                raise StoreError(
+                    f"cannot open IPAM store {shorten(url)}: {_read_only_text(path)}", url=url
+                ) from exc
             if isinstance(exc, sqlite3.Error):
                 raise StoreError(f"cannot open IPAM store {shorten(url)}: {exc}", url=url) from exc
             raise
+
+    def _setup_schema(self, create: bool) -> None:
+        """Check the layout without the write lock when it is current (a stuck writer cannot stall ``open()``);
+        create or migrate it (under the write lock) only when needed."""
+        try:
+            with self._transaction(readonly=True):
+                tables = self._tables()
+                row = self._one("SELECT value FROM meta WHERE key = 'schema_version'", ()) if "meta" in tables else None
+        except StoreError:
+            row = None
+        if row is not None and row[0] == str(_schema.SCHEMA_VERSION):
+            self.schema_version = _schema.SCHEMA_VERSION
+            return
+        super()._setup_schema(create)
+
+    def _translate(self, exc: BaseException) -> BaseException:
+        if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc) and _read_only_fs(self.path):
+            return StoreError(f"IPAM store {shorten(self.url)}: {_read_only_text(self.path)}", url=self.url)
+        return super()._translate(exc)
 
     def _setup(self, create: bool) -> None:
         conn = self._conn
