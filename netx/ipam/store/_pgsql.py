@@ -8,36 +8,40 @@ in its own (autocommit) transaction: one round trip, one commit, no pool-wide lo
   (``FOR UPDATE`` on the same row: releases, ``allocate(ip=)``, ``allocate_many``,
   ``round_robin``, pool deletion) waits for them and they wait for it.
 * The free interval to take from is locked ``FOR UPDATE SKIP LOCKED``: concurrent
-  calls take from different intervals instead of queueing on one. An interval that
-  spans more than one aligned block of ``BLOCK`` keys is split at the taken key's block
-  as it is taken from, so the free space near the allocation point is cut into
-  independently lockable rows as concurrency needs them (Calico's blocks, made lazily).
-  When every candidate interval is locked the call waits for the first one.
+  calls take from different intervals instead of queueing on one. ``lowest`` takes the
+  first key of the first interval no other call holds; an interval reaching past the
+  aligned block of ``BLOCK`` keys holding that key is split after the block as it is
+  taken from, so the free space at the low end is cut into independently lockable rows
+  as concurrency needs them (Calico's blocks, made lazily). When every interval is held,
+  the call waits for the first one. ``random`` gets the caller's uniform draws (the ones
+  the general algorithm would make, in order) and takes the first that is free and in an
+  interval no other call holds; when none is, the caller runs the general algorithm.
 * The allocation count is kept in ``counts`` rows (one per concurrent writer, found with
   ``SKIP LOCKED``), added to ``pools.allocated``, instead of one hot counter.
 
 A call alone gets exactly what the general algorithm would hand out: the lowest free
-key (``lowest``), or the first free key at or after the random start, wrapping
-(``random``). Under concurrency a call skips intervals other calls hold at that moment.
+key (``lowest``), or the first free one of its random draws (``random``). Under
+concurrency a call skips intervals other calls hold at that moment.
 """
 
 from __future__ import annotations
 
-__all__ = ["BLOCK", "FAST_VERSION", "fast_sql", "TAKE"]
+__all__ = ["BLOCK", "FAST_VERSION", "fast_sql", "TAKE", "PROC"]
 
 BLOCK = 16
 """Keys per aligned block the free intervals are split into where allocations happen (a power of two <= 256)."""
 
-FAST_VERSION = "netx fast path 1"
+FAST_VERSION = "netx fast path 2"
 """Version of the objects below, the comment on ``netx_take``; a different one is (re)created on open."""
 
-TAKE = "SELECT {s}.netx_take(%s, %s, %s, %s, %s, %s)"
-"""The fast path's one statement: (pool id, owner, start key, family low key, family high key, wrap)."""
+TAKE = "SELECT k, used FROM {s}.netx_take(%s, %s, %s, %s, %s)"
+"""The fast path's one statement: (pool id, owner, family low key, family high key, random draws) -> (key, draws used)."""
+PROC = "{s}.netx_take(bigint, text, bytea, bytea, bytea[])"
+"""The function's signature (its comment records ``FAST_VERSION``)."""
 
 
 def fast_sql(s: str) -> list[str]:
     """DDL of the counters table and the functions, in schema ``s`` (a quoted identifier)."""
-    low = 255 - (BLOCK - 1)
     return [
         f"""CREATE TABLE IF NOT EXISTS {s}.counts (
             pool  bigint NOT NULL REFERENCES {s}.pools (id) ON DELETE CASCADE,
@@ -72,60 +76,73 @@ def fast_sql(s: str) -> list[str]:
                                   | (get_byte(k, 15) << 8) | get_byte(k, 16))
           ELSE regexp_replace(encode(substring(k from 2), 'hex'), '(....)(?!$)', '\\1:', 'g')::inet END
         $f$""",
+        f"DROP FUNCTION IF EXISTS {s}.netx_take(bigint, text, bytea, bytea, bytea, boolean)",
         f"""CREATE OR REPLACE FUNCTION {s}.netx_take(
-            p_pool bigint, p_owner text, p_from bytea, p_lo bytea, p_hi bytea, p_wrap boolean)
-        RETURNS bytea LANGUAGE plpgsql AS $f$
+            p_pool bigint, p_owner text, p_lo bytea, p_hi bytea, p_draws bytea[], OUT k bytea, OUT used int)
+        LANGUAGE plpgsql AS $f$
         DECLARE
           r record;
-          k bytea;
           b0 bytea;
           b1 bytea;
+          d bytea;
           pieces bytea[] := '{{}}';
           npieces int;
-          start bytea := p_from;
           attempt int := 0;
         BEGIN
+          used := 0;
           PERFORM 1 FROM {s}.pools WHERE id = p_pool FOR KEY SHARE;
           IF NOT FOUND THEN
             RAISE EXCEPTION 'netx: pool % no longer exists', p_pool USING ERRCODE = 'P0002';
           END IF;
-          LOOP
-            attempt := attempt + 1;
-            SELECT f.lo, f.hi INTO r FROM {s}.free f
-              WHERE f.pool = p_pool AND f.hi >= start AND f.hi <= p_hi ORDER BY f.hi LIMIT 1 FOR UPDATE SKIP LOCKED;
-            EXIT WHEN FOUND;
-            IF p_wrap AND start > p_lo THEN
-              start := p_lo;
-              CONTINUE;
+          IF cardinality(p_draws) > 0 THEN
+            -- random: the first draw that is free and not held by a concurrent call
+            FOR i IN 1 .. cardinality(p_draws) LOOP
+              d := p_draws[i];
+              SELECT f.lo, f.hi INTO r FROM {s}.free f WHERE f.pool = p_pool AND f.hi >= d ORDER BY f.hi LIMIT 1;
+              CONTINUE WHEN NOT FOUND OR r.lo > d;
+              SELECT f.lo, f.hi INTO r FROM {s}.free f WHERE f.pool = p_pool AND f.hi = r.hi FOR UPDATE SKIP LOCKED;
+              CONTINUE WHEN NOT FOUND OR r.lo > d;
+              k := d;
+              used := i;
+              EXIT;
+            END LOOP;
+            IF k IS NULL THEN
+              RETURN;  -- no draw hit: the caller takes the general path
             END IF;
-            -- every free interval in range is held by a concurrent call (or none is left): wait for the first
-            SELECT f.lo, f.hi INTO r FROM {s}.free f
-              WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi ORDER BY f.hi LIMIT 1 FOR UPDATE;
-            EXIT WHEN FOUND;
-            PERFORM 1 FROM {s}.free f WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi LIMIT 1;
-            IF NOT FOUND THEN
-              RETURN NULL;
-            END IF;
-            IF attempt >= 32 THEN
-              RAISE EXCEPTION 'netx: free intervals kept changing under concurrent calls' USING ERRCODE = '40001';
-            END IF;
-          END LOOP;
-          k := CASE WHEN r.lo < p_from AND p_from <= r.hi THEN p_from ELSE r.lo END;
-          -- what stays free: the interval minus k, cut at the aligned block holding k
-          b0 := set_byte(k, 16, get_byte(k, 16) & {low});
-          b1 := set_byte(k, 16, get_byte(k, 16) | {BLOCK - 1});
-          IF r.lo < b0 THEN pieces := pieces || ARRAY[r.lo, {s}.netx_pred(b0)]; END IF;
-          IF greatest(r.lo, b0) < k THEN pieces := pieces || ARRAY[greatest(r.lo, b0), {s}.netx_pred(k)]; END IF;
-          IF k < least(r.hi, b1) THEN pieces := pieces || ARRAY[{s}.netx_succ(k), least(r.hi, b1)]; END IF;
-          IF b1 < r.hi THEN pieces := pieces || ARRAY[{s}.netx_succ(b1), r.hi]; END IF;
+            IF r.lo < k THEN pieces := ARRAY[r.lo, {s}.netx_pred(k)]; END IF;
+            IF k < r.hi THEN pieces := pieces || ARRAY[{s}.netx_succ(k), r.hi]; END IF;
+          ELSE
+            -- lowest: the first free key of the first interval no concurrent call holds
+            LOOP
+              attempt := attempt + 1;
+              SELECT f.lo, f.hi INTO r FROM {s}.free f
+                WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi ORDER BY f.hi LIMIT 1 FOR UPDATE SKIP LOCKED;
+              EXIT WHEN FOUND;
+              -- every free interval is held by a concurrent call (or none is left): wait for the first
+              SELECT f.lo, f.hi INTO r FROM {s}.free f
+                WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi ORDER BY f.hi LIMIT 1 FOR UPDATE;
+              EXIT WHEN FOUND;
+              PERFORM 1 FROM {s}.free f WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi LIMIT 1;
+              IF NOT FOUND THEN
+                RETURN;  -- nothing free: k is NULL
+              END IF;
+              IF attempt >= 32 THEN
+                RAISE EXCEPTION 'netx: free intervals kept changing under concurrent calls' USING ERRCODE = '40001';
+              END IF;
+            END LOOP;
+            k := r.lo;
+            -- what stays free: the interval minus k, cut after the aligned block holding k
+            b1 := set_byte(k, 16, get_byte(k, 16) | {BLOCK - 1});
+            IF k < least(r.hi, b1) THEN pieces := ARRAY[{s}.netx_succ(k), least(r.hi, b1)]; END IF;
+            IF b1 < r.hi THEN pieces := pieces || ARRAY[{s}.netx_succ(b1), r.hi]; END IF;
+          END IF;
           npieces := coalesce(array_length(pieces, 1), 0) / 2;
           IF npieces = 0 THEN
             DELETE FROM {s}.free WHERE pool = p_pool AND hi = r.hi;
           ELSE
             UPDATE {s}.free SET lo = pieces[2 * npieces - 1], hi = pieces[2 * npieces] WHERE pool = p_pool AND hi = r.hi;
             IF npieces > 1 THEN
-              INSERT INTO {s}.free (pool, lo, hi)
-                SELECT p_pool, pieces[2 * i - 1], pieces[2 * i] FROM generate_series(1, npieces - 1) AS i;
+              INSERT INTO {s}.free (pool, lo, hi) VALUES (p_pool, pieces[1], pieces[2]);
             END IF;
           END IF;
           UPDATE {s}.counts SET n = n + 1 WHERE pool = p_pool AND shard = (
@@ -135,6 +152,5 @@ def fast_sql(s: str) -> list[str]:
               ON CONFLICT (pool, shard) DO UPDATE SET n = c.n + 1;
           END IF;
           INSERT INTO {s}.allocations (pool, key, address, owner) VALUES (p_pool, k, {s}.netx_inet(k), p_owner);
-          RETURN k;
         END $f$""",
     ]

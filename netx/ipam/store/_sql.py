@@ -32,7 +32,7 @@ import orjson
 from ..._errors import shorten
 from ..._ip import _fmt4, _fmt6
 from ..._keys import V6_BASE
-from .._state import NOT_ALLOCATED, Owner, _NotAllocated
+from .._state import Owner, Span, Totals
 from ..errors import StoreNotFound
 from . import _schema
 from ._schema import SCHEMA_VERSION, Dialect
@@ -92,9 +92,9 @@ class Queries:
     __slots__ = (
         "enter", "enter_read", "flush", "floor", "ceil", "iter_first", "iter_after",
         "free_update", "free_delete", "free_insert",
-        "alloc_get", "alloc_put", "alloc_del", "alloc_of", "alloc_of_null", "alloc_iter_first", "alloc_iter_after",
+        "alloc_at", "alloc_put", "alloc_del", "alloc_of", "alloc_of_null", "alloc_iter_first", "alloc_iter_after",
         "alloc_any", "pool_by_name", "pool_by_name_read", "pool_names", "pool_insert", "pool_delete", "free_drop", "alloc_drop",
-        "alloc_floor", "spans_of", "spans_of_null",
+        "alloc_floor",
     )
 
     def __init__(self, t: str, p: str, lock: str, address: str = "") -> None:
@@ -119,14 +119,16 @@ class Queries:
         self.free_update = f"UPDATE {free} SET lo = {p}, hi = {p} WHERE pool = {p} AND hi = {holding} AND lo = {p}"
         self.free_delete = f"DELETE FROM {free} WHERE pool = {p} AND hi = {holding} AND lo = {p}"
         self.free_insert = f"INSERT INTO {free} (pool, lo, hi) VALUES ({p}, {p}, {p})"
-        self.alloc_get = f"SELECT owner FROM {allocs} WHERE pool = {p} AND key = {p}"
+        self.alloc_at = f"SELECT owner, last_key FROM {allocs} WHERE pool = {p} AND key = {p}"
         self.alloc_put = (
             f"INSERT INTO {allocs} (pool, key, last_key, address, owner) VALUES ({p}, {p}, {p}, {p}{address}, {p})"
         )
         self.alloc_del = f"DELETE FROM {allocs} WHERE pool = {p} AND key = {p}"
-        self.alloc_of = f"SELECT key FROM {allocs} WHERE pool = {p} AND owner = {p} ORDER BY key"
-        self.alloc_of_null = f"SELECT key FROM {allocs} WHERE pool = {p} AND owner IS NULL ORDER BY key"
-        self.alloc_iter_first = f"SELECT key, owner, last_key FROM {allocs} WHERE pool = {p} ORDER BY key LIMIT {p}"
+        self.alloc_of = f"SELECT key, last_key FROM {allocs} WHERE pool = {p} AND owner = {p} ORDER BY key"
+        self.alloc_of_null = f"SELECT key, last_key FROM {allocs} WHERE pool = {p} AND owner IS NULL ORDER BY key"
+        self.alloc_iter_first = (
+            f"SELECT key, owner, last_key FROM {allocs} WHERE pool = {p} AND key >= {p} ORDER BY key LIMIT {p}"
+        )
         self.alloc_iter_after = (
             f"SELECT key, owner, last_key FROM {allocs} WHERE pool = {p} AND key > {p} ORDER BY key LIMIT {p}"
         )
@@ -134,8 +136,6 @@ class Queries:
         self.alloc_floor = (
             f"SELECT key, last_key, owner FROM {allocs} WHERE pool = {p} AND key <= {p} ORDER BY key DESC LIMIT 1"
         )
-        self.spans_of = f"SELECT key, last_key FROM {allocs} WHERE pool = {p} AND owner = {p} ORDER BY key"
-        self.spans_of_null = f"SELECT key, last_key FROM {allocs} WHERE pool = {p} AND owner IS NULL ORDER BY key"
         self.pool_by_name = f"SELECT id, spec, kind FROM {pools} WHERE name = {p}{lock}"
         self.pool_by_name_read = f"SELECT id, spec, kind FROM {pools} WHERE name = {p}"
         self.pool_names = f"SELECT name, kind FROM {pools}"
@@ -340,8 +340,7 @@ class SqlStore(Store):
         return self._state(pid, name)
 
     def _open_pool(self, name: str) -> tuple[Spec, SqlState]:
-        from ..pool import PoolSpec
-        from ..subnet import SubnetSpec
+        from ..spec import spec_from_json
 
         with self._transaction(readonly=True):
             row = self._one(self._q.pool_by_name_read, (name,))
@@ -350,8 +349,7 @@ class SqlStore(Store):
         pid = int(row[0])
         spec = self._specs.get(pid)
         if spec is None:
-            cls = SubnetSpec if row[2] == "subnet" else PoolSpec
-            spec = self._specs[pid] = cls.from_json(row[1])
+            spec = self._specs[pid] = spec_from_json(row[2], row[1])
         return spec, self._state(pid, name)
 
     def _kinds(self) -> dict[str, str]:
@@ -482,95 +480,71 @@ class SqlState:
             store._many(q.free_insert, [(pid, kb(lo), kb(hi)) for lo, hi in rest])
 
     # -- allocations ----------------------------------------------------------------
-    def alloc_get(self, key: int) -> Owner | _NotAllocated:
-        """The owner of an allocated key (may be None), or ``NOT_ALLOCATED``."""
-        row = self._store._one(self._store._q.alloc_get, (self._id, kb(key)))
-        return NOT_ALLOCATED if row is None else row[0]
+    def alloc_at(self, key: int) -> Span | None:
+        """The allocation starting exactly at ``key``, or None."""
+        row = self._store._one(self._store._q.alloc_at, (self._id, kb(key)))
+        return None if row is None else Span(key, key if row[1] is None else ki(row[1]), row[0])
 
-    def alloc_put(self, items: Sequence[tuple[Any, ...]]) -> None:
-        """Record allocations ``(key, owner[, last])``; the primary key (pool, key) refuses any duplicate."""
-        if not items:
+    def alloc_floor(self, key: int) -> Span | None:
+        """The allocation with the greatest start <= key, or None."""
+        row = self._store._one(self._store._q.alloc_floor, (self._id, kb(key)))
+        return None if row is None else _span(row[0], row[1], row[2])
+
+    def alloc_put(self, spans: Sequence[Span]) -> None:
+        """Record allocations; the primary key (pool, key) refuses any duplicate."""
+        if not spans:
             return
         pid = self._id
         rows = []
         keys = 0
-        for item in items:
-            key, owner = item[0], item[1]
-            last = item[2] if len(item) > 2 and item[2] != key else None
-            rows.append((pid, kb(key), None if last is None else kb(last), address_text(key, last), owner))
-            keys += 1 if last is None else last - key + 1
+        for start, last, owner in spans:
+            rows.append((pid, kb(start), None if last == start else kb(last), address_text(start, last), owner))
+            keys += last - start + 1
         self._store._many(self._store._q.alloc_put, rows)
         self._count += len(rows)
         self._keys += keys
         self._dirty = True
 
-    def alloc_del(self, keys: Sequence[int | tuple[int, int]]) -> None:
-        """Forget allocations (keys, or ``(key, last)`` spans); every one must be allocated (checked)."""
-        if not keys:
+    def alloc_del(self, spans: Sequence[Span]) -> None:
+        """Forget allocations; every one must be allocated (checked)."""
+        if not spans:
             return
         pid = self._id
-        spans = [(item, item) if isinstance(item, int) else item for item in keys]
-        starts = [start for start, _ in spans]
-        removed = self._store._many(self._store._q.alloc_del, [(pid, kb(key)) for key in starts])
-        if removed != len(keys):
+        removed = self._store._many(self._store._q.alloc_del, [(pid, kb(span.start)) for span in spans])
+        if removed != len(spans):
             raise StoreError(
-                f"pool {self._name!r}: {len(keys) - removed} of {len(keys)} released keys were not allocated"
+                f"pool {self._name!r}: {len(spans) - removed} of {len(spans)} released keys were not allocated"
                 " (store inconsistent); nothing was changed"
             )
         self._count -= removed
-        self._keys -= sum(last - start + 1 for start, last in spans)
+        self._keys -= sum(span.last - span.start + 1 for span in spans)
         self._dirty = True
 
-    def alloc_floor(self, key: int) -> tuple[int, int, str | None] | None:
-        """The allocation with the greatest start <= key, as ``(start, last, owner)``, or None."""
-        row = self._store._one(self._store._q.alloc_floor, (self._id, kb(key)))
-        if row is None:
-            return None
-        start = ki(row[0])
-        return start, start if row[1] is None else ki(row[1]), row[2]
-
-    def alloc_spans_of(self, owner: str | None) -> list[tuple[int, int]]:
-        """Sorted ``(start, last)`` of the allocations of ``owner``."""
-        store = self._store
-        if owner is None:
-            rows = store._all(store._q.spans_of_null, (self._id,))
-        else:
-            rows = store._all(store._q.spans_of, (self._id, owner))
-        return [_span(key, last) for key, last in rows]
-
-    def alloc_span_iter(self) -> Iterator[tuple[int, int, str | None]]:
-        """All ``(start, last, owner)`` allocations in key order, fetched lazily in growing batches."""
-        store, pid = self._store, self._id
-        size = _BATCH0
-        rows = store._all(store._q.alloc_iter_first, (pid, size))
-        while True:
-            for key, owner, last in rows:
-                yield (*_span(key, last), owner)
-            if len(rows) < size:
-                return
-            size = min(size * 4, _BATCH_MAX)
-            rows = store._all(store._q.alloc_iter_after, (pid, rows[-1][0], size))
-
-    def alloc_keys(self) -> int:
-        """How many keys all allocations cover (kept in the pool's row, so O(1))."""
-        return self._keys
-
-    def alloc_of(self, owner: str | None) -> list[int]:
-        """Sorted keys allocated to ``owner``."""
+    def alloc_of(self, owner: Owner) -> list[Span]:
+        """The allocations of ``owner``, in key order."""
         store = self._store
         if owner is None:
             rows = store._all(store._q.alloc_of_null, (self._id,))
         else:
             rows = store._all(store._q.alloc_of, (self._id, owner))
-        return [ki(row[0]) for row in rows]
+        return [_span(key, last, owner) for key, last in rows]
 
-    def alloc_iter(self) -> Iterator[tuple[int, str | None]]:
-        """All ``(key, owner)`` allocations in key order, fetched lazily in growing batches."""
-        return ((start, owner) for start, _, owner in self.alloc_span_iter())
+    def alloc_iter(self, key: int = 0) -> Iterator[Span]:
+        """Allocations starting at or after ``key``, in key order, fetched lazily in growing batches."""
+        store, pid = self._store, self._id
+        size = _BATCH0
+        rows = store._all(store._q.alloc_iter_first, (pid, kb(key), size))
+        while True:
+            for start, owner, last in rows:
+                yield _span(start, last, owner)
+            if len(rows) < size:
+                return
+            size = min(size * 4, _BATCH_MAX)
+            rows = store._all(store._q.alloc_iter_after, (pid, rows[-1][0], size))
 
-    def alloc_count(self) -> int:
-        """How many allocations there are (kept in the pool's row, so O(1))."""
-        return self._count
+    def alloc_totals(self) -> Totals:
+        """How many allocations and keys (kept in the pool's row, so O(1))."""
+        return Totals(self._count, self._keys)
 
     # -- extension state ---------------------------------------------------------------
     def ext_get(self, name: str) -> str | None:
@@ -586,7 +560,7 @@ class SqlState:
         self._dirty = True
 
 
-def _span(key: bytes, last: bytes | None) -> tuple[int, int]:
-    """A stored allocation's ``(start, last)`` keys."""
+def _span(key: bytes, last: bytes | None, owner: Owner) -> Span:
+    """A stored allocation as a ``Span``."""
     start = ki(key)
-    return start, start if last is None else ki(last)
+    return Span(start, start if last is None else ki(last), owner)

@@ -34,7 +34,7 @@ import orjson
 
 from .._state import Owner
 from ..errors import IPAMError, OutcomeUnknown
-from ._pgsql import FAST_VERSION, TAKE, fast_sql
+from ._pgsql import FAST_VERSION, PROC, TAKE, fast_sql
 from ._schema import POSTGRES
 from ._sql import Queries, SqlState, SqlStore, ki, kb
 from .base import StoreError
@@ -149,12 +149,14 @@ class PgState(SqlState):
         super()._reset()
         self._shards = 0
 
-    def take(self, owner: Owner, start: int, lo: int, hi: int, wrap: bool) -> int | None:
-        """Allocate the first free key at or after ``start`` (up to ``hi``; with ``wrap``, then from ``lo``)
-        to ``owner`` in one statement and transaction of its own; None when none is free.
+    def take(self, owner: Owner, lo: int, hi: int, draws: Sequence[int] = ()) -> tuple[int | None, int]:
+        """Allocate one key of ``lo..hi`` to ``owner`` in one statement and transaction of its own.
 
-        Returns -1 when called inside an open transaction: the caller then takes the general path."""
-        return self._store._take(self, owner, start, lo, hi, wrap)
+        Without ``draws``: the lowest free key (``lowest``); ``(None, 0)`` when none is free. With
+        ``draws`` (``random``): the first of them that is free, and how many draws that used;
+        ``(None, 0)`` when none is. ``(-1, 0)`` inside an open transaction: the caller then takes
+        the general path (as it does when no draw hit)."""
+        return self._store._take(self, owner, lo, hi, draws)
 
 
 class PostgresStore(SqlStore):
@@ -263,8 +265,8 @@ class PostgresStore(SqlStore):
         """Create (or update) the PostgreSQL-only objects of the fast path (``_pgsql.py``), once per version
         (recorded as the comment on ``netx_take``)."""
         q = _quote(self.schema)
-        version = f"SELECT obj_description(to_regprocedure(%s), 'pg_proc')"
-        proc = f"{q}.netx_take(bigint, text, bytea, bytea, bytea, boolean)"
+        version = "SELECT obj_description(to_regprocedure(%s), 'pg_proc')"
+        proc = PROC.format(s=q)
         with self._transaction():
             row = self._one(version, (proc,))
             if row is not None and row[0] == FAST_VERSION:
@@ -347,15 +349,15 @@ class PostgresStore(SqlStore):
             self._conn.rollback()
 
     # -- the fast path ------------------------------------------------------------------
-    def _take(self, state: PgState, owner: Owner, start: int, lo: int, hi: int, wrap: bool) -> int | None:
+    def _take(self, state: PgState, owner: Owner, lo: int, hi: int, draws: Sequence[int]) -> tuple[int | None, int]:
         """``PgState.take``: one ``netx_take`` call in autocommit mode, on the main connection or a spare one."""
         self._check_open()
         self._check_fork()
-        params = (state._id, owner, kb(start), kb(lo), kb(hi), wrap)
+        params = (state._id, owner, kb(lo), kb(hi), [kb(d) for d in draws])
         if self._guard.acquire(blocking=False):
             try:
                 if self._depth:  # inside an open transaction (this thread's): join it on the general path
-                    return -1
+                    return -1, 0
                 self._begin()
                 conn = self._db()
                 conn.autocommit = True
@@ -370,13 +372,13 @@ class PostgresStore(SqlStore):
         if spare is None:  # every spare is in use: wait for the main connection like a general call
             with self._transaction():
                 pass
-            return self._take(state, owner, start, lo, hi, wrap)
+            return self._take(state, owner, lo, hi, draws)
         try:
             return self._call_take(state, spare, params)
         finally:
             self._give_back(spare)
 
-    def _call_take(self, state: PgState, conn: psycopg.Connection[Any], params: Sequence[Any]) -> int | None:
+    def _call_take(self, state: PgState, conn: psycopg.Connection[Any], params: Sequence[Any]) -> tuple[int | None, int]:
         pg = self._pg
         deadline = time.monotonic() + self.timeout
         for attempt in range(_RETRIES):
@@ -396,8 +398,9 @@ class PostgresStore(SqlStore):
                     raise translated from exc
                 _backoff(attempt)
                 continue
-            value = None if row is None else row[0]
-            return None if value is None else ki(value)
+            if row is None or row[0] is None:
+                return None, 0
+            return ki(row[0]), int(row[1])
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     def _borrow(self) -> psycopg.Connection[Any] | None:
