@@ -27,10 +27,11 @@ from typing import Any
 
 import netx
 import netx.ipam as ipam
-from netx.ipam.store._pgtest import TempPostgres
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # benchmarks/ is not a package
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
 from _harness import Row, print_header, print_table, quick_flag, ratio_cell  # noqa: E402
+from _pgtest import TempPostgres  # noqa: E402  (the throwaway server of the tests)
 
 CLIENTS = (1, 2, 4, 8)
 

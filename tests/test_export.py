@@ -114,3 +114,31 @@ def test_invalid_exports_change_nothing(durable_url: str) -> None:
         with pytest.raises(IPAMError, match="pairs"):
             import_store(target, {**good, "pools": [{**good["pools"][0], "allocations": [["10.0.0.1"]]}]})
         assert _view(target) == before
+
+
+def test_cli_export_import(tmp_path: Any, pg_url: str) -> None:
+    import json
+    import subprocess
+    import sys
+
+    def netx(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "netx", *args], input=stdin, capture_output=True, timeout=120)
+
+    db = "sqlite:///" + (tmp_path / "a.db").as_posix()
+    with ipam.open(db) as store:
+        _fill(store)
+        expected = export_store(store)
+    out = netx("export", "--db", db)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == expected
+    done = netx("import", "-", "--db", pg_url, stdin=out.stdout)  # SQLite -> PostgreSQL
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().split("\n")[:2] == ["imported pool empty", "imported pool lan"]
+    with ipam.open(pg_url) as store:
+        assert export_store(store) == expected
+    again = netx("import", "-", "--db", pg_url, stdin=out.stdout)
+    assert again.returncode == 1 and b"already has 5 pools of the same name" in again.stderr
+    assert netx("export", "lan", "--db", db, "--file", str(tmp_path / "lan.json")).returncode == 0
+    assert [p["name"] for p in json.loads((tmp_path / "lan.json").read_text())["pools"]] == ["lan"]
+    bad = netx("import", str(tmp_path / "nope.json"), "--db", db)
+    assert bad.returncode == 1 and bad.stderr.startswith(b"netx: error:")

@@ -25,7 +25,7 @@ import netx
 import netx.ipam as ipam
 from netx import IP
 from netx.ipam import IPAMError, OutcomeUnknown, StoreError
-from netx.ipam.store._pgtest import TempPostgres
+from _pgtest import TempPostgres
 
 from test_store import assert_partition
 

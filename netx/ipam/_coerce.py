@@ -19,8 +19,12 @@ from .errors import IPAMError
 
 __all__ = [
     "STRATEGIES", "Interval", "as_ip", "as_range", "as_item", "as_net", "items_of", "key_bounds", "span_of",
-    "check_version", "check_count", "check_owner", "check_prefixlen", "check_strategy",
+    "check_version", "check_count", "check_owner", "check_prefixlen", "check_strategy", "MAX_MANY",
 ]
+
+MAX_MANY = 1 << 20
+"""Most addresses (or subnets) one ``allocate_many`` hands out: its result is a list, built in one
+transaction, so a count beyond what fits in memory is refused up front."""
 
 STRATEGIES = ("lowest", "round_robin", "random")
 """``lowest``: first free (NetBox). ``round_robin``: next free after the last handed out,
@@ -118,6 +122,8 @@ def check_count(n: Any) -> int:
         raise TypeError(f"n must be an int, not {shorten(n)}")
     if n < 1:
         raise IPAMError(f"n must be at least 1, not {n}")
+    if n > MAX_MANY:
+        raise IPAMError(f"n is {n}: one call hands out at most {MAX_MANY}; allocate in several calls")
     return n
 
 

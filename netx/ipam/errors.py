@@ -12,6 +12,7 @@ an HTTP API) never parse messages.
     │       ├── PoolExists                    (pool)
     │       │   └── PoolDefinitionMismatch    existing, requested
     │       ├── PoolInUse                     allocated
+│       ├── WrongPoolKind                 kind, wanted
     │       └── StoreNotFound                 url
     └── StoreError (not a ValueError): the database failed   url
 
@@ -26,7 +27,7 @@ from .._errors import Error, NetxError
 
 __all__ = [
     "IPAMError", "PoolExhausted", "AlreadyAllocated", "NotInPool", "Reserved", "PoolNotFound", "PoolExists",
-    "PoolDefinitionMismatch", "PoolInUse", "StoreNotFound", "StoreError", "OutcomeUnknown",
+    "PoolDefinitionMismatch", "PoolInUse", "WrongPoolKind", "StoreNotFound", "StoreError", "OutcomeUnknown",
 ]
 
 
@@ -119,6 +120,17 @@ class PoolInUse(IPAMError):
         self.allocated = allocated
 
 
+class WrongPoolKind(IPAMError):
+    """The pool is of ``kind`` (``"address"`` or ``"subnet"``), the call needs ``wanted``."""
+
+    kind: str | None
+    wanted: str | None
+
+    def __init__(self, message: str, *, pool: str | None = None, kind: str | None = None, wanted: str | None = None) -> None:
+        super().__init__(message, pool=pool)
+        self.kind, self.wanted = kind, wanted
+
+
 class StoreNotFound(IPAMError):
     """A read-only open found no IPAM store at ``url`` (no file, no tables) and created none."""
 
@@ -153,6 +165,6 @@ class OutcomeUnknown(StoreError):
 # Tracebacks and reprs name the public path users import from: ``netx.ipam.PoolExhausted``.
 for _cls in (
     IPAMError, PoolExhausted, AlreadyAllocated, NotInPool, Reserved, PoolNotFound, PoolExists, PoolDefinitionMismatch,
-    PoolInUse, StoreNotFound, StoreError, OutcomeUnknown,
+    PoolInUse, WrongPoolKind, StoreNotFound, StoreError, OutcomeUnknown,
 ):
     _cls.__module__ = "netx.ipam"

@@ -188,7 +188,7 @@ def import_store(store: Store, data: dict[str, Any], names: Iterable[str] | None
         listed = ", ".join(shorten(n) for n in clash[:10]) + (", ..." if len(clash) > 10 else "")
         raise ImportConflict(
             f"the store already has {'a pool' if len(clash) == 1 else f'{len(clash)} pools'} of the same name"
-            f" ({listed}): nothing was imported (delete them first, or import other pools with names=)",
+            f" ({listed}): nothing was imported (delete them first, or import only other pools)",
             names=clash,
         )
     with open_store("memory://") as scratch:  # every pool and allocation checked before the store is touched

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Literal, overload
 
 from ..._errors import shorten
 from .._state import PoolState
-from ..errors import IPAMError, PoolExists, PoolInUse, PoolNotFound, StoreError
+from ..errors import IPAMError, PoolExists, PoolInUse, PoolNotFound, StoreError, WrongPoolKind
 from .url import mask_url
 
 if TYPE_CHECKING:
@@ -164,8 +164,9 @@ class Store:
         if kind is not None and spec.kind != kind:
             found, wanted = (("a subnet", "an address") if spec.kind == "subnet" else ("an address", "a subnet"))
             use = "subnet_pool" if spec.kind == "subnet" else "pool"
-            raise IPAMError(
-                f"pool {shorten(name)} is {found} pool, not {wanted} pool: open it with store.{use}()", pool=name
+            raise WrongPoolKind(
+                f"pool {shorten(name)} is {found} pool, not {wanted} pool: open it with store.{use}()",
+                pool=name, kind=spec.kind, wanted=kind,
             )
         if isinstance(spec, SubnetSpec):
             return SubnetPool._attach(spec, state, name)

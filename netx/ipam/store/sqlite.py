@@ -68,7 +68,9 @@ class SqliteStore(SqlStore):
         self._errors = (sqlite3.IntegrityError, sqlite3.Error)
         if not create and not os.path.exists(path):
             self._closed = True
-            raise StoreNotFound(f"no IPAM store at {path!r}: no such file (nothing was created)", url=url)
+            if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+                raise StoreError(f"cannot open IPAM store {shorten(url)}: no such directory", url=url)
+            raise StoreNotFound(f"no IPAM store at {path!r} (nothing was created)", url=url)
         try:
             self._conn = sqlite3.connect(path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
