@@ -16,8 +16,9 @@ in its own (autocommit) transaction: one round trip, one commit, no pool-wide lo
   the call waits for the first one. ``random`` gets the caller's uniform draws (the ones
   the general algorithm would make, in order) and takes the first that is free and in an
   interval no other call holds; when none is, the caller runs the general algorithm.
-* The allocation count is kept in ``counts`` rows (one per concurrent writer, found with
-  ``SKIP LOCKED``), added to ``pools.allocated``, instead of one hot counter.
+* The allocation count is kept in ``counts`` rows (one per concurrent writer, picked
+  with a non-blocking transaction-scoped advisory lock: memory only, no WAL), added to
+  ``pools.allocated``, instead of one hot counter.
 
 A call alone gets exactly what the general algorithm would hand out: the lowest free
 key (``lowest``), or the first free one of its random draws (``random``). Under
@@ -31,8 +32,13 @@ __all__ = ["BLOCK", "FAST_VERSION", "fast_sql", "TAKE", "PROC"]
 BLOCK = 16
 """Keys per aligned block the free intervals are split into where allocations happen (a power of two <= 256)."""
 
-FAST_VERSION = "netx fast path 2"
+FAST_VERSION = "netx fast path 3"
 """Version of the objects below, the comment on ``netx_take``; a different one is (re)created on open."""
+
+SHARDS = 64
+"""Counter rows per pool at most (one per concurrent writer)."""
+LOCK_SPACE = 0x6E657478
+"""First key of the advisory locks that pick a counter row (``'netx'``); the second is pool id * SHARDS + row."""
 
 TAKE = "SELECT k, used FROM {s}.netx_take(%s, %s, %s, %s, %s)"
 """The fast path's one statement: (pool id, owner, family low key, family high key, random draws) -> (key, draws used)."""
@@ -88,6 +94,7 @@ def fast_sql(s: str) -> list[str]:
           pieces bytea[] := '{{}}';
           npieces int;
           attempt int := 0;
+          v_shard int;
         BEGIN
           used := 0;
           PERFORM 1 FROM {s}.pools WHERE id = p_pool FOR KEY SHARE;
@@ -145,10 +152,16 @@ def fast_sql(s: str) -> list[str]:
               INSERT INTO {s}.free (pool, lo, hi) VALUES (p_pool, pieces[1], pieces[2]);
             END IF;
           END IF;
-          UPDATE {s}.counts SET n = n + 1 WHERE pool = p_pool AND shard = (
-            SELECT c.shard FROM {s}.counts c WHERE c.pool = p_pool ORDER BY c.shard LIMIT 1 FOR UPDATE SKIP LOCKED);
+          -- count it in the first counter row no concurrent call holds (an in-memory advisory lock picks it)
+          v_shard := 0;
+          WHILE v_shard < {SHARDS - 1}
+            AND NOT pg_try_advisory_xact_lock({LOCK_SPACE}, (p_pool % 33554432)::int * {SHARDS} + v_shard)
+          LOOP
+            v_shard := v_shard + 1;
+          END LOOP;
+          UPDATE {s}.counts SET n = n + 1 WHERE pool = p_pool AND shard = v_shard;
           IF NOT FOUND THEN
-            INSERT INTO {s}.counts AS c (pool, shard, n) VALUES (p_pool, floor(random() * 64)::int, 1)
+            INSERT INTO {s}.counts AS c (pool, shard, n) VALUES (p_pool, v_shard, 1)
               ON CONFLICT (pool, shard) DO UPDATE SET n = c.n + 1;
           END IF;
           INSERT INTO {s}.allocations (pool, key, address, owner) VALUES (p_pool, k, {s}.netx_inet(k), p_owner);
