@@ -15,9 +15,19 @@ import random
 import signal
 import sys
 import time
+from typing import Any
 
 import netx.ipam
 from netx.ipam import OutcomeUnknown, StoreError
+
+
+def _ready(url: str, name: str) -> Any:
+    """Open the pool, say ``ready``, wait for the go line."""
+    pool = netx.ipam.open(url).pool(name)
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
+    sys.stdin.readline()
+    return pool
 
 
 def main(argv: list[str]) -> int:
@@ -34,11 +44,7 @@ def main(argv: list[str]) -> int:
         return 0
     if cmd == "mixed":
         n, tag = int(argv[3]), argv[4]
-        store = netx.ipam.open(url)
-        pool = store.pool(name)
-        out.write("ready\n")
-        out.flush()
-        sys.stdin.readline()
+        pool = _ready(url, name)
         rng = random.Random(tag)
         mine: list[object] = []
         try:
@@ -59,11 +65,7 @@ def main(argv: list[str]) -> int:
         return 0
     if cmd == "stream":
         n, tag = int(argv[3]), argv[4]
-        store = netx.ipam.open(url)
-        pool = store.pool(name)
-        out.write("ready\n")
-        out.flush()
-        sys.stdin.readline()
+        pool = _ready(url, name)
         deadline = time.monotonic() + 120
         i = 0
         while i < n and time.monotonic() < deadline:

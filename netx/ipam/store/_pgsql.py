@@ -27,7 +27,7 @@ concurrency a call skips intervals other calls hold at that moment.
 
 from __future__ import annotations
 
-__all__ = ["BLOCK", "FAST_VERSION", "fast_sql", "TAKE", "PROC"]
+__all__ = ["BLOCK", "FAST_VERSION", "fast_sql", "TAKE", "PROC", "lowest_sql", "draw_sql"]
 
 BLOCK = 16
 """Keys per aligned block the free intervals are split into where allocations happen (a power of two <= 256)."""
@@ -44,6 +44,68 @@ TAKE = "SELECT k, used FROM {s}.netx_take(%s, %s, %s, %s, %s)"
 """The fast path's one statement: (pool id, owner, family low key, family high key, random draws) -> (key, draws used)."""
 PROC = "{s}.netx_take(bigint, text, bytea, bytea, bytea[])"
 """The function's signature (its comment records ``FAST_VERSION``)."""
+
+
+def _counted(s: str) -> str:
+    """The CTE counting the allocation in the first free counter row (eight advisory tries, then a random row)."""
+    tries = " ".join(
+        f"WHEN pg_try_advisory_xact_lock({LOCK_SPACE}, (%(pool)s %% 33554432)::int * {SHARDS} + {i}) THEN {i}"
+        for i in range(8)
+    )
+    return f"""counted AS (INSERT INTO {s}.counts AS c (pool, shard, n)
+                SELECT %(pool)s, CASE {tries} ELSE 8 + floor(random() * {SHARDS - 8})::int END, 1 FROM done
+                ON CONFLICT (pool, shard) DO UPDATE SET n = c.n + 1)"""
+
+
+# The statement's snapshot predates the locks it waits for: a row changed meanwhile is locked at its
+# latest version (r), but an UPDATE / DELETE finds it through the snapshot's version, by its key `hi`.
+# Everything after the free interval's change therefore reads `done`, the row that change returned:
+# when the change found nothing (the row's `hi` moved meanwhile), nothing happens and the caller
+# falls back to netx_take, whose statements each take a fresh snapshot.
+_DONE = "done AS (SELECT 1 AS ok FROM gone UNION ALL SELECT 1 FROM kept LIMIT 1)"
+_POOL = "WITH pool AS (SELECT id FROM {s}.pools WHERE id = %(pool)s FOR KEY SHARE)"
+
+
+def lowest_sql(s: str) -> str:
+    """``lowest``'s common case as one plain statement (no PL/pgSQL): take the first key of the first free
+    interval no concurrent call holds, split the interval after its block, count it, record it; the new key,
+    or no row (everything held, nothing free, no such pool: then ``TAKE`` decides, waiting if it must)."""
+    return f"""{_POOL.format(s=s)},
+    r AS (SELECT f.lo, f.hi, set_byte(f.lo, 16, get_byte(f.lo, 16) | {BLOCK - 1}) AS b1 FROM {s}.free f
+          WHERE f.pool = (SELECT id FROM pool) AND f.hi >= %(lo)s AND f.hi <= %(hi)s
+          ORDER BY f.hi LIMIT 1 FOR UPDATE SKIP LOCKED),
+    gone AS (DELETE FROM {s}.free f USING r WHERE f.pool = %(pool)s AND f.hi = r.hi AND r.lo = r.hi RETURNING 1),
+    kept AS (UPDATE {s}.free f SET lo = {s}.netx_succ(CASE WHEN r.hi <= r.b1 THEN r.lo ELSE r.b1 END)
+             FROM r WHERE f.pool = %(pool)s AND f.hi = r.hi AND r.lo < r.hi RETURNING 1),
+    {_DONE},
+    block AS (INSERT INTO {s}.free (pool, lo, hi)
+              SELECT %(pool)s, {s}.netx_succ(r.lo), r.b1 FROM r, done WHERE r.hi > r.b1 AND r.lo < r.b1),
+    {_counted(s)},
+    taken AS (INSERT INTO {s}.allocations (pool, key, address, owner)
+              SELECT %(pool)s, r.lo, {s}.netx_inet(r.lo), %(owner)s FROM r, done RETURNING key)
+    SELECT key FROM taken"""
+
+
+def draw_sql(s: str) -> str:
+    """``random``'s common case as one plain statement: take the first draw ``%(d)s`` if it is free and its
+    interval is not held by a concurrent call; the key, or no row (then ``TAKE`` tries every draw)."""
+    return f"""{_POOL.format(s=s)},
+    f AS (SELECT f.lo, f.hi FROM {s}.free f WHERE f.pool = (SELECT id FROM pool) AND f.hi >= %(d)s
+          ORDER BY f.hi LIMIT 1 FOR UPDATE SKIP LOCKED),
+    r AS (SELECT lo, hi, %(d)s::bytea AS k FROM f WHERE lo <= %(d)s),
+    gone AS (DELETE FROM {s}.free f USING r WHERE f.pool = %(pool)s AND f.hi = r.hi AND r.lo = r.hi RETURNING 1),
+    right_part AS (UPDATE {s}.free f SET lo = {s}.netx_succ(r.k)
+                   FROM r WHERE f.pool = %(pool)s AND f.hi = r.hi AND r.k < r.hi RETURNING 1),
+    left_only AS (UPDATE {s}.free f SET hi = {s}.netx_pred(r.k)
+                  FROM r WHERE f.pool = %(pool)s AND f.hi = r.hi AND r.k = r.hi AND r.lo < r.k RETURNING 1),
+    kept AS (SELECT 1 FROM right_part UNION ALL SELECT 1 FROM left_only),
+    {_DONE},
+    left_part AS (INSERT INTO {s}.free (pool, lo, hi)
+                  SELECT %(pool)s, r.lo, {s}.netx_pred(r.k) FROM r, done WHERE r.lo < r.k AND r.k < r.hi),
+    {_counted(s)},
+    taken AS (INSERT INTO {s}.allocations (pool, key, address, owner)
+              SELECT %(pool)s, r.k, {s}.netx_inet(r.k), %(owner)s FROM r, done RETURNING key)
+    SELECT key FROM taken"""
 
 
 def fast_sql(s: str) -> list[str]:

@@ -34,7 +34,7 @@ import orjson
 
 from .._state import Owner
 from ..errors import IPAMError, OutcomeUnknown
-from ._pgsql import FAST_VERSION, PROC, TAKE, fast_sql
+from ._pgsql import FAST_VERSION, PROC, TAKE, draw_sql, fast_sql, lowest_sql
 from ._schema import POSTGRES
 from ._sql import Queries, SqlState, SqlStore, ki, kb
 from .base import StoreError
@@ -162,7 +162,7 @@ class PgState(SqlState):
 class PostgresStore(SqlStore):
     """Pools in a PostgreSQL database, shared by any number of processes and hosts."""
 
-    __slots__ = ("schema", "timeout", "_conninfo", "_conn", "_pg", "_pid", "_spares", "_lent", "_spare_lock", "_take_sql")
+    __slots__ = ("schema", "timeout", "_conninfo", "_conn", "_pg", "_pid", "_spares", "_lent", "_spare_lock", "_take_sql", "_lowest_sql", "_draw_sql")
 
     schema: str
     timeout: float
@@ -189,6 +189,8 @@ class PostgresStore(SqlStore):
         self._dialect = POSTGRES
         self._errors = (self._pg.IntegrityError, self._pg.Error)
         self._take_sql = TAKE.format(s=_quote(schema))
+        self._lowest_sql = lowest_sql(_quote(schema))
+        self._draw_sql = draw_sql(_quote(schema))
         self._conn = None
         self._pid = os.getpid()
         self._spares = []
@@ -383,6 +385,14 @@ class PostgresStore(SqlStore):
         deadline = time.monotonic() + self.timeout
         for attempt in range(_RETRIES):
             try:
+                # the common case as one plain statement; the function only when it found nothing
+                pool, owner, lo, hi, draws = params
+                if draws:
+                    one = conn.execute(self._draw_sql, {"pool": pool, "owner": owner, "d": draws[0]}).fetchone()
+                else:
+                    one = conn.execute(self._lowest_sql, {"pool": pool, "owner": owner, "lo": lo, "hi": hi}).fetchone()
+                if one is not None:
+                    return ki(one[0]), 1 if draws else 0
                 row = conn.execute(self._take_sql, params).fetchone()
             except pg.Error as exc:
                 if conn.broken or conn.closed:
