@@ -31,8 +31,10 @@ __all__ = ["BLOCK", "FAST_VERSION", "fast_sql", "TAKE", "PROC", "lowest_sql", "d
 
 BLOCK = 16
 """Keys per aligned block the free intervals are split into where allocations happen (a power of two <= 256)."""
+AHEAD = 7
+"""Blocks more that ``lowest`` splits off at once, so concurrent callers find that many unheld intervals."""
 
-FAST_VERSION = "netx fast path 3"
+FAST_VERSION = "netx fast path 4"
 """Version of the objects below, the comment on ``netx_take``; a different one is (re)created on open."""
 
 SHARDS = 64
@@ -71,15 +73,22 @@ def lowest_sql(s: str) -> str:
     interval no concurrent call holds, split the interval after its block, count it, record it; the new key,
     or no row (everything held, nothing free, no such pool: then ``TAKE`` decides, waiting if it must)."""
     return f"""{_POOL.format(s=s)},
-    r AS (SELECT f.lo, f.hi, set_byte(f.lo, 16, get_byte(f.lo, 16) | {BLOCK - 1}) AS b1 FROM {s}.free f
+    f AS (SELECT f.lo, f.hi, set_byte(f.lo, 16, get_byte(f.lo, 16) | {BLOCK - 1}) AS b1 FROM {s}.free f
           WHERE f.pool = (SELECT id FROM pool) AND f.hi >= %(lo)s AND f.hi <= %(hi)s
           ORDER BY f.hi LIMIT 1 FOR UPDATE SKIP LOCKED),
+    -- m: how many whole blocks after the taken key's block also become intervals of their own
+    r AS (SELECT lo, hi, b1, (SELECT count(*)::int FROM generate_series(1, {AHEAD}) AS i
+                              WHERE {s}.netx_add(b1, {BLOCK} * i) < hi) AS m FROM f),
     gone AS (DELETE FROM {s}.free f USING r WHERE f.pool = %(pool)s AND f.hi = r.hi AND r.lo = r.hi RETURNING 1),
-    kept AS (UPDATE {s}.free f SET lo = {s}.netx_succ(CASE WHEN r.hi <= r.b1 THEN r.lo ELSE r.b1 END)
+    kept AS (UPDATE {s}.free f
+             SET lo = CASE WHEN r.hi <= r.b1 THEN {s}.netx_succ(r.lo) ELSE {s}.netx_add(r.b1, {BLOCK} * r.m + 1) END
              FROM r WHERE f.pool = %(pool)s AND f.hi = r.hi AND r.lo < r.hi RETURNING 1),
     {_DONE},
     block AS (INSERT INTO {s}.free (pool, lo, hi)
-              SELECT %(pool)s, {s}.netx_succ(r.lo), r.b1 FROM r, done WHERE r.hi > r.b1 AND r.lo < r.b1),
+              SELECT %(pool)s, {s}.netx_succ(r.lo), r.b1 FROM r, done WHERE r.hi > r.b1 AND r.lo < r.b1
+              UNION ALL
+              SELECT %(pool)s, {s}.netx_add(r.b1, {BLOCK} * (i - 1) + 1), {s}.netx_add(r.b1, {BLOCK} * i)
+              FROM r, done, generate_series(1, r.m) AS i WHERE r.hi > r.b1),
     {_counted(s)},
     taken AS (INSERT INTO {s}.allocations (pool, key, address, owner)
               SELECT %(pool)s, r.lo, {s}.netx_inet(r.lo), %(owner)s FROM r, done RETURNING key)
@@ -126,6 +135,18 @@ def fast_sql(s: str) -> list[str]:
             i := i - 1;
           END LOOP;
           RAISE EXCEPTION 'netx_succ: no key after the highest';
+        END $f$""",
+        f"""CREATE OR REPLACE FUNCTION {s}.netx_add(k bytea, n bigint) RETURNS bytea LANGUAGE plpgsql IMMUTABLE STRICT
+        AS $f$
+        DECLARE i int := 16; v bigint;
+        BEGIN
+          WHILE n > 0 AND i >= 0 LOOP
+            v := get_byte(k, i) + n;
+            k := set_byte(k, i, (v % 256)::int);
+            n := v / 256;
+            i := i - 1;
+          END LOOP;
+          RETURN k;
         END $f$""",
         f"""CREATE OR REPLACE FUNCTION {s}.netx_pred(k bytea) RETURNS bytea LANGUAGE plpgsql IMMUTABLE STRICT AS $f$
         DECLARE i int := 16;
