@@ -6,7 +6,7 @@ The public API, on one screen::
     IPv4, IPv6, IPv4Net, IPv6Net      version-constrained forms (pydantic fields, isinstance)
     parse_ip, parse_net, parse_cidr, ip_version
     IPRange, IPSet                    inclusive ranges and immutable address sets
-    Error, NetxError, AddressError, NetworkError
+    Error, NetxError, AddressError, NetworkError, RangeError
     netx.json                         orjson hook, dumps/loads, json.JSONEncoder
     netx.ipam                         Pool, SubnetPool, open(url) -> durable stores
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._errors import AddressError, Error, NetworkError, NetxError
+from ._errors import AddressError, Error, NetworkError, NetxError, RangeError
 from ._ip import IP, parse_ip
 from ._net import IPInterface, IPNet, ip_version, parse_cidr, parse_net
 
@@ -32,7 +32,7 @@ __all__ = [
     "IPv4", "IPv6", "IPv4Net", "IPv6Net",
     "IPRange", "IPSet",
     "parse_ip", "parse_net", "parse_cidr", "ip_version",
-    "Error", "NetxError", "AddressError", "NetworkError",
+    "Error", "NetxError", "AddressError", "NetworkError", "RangeError",
     "json", "ipam",
 ]
 

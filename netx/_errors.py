@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reprlib
 
-__all__ = ["Error", "NetxError", "AddressError", "NetworkError", "shorten"]
+__all__ = ["Error", "NetxError", "AddressError", "NetworkError", "RangeError", "shorten"]
 
 _SHOW = 60  # characters of a bad input quoted in a message
 
@@ -25,8 +25,15 @@ class NetworkError(NetxError):
     """A value is not a valid IP network, interface or CIDR."""
 
 
+class RangeError(AddressError):
+    """A value is not a valid IP range: not ``first-last``, first after last, or mixed families.
+
+    An ``AddressError`` too, as ``IPRange`` has always raised, but its own kind, as ``NetworkError`` is
+    for networks."""
+
+
 # Tracebacks and reprs name the public path users import from: ``netx.AddressError``.
-for _cls in (Error, NetxError, AddressError, NetworkError):
+for _cls in (Error, NetxError, AddressError, NetworkError, RangeError):
     _cls.__module__ = "netx"
 
 

@@ -282,12 +282,6 @@ class IP(_Ordered):
         if version is not None and version != self._ver:
             raise _version_error(value, version, self._ver)
 
-    # -- construction helpers ---------------------------------------------------
-    @classmethod
-    def _from_int(cls, i: int, version: int) -> IP:
-        """Trusted constructor: ``i`` must be in range for ``version``."""
-        return _make(i, version)
-
     _json_what = "an IP address"
     _json_error = AddressError
 

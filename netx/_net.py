@@ -59,9 +59,6 @@ def _mask_for(version: int, plen: int) -> int:
     return _HOSTMASKS[version][plen]
 
 
-_host_bits = _mask_for
-
-
 def _fmt(i: int, version: int) -> str:
     return _fmt4(i) if version == 4 else _fmt6(i)
 
@@ -155,9 +152,6 @@ class IPNet(_Ordered):
         self._ver = 4
         self._zone = None
         self._obj = None
-
-    def _parts(self) -> tuple[int, int, int, str | None]:
-        return self._int, self._plen, self._ver, self._zone
 
     _json_what = "an IP network"
     _json_error = NetworkError

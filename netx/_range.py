@@ -12,7 +12,7 @@ import sys
 from socket import AF_INET, AF_INET6
 from typing import Any, Iterator
 
-from ._errors import AddressError, NetworkError, shorten
+from ._errors import AddressError, NetworkError, RangeError, shorten
 from ._ip import IP, MAX_TEXT, _fmt4, _fmt6, _make, iter_ips, parse_ip
 from ._keys import V6_BASE
 from ._net import IPInterface, IPNet, _make_net
@@ -134,9 +134,9 @@ def _net_keys(net: IPNet) -> tuple[int, int]:
 
 
 def _range_bounds(text: str) -> tuple[int, int]:
-    """Key bounds of ``"first-last"``. Raises ``AddressError``."""
+    """Key bounds of ``"first-last"``. Raises ``RangeError`` (an ``AddressError``)."""
     if len(text) > _MAX_RANGE_TEXT:
-        raise AddressError(f"invalid IP range {shorten(text)}: longer than {_MAX_RANGE_TEXT} characters")
+        raise RangeError(f"invalid IP range {shorten(text)}: longer than {_MAX_RANGE_TEXT} characters")
     dashes = [i for i, ch in enumerate(text) if ch == "-"]
     error: AddressError | None = None
     for at in dashes:  # one dash normally; more only when a zone id holds one
@@ -147,15 +147,15 @@ def _range_bounds(text: str) -> tuple[int, int]:
             continue
         return _checked(lo, hi, text)
     if error is not None and len(dashes) == 1:
-        raise AddressError(f"invalid IP range {shorten(text)}: {error}") from None
-    raise AddressError(f"invalid IP range {shorten(text)}: expected 'first-last', e.g. '10.0.0.10-10.0.0.20'")
+        raise RangeError(f"invalid IP range {shorten(text)}: {error}") from None
+    raise RangeError(f"invalid IP range {shorten(text)}: expected 'first-last', e.g. '10.0.0.10-10.0.0.20'")
 
 
 def _checked(lo: int, hi: int, shown: str) -> tuple[int, int]:
     if (lo >= V6_BASE) != (hi >= V6_BASE):
-        raise AddressError(f"invalid IP range {shorten(shown)}: mixes IPv{_ver(lo)} and IPv{_ver(hi)}")
+        raise RangeError(f"invalid IP range {shorten(shown)}: mixes IPv{_ver(lo)} and IPv{_ver(hi)}")
     if lo > hi:
-        raise AddressError(f"invalid IP range {shorten(shown)}: first address {_text(lo)} is after last {_text(hi)}")
+        raise RangeError(f"invalid IP range {shorten(shown)}: first address {_text(lo)} is after last {_text(hi)}")
     return lo, hi
 
 
@@ -297,7 +297,7 @@ class IPRange(_Ordered):
 
     # from_json (``'"10.0.0.10-10.0.0.20"'``, any string ``IPRange()`` takes): see _Value
     _json_what = "an IP range"
-    _json_error = AddressError
+    _json_error = RangeError
 
     # -- properties ---------------------------------------------------------------------
     @property

@@ -260,3 +260,18 @@ def test_key_interface() -> None:
 def test_exported_from_netx() -> None:
     assert netx.IPRange is IPRange
     assert IPRange.__doc__ and IPRange.cidrs.__doc__
+
+
+def test_range_problems_are_range_errors() -> None:
+    """A range's own problems have their own kind (as networks have NetworkError), still an AddressError."""
+    from netx import AddressError, NetworkError, RangeError
+
+    assert issubclass(RangeError, AddressError) and not issubclass(RangeError, NetworkError)
+    for bad in ["10.0.0.20-10.0.0.10", "10.0.0.1-::1", "10.0.0.1-", "1-" * 3000]:
+        with pytest.raises(RangeError):
+            IPRange(bad)
+    with pytest.raises(RangeError):
+        IPRange(IP("10.0.0.2"), IP("10.0.0.1"))
+    with pytest.raises(RangeError):
+        IPRange.from_json("null")
+    assert repr(RangeError) == "<class 'netx.RangeError'>"
