@@ -90,6 +90,14 @@ class TempPostgres:
         self.url = f"postgresql://postgres@/postgres?host={self.dir}&port={self.port}"
         return self.url
 
+    def restart(self) -> None:
+        """Restart the server the hard way (``pg_ctl restart -m immediate``: a crash, then crash recovery)."""
+        if self.dir is None or self._bindir is None:
+            raise PostgresUnavailable("the server was not started")
+        data = self.dir / "data"
+        self._run([str(self._bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "-t", "60",
+                   "-l", str(self.dir / "server.log"), "restart"])
+
     def stop(self) -> None:
         """Stop the server at once and delete its directory."""
         if self.dir is None:

@@ -76,8 +76,14 @@ def test_four_processes_never_share_an_address(durable_url: str) -> None:
         pool = store.pool("lan")
         recorded = {str(ip): owner for ip, owner in pool.allocations()}
         assert recorded == {ip: owner for owner, ips in handed.items() for ip in ips}
-        # lowest-first across all workers: exactly the lowest 1200 free addresses are taken
-        assert sorted(map(IP, recorded)) == [IP("10.0.0.64") + i for i in range(4 * per_worker)]
+        # lowest-first across all workers: the lowest 1200 free addresses are taken; on PostgreSQL a call
+        # skips the blocks (16 aligned addresses) that concurrent calls hold, so up to one block per other
+        # worker may be left behind (docs/stores.md)
+        lowest = [IP("10.0.0.64") + i for i in range(4 * per_worker)]
+        if durable_url.startswith("sqlite"):
+            assert sorted(map(IP, recorded)) == lowest
+        else:
+            assert set(map(IP, recorded)) <= set(IP("10.0.0.64") + i for i in range(4 * per_worker + 3 * 16))
         assert_partition(pool)
 
 

@@ -106,7 +106,7 @@ def test_reconnects_after_losing_the_connection(pg_url: str) -> None:
         assert pool.allocate() == IP("10.0.0.1")
         pid = store._conn.info.backend_pid  # type: ignore[attr-defined]
         with psycopg.connect(_plain(pg_url), autocommit=True) as conn:
-            conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            conn.execute("SELECT pg_terminate_backend(%s, 10000)", (pid,))  # returns once it is gone
         assert pool.allocate() == IP("10.0.0.2")
         assert store._conn.info.backend_pid != pid  # type: ignore[attr-defined]
         assert_partition(pool)

@@ -176,3 +176,53 @@ def test_integrity_after_heavy_use(sqlite_url: str) -> None:
     with _db(sqlite_url) as db:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+# -- reads and open() take no write lock; a read-only file system says so -----------------------
+
+
+def test_open_and_reads_do_not_wait_for_a_stuck_writer(sqlite_url: str) -> None:
+    import time
+
+    from netx.ipam import StoreError
+
+    with ipam.open(sqlite_url) as store:
+        store.create_pool("lan", "10.0.0.0/24").allocate("a")
+    path = sqlite_url[len("sqlite:///"):]
+    stuck = sqlite3.connect(path, isolation_level=None)
+    stuck.execute("BEGIN IMMEDIATE")  # a writer that never commits (stopped, or hung)
+    stuck.execute("UPDATE meta SET value = value")
+    try:
+        started = time.monotonic()
+        with ipam.open(sqlite_url + "?timeout=0.5") as store:  # no write lock needed to open
+            pool = store.pool("lan")
+            assert pool.owner_of("10.0.0.1") == "a"
+            assert pool.stats().allocated == 1
+            assert [str(ip) for ip, _ in pool.allocations()] == ["10.0.0.1"]
+            assert store.pools() == ["lan"]
+            with pytest.raises(StoreError, match=r"stayed locked by another connection for over 0\.5 s"):
+                pool.allocate("b")
+        assert time.monotonic() - started < 20
+    finally:
+        stuck.rollback()
+        stuck.close()
+
+
+def test_read_only_file_system_is_named(tmp_path: Any) -> None:
+    import subprocess
+
+    from netx.ipam import StoreError
+
+    src, ro = tmp_path / "src", tmp_path / "ro"
+    src.mkdir()
+    ro.mkdir()
+    with ipam.open(f"sqlite:///{src}/ipam.db") as store:
+        store.create_pool("lan", "10.0.0.0/24")
+    mounted = subprocess.run(["mount", "--bind", "-o", "ro", str(src), str(ro)], capture_output=True).returncode == 0
+    if not mounted:
+        pytest.skip("cannot mount a read-only file system here (needs root)")
+    try:
+        with pytest.raises(StoreError, match="is on a read-only file system"):
+            ipam.open(f"sqlite:///{ro}/ipam.db")
+    finally:
+        subprocess.run(["umount", str(ro)], check=True)

@@ -12,6 +12,7 @@ A thin adapter over the IPAM service layer (``netx.ipam.service``):
     release.py   netx release ip|subnet
     delete.py    netx delete pool
     lookup.py    netx lookup (longest-prefix match over a file of CIDRs); MACs and endpoints for parse
+    transfer.py  netx export, netx import
 
 A new verb is a new module here defining its group with ``app.group(...)`` (or a
 command on ``app.cli``), imported below. Errors print one ``netx: error: ...`` line on
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from . import allocate, create, delete, get, lookup, parse, release  # noqa: F401 - each registers its commands
+from . import allocate, create, delete, get, lookup, parse, release, transfer  # noqa: F401 - each registers its commands
 from ..ipam._coerce import STRATEGIES as _STRATEGIES
 from .app import cli
 from .parse import describe_value

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import (
     AlreadyAllocated, IPAMError, NotInPool, PoolDefinitionMismatch, PoolExhausted, PoolExists, PoolInUse,
-    PoolNotFound, Reserved, StoreError, StoreNotFound, WrongPoolKind,
+    PoolNotFound, Reserved, StoreError, StoreNotFound, WrongPoolKind, OutcomeUnknown,
 )
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Pool", "PoolStats", "SubnetPool", "Store", "open",
     "IPAMError", "PoolExhausted", "AlreadyAllocated", "NotInPool", "Reserved",
-    "PoolNotFound", "PoolExists", "PoolDefinitionMismatch", "PoolInUse", "WrongPoolKind", "StoreNotFound", "StoreError",
+    "PoolNotFound", "PoolExists", "PoolDefinitionMismatch", "PoolInUse", "WrongPoolKind", "StoreNotFound", "StoreError", "OutcomeUnknown",
 ]
 
 _LAZY = {"Pool": ".pool", "PoolStats": ".pool", "SubnetPool": ".subnet", "Store": ".store", "open": ".store"}

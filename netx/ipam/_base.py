@@ -110,20 +110,20 @@ class PoolBase(Generic[SpecT, ItemT]):
 
     def _held_by(self, owner: Owner) -> list[ItemT]:
         owner = check_owner(owner)
-        with self._state.transaction():
+        with self._state.transaction(readonly=True):
             spans = self._state.alloc_of(owner)
         return [self._item(s) for s in spans]
 
     def allocations(self) -> Iterator[tuple[ItemT, str | None]]:
         """``(item, owner)`` for every allocation, in address order (a consistent snapshot)."""
-        with self._state.transaction():
+        with self._state.transaction(readonly=True):
             spans = list(self._state.alloc_iter())
         return ((self._item(s), s.owner) for s in spans)
 
     def _page(self, after: int | None, limit: int) -> list[Span]:
         """Up to ``limit`` allocations starting after key ``after`` (None: from the first), one transaction:
         how the service layer streams a listing of any length in bounded memory."""
-        with self._state.transaction():
+        with self._state.transaction(readonly=True):
             out = []
             for span in self._state.alloc_iter(0 if after is None else after + 1):
                 out.append(span)
@@ -133,13 +133,13 @@ class PoolBase(Generic[SpecT, ItemT]):
 
     def free_set(self) -> IPSet:
         """What can still be handed out, as an ``IPSet`` (one consistent read)."""
-        with self._state.transaction():
-            intervals = list(self._state.free_iter(0))
+        with self._state.transaction(readonly=True):
+            intervals = runs(self._state.free_iter(0))  # a store may keep adjacent intervals apart (PostgreSQL)
         return IPSet._from_keys(intervals)
 
     def stats(self) -> PoolStats:
         """``PoolStats(size, allocated, free)`` counted in addresses, without touching the free intervals."""
-        with self._state.transaction():
+        with self._state.transaction(readonly=True):
             allocated = self._state.alloc_totals().keys
         size = self._spec.size
         return PoolStats(size, allocated, size - allocated)

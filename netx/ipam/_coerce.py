@@ -129,13 +129,23 @@ def check_count(n: Any) -> int:
     return n
 
 
+MAX_OWNER = 1024
+"""Longest owner, in UTF-8 bytes, on every store (PostgreSQL indexes owners, and its index rows are bounded)."""
+
+
 def check_owner(owner: Any) -> str | None:
-    """An owner is a ``str`` or None (``TypeError`` otherwise)."""
-    if owner is None or type(owner) is str:
-        return owner
-    if isinstance(owner, str):
-        return str(owner)
-    raise TypeError(f"owner must be a str or None, not {type(owner).__name__} {shorten(owner)}")
+    """An owner is a ``str`` (``TypeError`` otherwise) of at most ``MAX_OWNER`` UTF-8 bytes (``IPAMError``), or None."""
+    if owner is None:
+        return None
+    if not isinstance(owner, str):
+        raise TypeError(f"owner must be a str or None, not {type(owner).__name__} {shorten(owner)}")
+    text = owner if type(owner) is str else str(owner)
+    if len(text) > MAX_OWNER // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_OWNER:
+        raise IPAMError(
+            f"owner {shorten(text)} is {len(text.encode('utf-8', 'surrogatepass')):,} bytes long (UTF-8):"
+            f" owners are at most {MAX_OWNER} bytes on every store"
+        )
+    return text
 
 
 def check_prefixlen(prefixlen: Any) -> int:

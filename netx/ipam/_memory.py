@@ -84,7 +84,7 @@ class MemoryState:
         self._journal: list[tuple[Any, ...]] = []
         self._tx = _Transaction(self)
 
-    def transaction(self) -> AbstractContextManager[None]:
+    def transaction(self, readonly: bool = False) -> AbstractContextManager[None]:
         """Lock the state; if the body raises, undo everything it changed (savepoint per level)."""
         return self._tx
 

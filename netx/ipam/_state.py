@@ -51,8 +51,11 @@ class PoolState(Protocol):
     atomic, exclusive (per pool) and durable unit: all of it commits, or none of it.
     """
 
-    def transaction(self) -> AbstractContextManager[None]:
-        """Open one atomic, exclusive unit of work (re-entrant in the same thread)."""
+    def transaction(self, readonly: bool = False) -> AbstractContextManager[None]:
+        """Open one atomic, exclusive unit of work (re-entrant in the same thread).
+
+        ``readonly=True`` promises the body only reads: a store then takes no lock and reads
+        one consistent snapshot, so reads never wait behind writers."""
         ...
 
     # -- free intervals ---------------------------------------------------------

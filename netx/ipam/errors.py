@@ -27,7 +27,7 @@ from .._errors import Error, NetxError
 
 __all__ = [
     "IPAMError", "PoolExhausted", "AlreadyAllocated", "NotInPool", "Reserved", "PoolNotFound", "PoolExists",
-    "PoolDefinitionMismatch", "PoolInUse", "WrongPoolKind", "StoreNotFound", "StoreError",
+    "PoolDefinitionMismatch", "PoolInUse", "WrongPoolKind", "StoreNotFound", "StoreError", "OutcomeUnknown",
 ]
 
 
@@ -154,9 +154,17 @@ class StoreError(Error):
         self.url = url
 
 
+class OutcomeUnknown(StoreError):
+    """The connection died while the call's transaction was committing: it may or may not have taken effect.
+
+    Look before retrying: ``pool.addresses_of(owner)`` (or ``ensure(owner)``) finds an address
+    the call did hand out; a retry of a plain ``allocate()`` could hand out a second one.
+    """
+
+
 # Tracebacks and reprs name the public path users import from: ``netx.ipam.PoolExhausted``.
 for _cls in (
     IPAMError, PoolExhausted, AlreadyAllocated, NotInPool, Reserved, PoolNotFound, PoolExists, PoolDefinitionMismatch,
-    PoolInUse, WrongPoolKind, StoreNotFound, StoreError,
+    PoolInUse, WrongPoolKind, StoreNotFound, StoreError, OutcomeUnknown,
 ):
     _cls.__module__ = "netx.ipam"

@@ -13,7 +13,7 @@ the interval steps in ``_intervals.py``, what ``SubnetPool`` shares in ``_base.p
 from __future__ import annotations
 
 import random
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from .._ip import IP
 from .._keys import HI, LO, family_of, ip_of, key_of
@@ -23,7 +23,7 @@ from ._base import PoolBase, PoolStats
 from ._coerce import STRATEGIES, as_ip, check_count, check_owner, check_version
 from ._intervals import carve, free_at_or_after, give_back, holding
 from ._memory import MemoryState
-from ._state import Interval, PoolState, Span
+from ._state import Interval, Owner, PoolState, Span
 from .errors import AlreadyAllocated, IPAMError, NotInPool, PoolExhausted, Reserved
 from .spec import PoolSpec
 
@@ -179,12 +179,41 @@ class Pool(PoolBase[PoolSpec, IP]):
             return self._allocate_ip(as_ip(ip), owner, version)
         families = self._families(version)
         state = self._state
+        take = getattr(state, "take", None)  # a store's one-statement path (PostgreSQL)
+        if take is not None and self._spec.strategy != "round_robin":
+            key = self._take_fast(take, families, owner)
+            if key != -1:
+                if key is None:
+                    raise self._exhausted(families, 0)
+                return ip_of(key)
         with state.transaction():
             key = self._take_one(families)
             if key is None:
                 raise self._exhausted(families, 0)
             state.alloc_put([Span(key, key, owner)])
         return ip_of(key)
+
+    def _take_fast(self, take: Callable[..., tuple[int | None, int]], families: Sequence[int], owner: Owner) -> int | None:
+        """``allocate()`` through ``state.take(owner, lo, hi, draws)`` (see ``PgState.take``): the key, None
+        (exhausted) or -1 (run ``_take_one`` instead). A caller alone gets what ``_take_one`` picks:
+        ``random`` sends the draws ``_pick_random`` would make and consumes only those used."""
+        spec = self._spec
+        for family in families:  # IPv4 while any is free, then IPv6
+            lo, hi = LO[family], HI[family]
+            if spec.strategy == "lowest":
+                key, _ = take(owner, lo, hi)
+                if key is not None:
+                    return key
+                continue
+            probe = random.Random()
+            probe.setstate(self._rng.getstate())
+            key, used = take(owner, lo, hi, [spec._random_key(family, probe) for _ in range(_DRAWS)])
+            if key is None:
+                return -1  # no draw hit (a nearly full pool, or concurrent calls): the general algorithm decides
+            for _ in range(used):  # the draws the general algorithm would have made
+                spec._random_key(family, self._rng)
+            return key
+        return None
 
     def _allocate_ip(self, ip: IP, owner: str | None, version: Any) -> IP:
         if version is not None:
@@ -318,7 +347,7 @@ class Pool(PoolBase[PoolSpec, IP]):
         key = key_of(as_ip(ip))
         if not self._spec._holds(key):
             return None
-        with self._state.transaction():
+        with self._state.transaction(readonly=True):
             return self._state.alloc_at(key)
 
     def owner_of(self, ip: Any) -> str | None:

@@ -204,7 +204,7 @@ class SubnetPool(PoolBase[SubnetSpec, IPNet]):
     def _holding(self, item: Any) -> Span | None:
         """The allocation holding an address or network, or None."""
         lo, hi = span_of(item)
-        with self._state.transaction():
+        with self._state.transaction(readonly=True):
             hit = self._state.alloc_floor(lo)
         return hit if hit is not None and hi <= hit.last else None
 

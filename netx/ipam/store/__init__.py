@@ -3,6 +3,7 @@
     memory://                      pools in this process only (tests, scratch work)
     sqlite:///relative.db          one SQLite file (relative to the current directory)
     sqlite:////abs/path.db         ... or an absolute path
+    ...?timeout=SECONDS            (sqlite, postgresql) longest wait for a lock, default 30 s
     postgresql://user@host/db      PostgreSQL (``pip install 'netx-ip[postgres]'``); also postgres://
     None                           $NETX_IPAM_URL, else <user data dir>/netx/ipam.db
 
@@ -44,7 +45,7 @@ def open(url: str | None = None, *, create: bool = True) -> Store:  # noqa: A001
     if where.kind == "sqlite":
         from .sqlite import SqliteStore
 
-        return SqliteStore(url, where.path or "", create=create)
+        return SqliteStore(url, where.path or "", create=create, timeout=where.timeout)
     from .postgres import PostgresStore
 
-    return PostgresStore(url, where.conninfo or "", where.schema or "netx", create=create)
+    return PostgresStore(url, where.conninfo or "", where.schema or "netx", create=create, timeout=where.timeout)

@@ -90,10 +90,10 @@ class Queries:
     """The SQL text of every statement, for one backend and table prefix (all parameterized)."""
 
     __slots__ = (
-        "enter", "flush", "floor", "ceil", "iter_first", "iter_after",
+        "enter", "enter_read", "flush", "floor", "ceil", "iter_first", "iter_after",
         "free_update", "free_delete", "free_insert",
         "alloc_at", "alloc_put", "alloc_del", "alloc_of", "alloc_of_null", "alloc_iter_first", "alloc_iter_after",
-        "alloc_any", "pool_by_name", "pool_names", "pool_insert", "pool_delete", "free_drop", "alloc_drop",
+        "alloc_any", "pool_by_name", "pool_by_name_read", "pool_names", "pool_insert", "pool_delete", "free_drop", "alloc_drop",
         "alloc_floor",
     )
 
@@ -102,6 +102,7 @@ class Queries:
         clause; ``address``: cast of the address text (``::inet`` in PostgreSQL)."""
         pools, free, allocs = f"{t}pools", f"{t}free", f"{t}allocations"
         self.enter = f"SELECT allocated, allocated_keys, ext FROM {pools} WHERE id = {p}{lock}"
+        self.enter_read = f"SELECT allocated, allocated_keys, ext FROM {pools} WHERE id = {p}"
         self.flush = f"UPDATE {pools} SET allocated = {p}, allocated_keys = {p}, ext = {p} WHERE id = {p}"
         # the interval holding `key` or, failing that, the one before it: two index probes, one round trip
         self.floor = (
@@ -136,6 +137,7 @@ class Queries:
             f"SELECT key, last_key, owner FROM {allocs} WHERE pool = {p} AND key <= {p} ORDER BY key DESC LIMIT 1"
         )
         self.pool_by_name = f"SELECT id, spec, kind FROM {pools} WHERE name = {p}{lock}"
+        self.pool_by_name_read = f"SELECT id, spec, kind FROM {pools} WHERE name = {p}"
         self.pool_names = f"SELECT name, kind FROM {pools}"
         self.pool_insert = f"INSERT INTO {pools} (name, kind, spec, allocated) VALUES ({p}, {p}, {p}, 0)"
         self.pool_delete = f"DELETE FROM {pools} WHERE id = {p}"
@@ -166,7 +168,7 @@ class Connection(Protocol):
 class SqlStore(Store):
     """A store on a SQL database: one connection, used by one thread at a time, one transaction per call."""
 
-    __slots__ = ("_q", "_dialect", "_depth", "_entered", "_specs", "_errors", "schema_version")
+    __slots__ = ("_q", "_dialect", "_depth", "_readonly", "_entered", "_specs", "_errors", "schema_version")
 
     _q: Queries
     _dialect: Dialect
@@ -178,6 +180,7 @@ class SqlStore(Store):
         super().__init__(url)
         self.schema_version = None
         self._depth = 0  # nesting of transactions on the connection (guarded by _guard)
+        self._readonly = False  # the open transaction only reads
         self._entered: list[SqlState] = []  # pools touched by the open transaction
         self._specs: dict[int, Spec] = {}  # pool id -> its (immutable) spec; ids are never reused
 
@@ -202,14 +205,15 @@ class SqlStore(Store):
         """Execute one statement per row; the total row count."""
         raise NotImplementedError
 
-    def _begin(self) -> None:  # pragma: no cover - abstract
+    def _begin(self, readonly: bool = False) -> None:  # pragma: no cover - abstract
+        """Begin a transaction: one that writes takes the locks writers need; a read-only one, none."""
         raise NotImplementedError
 
-    def _start(self, state: SqlState | None) -> None:
-        """Begin the transaction and enter ``state`` (lock its pool row)."""
-        self._begin()
+    def _start(self, state: SqlState | None, readonly: bool = False) -> None:
+        """Begin the transaction and enter ``state`` (lock its pool row unless ``readonly``)."""
+        self._begin(readonly)
         if state is not None:
-            state._enter()
+            state._enter(readonly)
 
     def _commit(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -280,23 +284,28 @@ class SqlStore(Store):
 
     # -- transactions ------------------------------------------------------------------
     @contextmanager
-    def _transaction(self, state: SqlState | None = None) -> Iterator[None]:
-        """One atomic, durable unit on the connection; nested use joins the open one."""
+    def _transaction(self, state: SqlState | None = None, readonly: bool = False) -> Iterator[None]:
+        """One atomic, durable unit on the connection; nested use joins the open one.
+
+        ``readonly``: the body only reads; it takes no lock and sees one snapshot."""
         with self._guard:
             self._check_open()
             if self._depth:
+                if self._readonly and not readonly:
+                    raise StoreError("a call that writes cannot join a read-only transaction", url=self.url)
                 self._depth += 1
                 try:
                     if state is not None and state not in self._entered:
-                        state._enter()
+                        state._enter(self._readonly)
                         self._entered.append(state)
                     yield
                 finally:
                     self._depth -= 1
                 return
             self._depth = 1
+            self._readonly = readonly
             try:
-                self._start(state)
+                self._start(state, readonly)
                 if state is not None:
                     self._entered.append(state)
                 yield
@@ -314,6 +323,7 @@ class SqlStore(Store):
                 raise translated from exc
             finally:
                 self._depth = 0
+                self._readonly = False
                 for entered in self._entered:
                     entered._reset()
                 self._entered.clear()
@@ -332,8 +342,8 @@ class SqlStore(Store):
     def _open_pool(self, name: str) -> tuple[Spec, SqlState]:
         from ..spec import spec_from_json
 
-        with self._transaction():
-            row = self._one(self._q.pool_by_name, (name,))
+        with self._transaction(readonly=True):
+            row = self._one(self._q.pool_by_name_read, (name,))
         if row is None:
             raise self._not_found(name)
         pid = int(row[0])
@@ -343,7 +353,7 @@ class SqlStore(Store):
         return spec, self._state(pid, name)
 
     def _kinds(self) -> dict[str, str]:
-        with self._transaction():
+        with self._transaction(readonly=True):
             return {row[0]: row[1] for row in self._all(self._q.pool_names, ())}
 
     def _delete(self, name: str, force: bool) -> None:
@@ -386,13 +396,15 @@ class SqlState:
         return f"<{type(self).__name__} pool={self._name!r} id={self._id}>"
 
     # -- transaction ----------------------------------------------------------------
-    def transaction(self) -> Any:
-        """One atomic, exclusive (the pool's row is locked) and durable unit; re-entrant in a thread."""
-        return self._store._transaction(self)
+    def transaction(self, readonly: bool = False) -> Any:
+        """One atomic, exclusive (the pool's row is locked) and durable unit; re-entrant in a thread.
+        ``readonly``: a snapshot that locks nothing."""
+        return self._store._transaction(self, readonly)
 
-    def _enter(self) -> None:
-        """Lock the pool's row and load its counts and extension state (checks it still exists)."""
-        row = self._store._one(self._store._q.enter, (self._id,))
+    def _enter(self, readonly: bool = False) -> None:
+        """Lock the pool's row (unless ``readonly``) and load its counts and extension state (checks it still exists)."""
+        q = self._store._q
+        row = self._store._one(q.enter_read if readonly else q.enter, (self._id,))
         if row is None:
             raise self._store._gone(self._name)
         count, keys, ext = row

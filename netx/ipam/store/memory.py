@@ -48,7 +48,7 @@ class _StoredState(MemoryState):
         self._gone: Exception | None = None
         self._guarded = _Guarded(self, super().transaction())
 
-    def transaction(self) -> AbstractContextManager[None]:
+    def transaction(self, readonly: bool = False) -> AbstractContextManager[None]:
         return self._guarded
 
     def _drop(self, error: Exception) -> None:

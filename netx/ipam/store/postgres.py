@@ -1,10 +1,20 @@
 """The PostgreSQL store (``postgresql://...``, needs ``pip install 'netx-ip[postgres]'``).
 
-Each call is one READ COMMITTED transaction that starts with ``SELECT ... FOR UPDATE``
-on the pool's row: calls on one pool from any number of processes and hosts run one
-after another, while different pools proceed in parallel. The allocations table's
-primary key ``(pool, key)`` is the hard backstop against handing an address out twice;
-``COMMIT`` returns only once PostgreSQL has made the transaction durable.
+``allocate()`` on a ``lowest`` or ``random`` address pool is one statement in its own
+transaction (``_pgsql.py``): concurrent callers on one pool lock different free
+intervals and scale like independent insert-and-commit clients. Every other call is one
+READ COMMITTED transaction (set per transaction, whatever the server's default) that
+starts with ``SELECT ... FOR UPDATE`` on the pool's row, so it runs alone on its pool;
+read-only calls take no lock at all (one REPEATABLE READ snapshot). The allocations
+table's primary key ``(pool, key)`` is the hard backstop against handing an address out
+twice; ``COMMIT`` returns only once PostgreSQL has made the transaction durable.
+
+No wait is unbounded: each session runs with ``lock_timeout`` = the store's timeout
+(30 s, ``?timeout=SECONDS``), ``statement_timeout`` twice that, and
+``idle_in_transaction_session_timeout`` so a stopped client cannot hold a pool's lock
+for ever. Lost connections are re-made (also after ``os.fork()``, in the child);
+deadlocks and serialization failures are retried with exponential backoff and jitter,
+a bounded number of times; a connection lost during COMMIT raises ``OutcomeUnknown``.
 
 The tables live in their own schema, ``netx`` unless the URL says ``?schema=NAME``
 (a netx option, removed before the URL reaches libpq).
@@ -12,22 +22,32 @@ The tables live in their own schema, ``netx`` unless the URL says ``?schema=NAME
 
 from __future__ import annotations
 
+import os
 import random
+import select
+import threading
 import time
-from typing import TYPE_CHECKING, Any, Sequence
+import weakref
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
-from ..errors import IPAMError
+import orjson
+
+from .._state import Owner
+from ..errors import IPAMError, OutcomeUnknown
+from ._pgsql import FAST_VERSION, PROC, TAKE, draw_sql, fast_sql, lowest_sql
 from ._schema import POSTGRES
-from ._sql import Queries, SqlState, SqlStore
+from ._sql import Queries, SqlState, SqlStore, ki, kb
 from .base import StoreError
-from .url import mask_url
+from .url import DEFAULT_TIMEOUT, mask_url
 
 if TYPE_CHECKING:
     import psycopg
 
 __all__ = ["PostgresStore"]
 
-_RETRIES = 5  # attempts to start a transaction (lost connection, deadlock, serialization failure)
+_RETRIES = 8  # attempts of a retryable step (lost connection, deadlock, serialization failure)
+_SPARES = 8  # autocommit connections kept for threads that allocate while another thread uses the main one
+T = TypeVar("T")
 
 
 def _quote(ident: str) -> str:
@@ -42,39 +62,190 @@ def _psycopg() -> Any:
     return psycopg
 
 
+_STORES: weakref.WeakSet[PostgresStore] = weakref.WeakSet()  # open stores, for the fork handler
+_INHERITED: list[Any] = []  # connections a forked child inherited: kept, never used
+
+
+def _after_fork_in_child() -> None:
+    for store in list(_STORES):
+        store._forked()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _abandon(conn: Any) -> None:
+    """Forget a connection inherited across ``fork()`` without touching the parent's session.
+
+    Closing it would send the server a Terminate message on the parent's socket; instead its
+    descriptor is pointed at ``/dev/null`` (the parent's socket stays open in the parent) and
+    the object is kept, so nothing in this process ever reads or writes that session again.
+    """
+    try:
+        fd = conn.pgconn.socket
+    except Exception:  # closed already: no socket left
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        try:
+            os.dup2(devnull, fd)
+        finally:
+            os.close(devnull)
+    except OSError:
+        pass
+    _INHERITED.append(conn)
+
+
+def _usable(conn: Any) -> bool:
+    """False for a connection known or seen to be dead: closed, broken, or sent something while idle.
+
+    An idle session receives nothing unless the server ended it (``pg_terminate_backend``, a
+    restart, a failover): checking first, with a zero-timeout poll, lets a call reconnect before
+    it sends anything, instead of losing its statement to a dead session (and its outcome)."""
+    if conn.closed or conn.broken:
+        return False
+    try:
+        poller = select.poll()
+        poller.register(conn.pgconn.socket, select.POLLIN | select.POLLERR | select.POLLHUP)
+        return not poller.poll(0)
+    except (OSError, ValueError, AttributeError):
+        return True  # cannot tell (no poll() here): let the call find out
+    except Exception:  # psycopg: no socket, the connection is gone
+        return False
+
+
+class PgState(SqlState):
+    """``SqlState`` of a PostgreSQL pool: sharded counters, and the one-statement ``take`` fast path."""
+
+    __slots__ = ("_shards",)
+
+    _store: PostgresStore
+    _shards: int  # the part of the allocation count kept in the counts rows (loaded by _enter)
+
+    def _enter(self, readonly: bool = False) -> None:
+        store = self._store
+        try:
+            row = store._one(store._q.enter_read if readonly else store._q.enter, (self._id,))
+        except store._pg.errors.LockNotAvailable as exc:
+            raise store._locked(self._name, exc) from exc
+        if row is None:
+            raise store._gone(self._name)
+        base, keys, ext, shards = row
+        self._shards = int(shards)
+        self._ext = {} if ext is None else orjson.loads(ext)
+        self._count = int(base) + self._shards
+        self._keys = self._count if keys is None else ki(keys)
+        self._dirty = False
+
+    def _flush(self) -> None:
+        if self._dirty:
+            ext = orjson.dumps(self._ext, option=orjson.OPT_SORT_KEYS).decode() if self._ext else None
+            keys = None if self._keys == self._count else kb(self._keys)  # NULL: one key per allocation
+            self._store._run(self._store._q.flush, (self._count - self._shards, keys, ext, self._id))
+            self._dirty = False
+
+    def _reset(self) -> None:
+        super()._reset()
+        self._shards = 0
+
+    def take(self, owner: Owner, lo: int, hi: int, draws: Sequence[int] = ()) -> tuple[int | None, int]:
+        """Allocate one key of ``lo..hi`` to ``owner`` in one statement and transaction of its own.
+
+        Without ``draws``: the lowest free key (``lowest``); ``(None, 0)`` when none is free. With
+        ``draws`` (``random``): the first of them that is free, and how many draws that used;
+        ``(None, 0)`` when none is. ``(-1, 0)`` inside an open transaction: the caller then takes
+        the general path (as it does when no draw hit)."""
+        return self._store._take(self, owner, lo, hi, draws)
+
+
 class PostgresStore(SqlStore):
     """Pools in a PostgreSQL database, shared by any number of processes and hosts."""
 
-    __slots__ = ("schema", "_conninfo", "_conn", "_pg")
+    __slots__ = ("schema", "timeout", "_conninfo", "_conn", "_pg", "_pid", "_spares", "_lent", "_spare_lock", "_take_sql", "_lowest_sql", "_draw_sql")
 
     schema: str
+    timeout: float
     _conn: psycopg.Connection[Any] | None  # None only while (re)connecting fails
     _pg: Any  # the psycopg module, imported on first use
+    _spares: list[psycopg.Connection[Any]]  # idle autocommit connections for the fast path of other threads
+    _lent: int  # spare connections in use right now
 
-    def __init__(self, url: str, conninfo: str, schema: str, *, create: bool = True) -> None:
+    def __init__(
+        self, url: str, conninfo: str, schema: str, *, create: bool = True, timeout: float | None = None
+    ) -> None:
         super().__init__(url)
         self._pg = _psycopg()
         self.schema = schema
+        self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
         self._conninfo = conninfo
-        self._q = Queries(self._prefix(), "%s", " FOR UPDATE", "::inet")
+        q = self._prefix()
+        self._q = Queries(q, "%s", " FOR UPDATE", "::inet")
+        enter = (
+            f"SELECT allocated, allocated_keys, ext,"
+            f" (SELECT coalesce(sum(n), 0) FROM {q}counts c WHERE c.pool = p.id) FROM {q}pools p WHERE id = %s"
+        )
+        self._q.enter, self._q.enter_read = enter + " FOR UPDATE", enter
         self._dialect = POSTGRES
         self._errors = (self._pg.IntegrityError, self._pg.Error)
+        self._take_sql = TAKE.format(s=_quote(schema))
+        self._lowest_sql = lowest_sql(_quote(schema))
+        self._draw_sql = draw_sql(_quote(schema))
         self._conn = None
+        self._pid = os.getpid()
+        self._spares = []
+        self._lent = 0
+        self._spare_lock = threading.Lock()
         try:
             self._connect()
             self._setup_schema(create)
+            self._setup_fast()
         except BaseException as exc:
             self._close()
             self._closed = True
             if isinstance(exc, self._pg.Error):
                 raise StoreError(f"cannot open IPAM store {mask_url(url)!r}: {exc}".strip(), url=mask_url(url)) from exc
             raise
+        _STORES.add(self)
+
+    # -- connections --------------------------------------------------------------------
+    def _new_connection(self, autocommit: bool) -> psycopg.Connection[Any]:
+        """A connection with netx's session settings: bounded waits, READ COMMITTED default."""
+        pg = self._pg
+        conn = pg.connect(self._conninfo, autocommit=True, connect_timeout=max(1, round(self.timeout)))
+        ms = max(1, int(self.timeout * 1000))
+        conn.execute(
+            f"SET lock_timeout = {ms}; SET statement_timeout = {2 * ms};"
+            f" SET idle_in_transaction_session_timeout = {max(2 * ms, 60_000)};"
+            " SET default_transaction_isolation = 'read committed'"
+        )
+        conn.isolation_level = pg.IsolationLevel.READ_COMMITTED
+        conn.autocommit = autocommit
+        return conn  # type: ignore[no-any-return]
 
     def _connect(self) -> None:
         """(Re)connect, dropping the previous connection if there is one."""
-        self._close()
+        self._close_conn(self._conn)
         self._conn = None
-        self._conn = self._pg.connect(self._conninfo, autocommit=False, connect_timeout=30)
+        self._conn = self._new_connection(False)
+
+    def _forked(self) -> None:
+        """In a child after ``os.fork()``: forget every inherited connection and lock; reconnect on next use."""
+        self._guard = threading.RLock()
+        self._spare_lock = threading.Lock()
+        self._depth = 0
+        self._entered = []
+        for conn in [self._conn, *self._spares]:
+            if conn is not None:
+                _abandon(conn)
+        self._conn = None
+        self._spares = []
+        self._lent = 0
+        self._pid = os.getpid()
+
+    def _check_fork(self) -> None:
+        if self._pid != os.getpid():  # forked without the at-fork hook (e.g. a raw os.fork syscall wrapper)
+            self._forked()
 
     def _prefix(self) -> str:
         return _quote(self.schema) + "."
@@ -92,6 +263,23 @@ class PostgresStore(SqlStore):
         rows = self._all("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (self.schema,))
         return {row[0] for row in rows}
 
+    def _setup_fast(self) -> None:
+        """Create (or update) the PostgreSQL-only objects of the fast path (``_pgsql.py``), once per version
+        (recorded as the comment on ``netx_take``)."""
+        q = _quote(self.schema)
+        version = "SELECT obj_description(to_regprocedure(%s), 'pg_proc')"
+        proc = PROC.format(s=q)
+        with self._transaction():
+            row = self._one(version, (proc,))
+            if row is not None and row[0] == FAST_VERSION:
+                return
+            self._run("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"netx.ipam schema {self.schema}",))
+            row = self._one(version, (proc,))
+            if row is None or row[0] != FAST_VERSION:
+                for statement in fast_sql(q):
+                    self._db().execute(statement)  # no parameters: '%' is an operator here
+                self._db().execute(f"COMMENT ON FUNCTION {proc} IS '{FAST_VERSION}'")
+
     # -- SqlStore primitives ------------------------------------------------------------
     def _db(self) -> psycopg.Connection[Any]:
         conn = self._conn
@@ -107,23 +295,34 @@ class PostgresStore(SqlStore):
             cur.executemany(sql, rows)
             return cur.rowcount
 
-    def _begin(self) -> None:
+    def _begin(self, readonly: bool = False) -> None:
+        self._check_fork()
         conn = self._conn
-        if conn is None or conn.closed or conn.broken:
+        if conn is None or not _usable(conn):
             try:
                 self._connect()
             except self._pg.Error as exc:
-                raise StoreError(f"cannot reconnect to IPAM store {mask_url(self.url)!r}: {exc}".strip()) from exc
+                raise StoreError(
+                    f"cannot reconnect to IPAM store {mask_url(self.url)!r}: {exc}".strip(), url=mask_url(self.url)
+                ) from exc
+            conn = self._db()
+        # the isolation this call needs, whatever the server's default: READ COMMITTED with row locks for
+        # writers; one REPEATABLE READ snapshot that locks nothing (and cannot fail to serialize) for readers
+        levels = self._pg.IsolationLevel
+        if conn.read_only != readonly:
+            conn.read_only = readonly
+            conn.isolation_level = levels.REPEATABLE_READ if readonly else levels.READ_COMMITTED
 
-    def _start(self, state: SqlState | None) -> None:
+    def _start(self, state: SqlState | None, readonly: bool = False) -> None:
         """Begin, then lock the pool's row; retry on a lost connection, a deadlock or a serialization failure."""
         pg = self._pg
-        retryable = (pg.errors.DeadlockDetected, pg.errors.SerializationFailure, pg.errors.LockNotAvailable)
+        retryable = (pg.errors.DeadlockDetected, pg.errors.SerializationFailure)
+        deadline = time.monotonic() + self.timeout
         for attempt in range(_RETRIES):
-            self._begin()
+            self._begin(readonly)
             try:
                 if state is not None:
-                    state._enter()
+                    state._enter(readonly)
                 return
             except pg.OperationalError as exc:
                 conn = self._db()
@@ -132,18 +331,149 @@ class PostgresStore(SqlStore):
                 except pg.Error:
                     pass
                 lost = conn.broken or conn.closed
-                if attempt + 1 == _RETRIES or not (lost or isinstance(exc, retryable)):
+                if attempt + 1 == _RETRIES or time.monotonic() > deadline or not (lost or isinstance(exc, retryable)):
                     raise
                 if lost:
                     self._connect()
-                time.sleep(0.001 * (2**attempt) * (0.5 + random.random()))
+                _backoff(attempt)
 
     def _commit(self) -> None:
-        self._db().commit()
+        conn = self._db()
+        try:
+            conn.commit()
+        except self._pg.Error as exc:
+            if (conn.broken or conn.closed) and not self._readonly:
+                raise self._unknown("the transaction", exc) from exc
+            raise
 
     def _rollback(self) -> None:
         if self._conn is not None and not self._conn.closed:
             self._conn.rollback()
+
+    # -- the fast path ------------------------------------------------------------------
+    def _take(self, state: PgState, owner: Owner, lo: int, hi: int, draws: Sequence[int]) -> tuple[int | None, int]:
+        """``PgState.take``: one ``netx_take`` call in autocommit mode, on the main connection or a spare one."""
+        self._check_open()
+        self._check_fork()
+        params = (state._id, owner, kb(lo), kb(hi), [kb(d) for d in draws])
+        if self._guard.acquire(blocking=False):
+            try:
+                if self._depth:  # inside an open transaction (this thread's): join it on the general path
+                    return -1, 0
+                self._begin()
+                conn = self._db()
+                conn.autocommit = True
+                try:
+                    return self._call_take(state, conn, params)
+                finally:
+                    if not conn.closed:
+                        conn.autocommit = False
+            finally:
+                self._guard.release()
+        spare = self._borrow()
+        if spare is None:  # every spare is in use: wait for the main connection like a general call
+            with self._transaction():
+                pass
+            return self._take(state, owner, lo, hi, draws)
+        try:
+            return self._call_take(state, spare, params)
+        finally:
+            self._give_back(spare)
+
+    def _call_take(self, state: PgState, conn: psycopg.Connection[Any], params: Sequence[Any]) -> tuple[int | None, int]:
+        pg = self._pg
+        deadline = time.monotonic() + self.timeout
+        for attempt in range(_RETRIES):
+            try:
+                # the common case as one plain statement; the function only when it found nothing
+                pool, owner, lo, hi, draws = params
+                if draws:
+                    one = conn.execute(self._draw_sql, {"pool": pool, "owner": owner, "d": draws[0]}).fetchone()
+                else:
+                    one = conn.execute(self._lowest_sql, {"pool": pool, "owner": owner, "lo": lo, "hi": hi}).fetchone()
+                if one is not None:
+                    return ki(one[0]), 1 if draws else 0
+                row = conn.execute(self._take_sql, params).fetchone()
+            except pg.Error as exc:
+                if conn.broken or conn.closed:
+                    what = f"allocate() on pool {state._name!r}" + (f" for owner {params[1]!r}" if params[1] else "")
+                    raise self._unknown(what, exc) from exc
+                if isinstance(exc, pg.errors.NoDataFound):
+                    raise self._gone(state._name) from None
+                if isinstance(exc, pg.errors.LockNotAvailable):
+                    raise self._locked(state._name, exc) from exc
+                retry = isinstance(exc, (pg.errors.SerializationFailure, pg.errors.DeadlockDetected))
+                if not retry or attempt + 1 == _RETRIES or time.monotonic() > deadline:
+                    translated = self._translate(exc)
+                    raise translated from exc
+                _backoff(attempt)
+                continue
+            if row is None or row[0] is None:
+                return None, 0
+            return ki(row[0]), int(row[1])
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    def _borrow(self) -> psycopg.Connection[Any] | None:
+        """An idle spare autocommit connection (made if fewer than ``_SPARES`` exist), or None."""
+        with self._spare_lock:
+            while self._spares:
+                conn = self._spares.pop()
+                if _usable(conn):
+                    self._lent += 1
+                    return conn
+                self._close_conn(conn)
+            if self._lent >= _SPARES:
+                return None
+            self._lent += 1
+        try:
+            return self._new_connection(True)
+        except BaseException as exc:
+            with self._spare_lock:
+                self._lent -= 1
+            if isinstance(exc, self._pg.Error):
+                raise StoreError(f"cannot connect to IPAM store {mask_url(self.url)!r}: {exc}".strip()) from exc
+            raise
+
+    def _give_back(self, conn: psycopg.Connection[Any]) -> None:
+        with self._spare_lock:
+            self._lent -= 1
+            if not (self._closed or conn.closed or conn.broken):
+                self._spares.append(conn)
+                return
+        self._close_conn(conn)
+
+    # -- errors ---------------------------------------------------------------------------
+    def _locked(self, name: str, exc: BaseException) -> StoreError:
+        return StoreError(
+            f"IPAM store {mask_url(self.url)!r}: waited {self.timeout:g} s for pool {name!r}, locked by another"
+            " session all along (a stuck or stopped process, or an open transaction); nothing was changed"
+            f" ({type(exc).__name__}: {str(exc).strip()})",
+            url=mask_url(self.url),
+        )
+
+    def _unknown(self, what: str, exc: BaseException) -> OutcomeUnknown:
+        return OutcomeUnknown(
+            f"IPAM store {mask_url(self.url)!r}: the connection was lost while {what} was committing, so its outcome"
+            " is unknown: it may have taken effect (look before retrying: addresses_of(owner) or ensure(owner) finds"
+            f" an address it handed out) ({type(exc).__name__}: {str(exc).strip()})",
+            url=mask_url(self.url),
+        )
+
+    def _translate(self, exc: BaseException) -> BaseException:
+        pg = self._pg
+        where = f"IPAM store {mask_url(self.url)!r}"
+        if isinstance(exc, pg.errors.LockNotAvailable):
+            return StoreError(
+                f"{where}: waited {self.timeout:g} s for a lock held by another session (a stuck or stopped process,"
+                f" or an open transaction); nothing was changed ({exc})".strip(),
+                url=mask_url(self.url),
+            )
+        if isinstance(exc, pg.errors.QueryCanceled):
+            return StoreError(
+                f"{where}: a statement ran past its {2 * self.timeout:g} s limit; nothing was changed ({exc})",
+                url=mask_url(self.url),
+            )
+        return super()._translate(exc)
 
     def _insert_pool(self, name: str, kind: str, spec_json: str) -> int:
         pg = self._pg
@@ -153,10 +483,28 @@ class PostgresStore(SqlStore):
             raise self._exists(name) from None
         return int(row[0])
 
+    def _state(self, pid: int, name: str) -> PgState:
+        return PgState(self, pid, name)
+
     def _close(self) -> None:
-        if self._conn is not None:  # a failed close leaves nothing to clean up
+        _STORES.discard(self)
+        if self._pid != os.getpid():
+            self._forked()
+        self._close_conn(self._conn)
+        with self._spare_lock:
+            spares, self._spares = self._spares, []
+        for conn in spares:
+            self._close_conn(conn)
+
+    @staticmethod
+    def _close_conn(conn: psycopg.Connection[Any] | None) -> None:
+        if conn is not None:  # a failed close leaves nothing to clean up
             try:
-                self._conn.close()
+                conn.close()
             except Exception:
                 pass
 
+
+def _backoff(attempt: int) -> None:
+    """Sleep before retry ``attempt`` (0-based): exponential from 2 ms, capped at 0.5 s, with full jitter."""
+    time.sleep(min(0.5, 0.002 * 2**attempt) * random.random() + 0.0005)

@@ -6,6 +6,7 @@ user's data directory (created on demand), so a bare ``netx.ipam.open()`` just w
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -15,9 +16,12 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from ..._errors import shorten
 from ..errors import IPAMError
 
-__all__ = ["StoreURL", "parse_url", "default_url", "env_url", "data_dir", "mask_url", "ENV_VAR"]
+__all__ = ["StoreURL", "parse_url", "default_url", "env_url", "data_dir", "mask_url", "ENV_VAR", "DEFAULT_TIMEOUT"]
 
 ENV_VAR = "NETX_IPAM_URL"
+DEFAULT_TIMEOUT = 30.0
+"""Seconds a call waits for a lock (or a connection) before raising ``StoreError``; ``?timeout=SECONDS`` changes it."""
+_MAX_TIMEOUT = 86400.0
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _KINDS = {"memory": "memory", "sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
 
@@ -31,6 +35,7 @@ class StoreURL:
     path: str | None = None  # sqlite: file path as given (relative to the cwd at open time)
     conninfo: str | None = None  # postgresql: the libpq URL without netx's own parameters
     schema: str | None = None  # postgresql: the schema holding netx's tables
+    timeout: float | None = None  # sqlite, postgresql: the longest wait for a lock, in seconds (None: default)
 
 
 def data_dir() -> Path:
@@ -84,9 +89,30 @@ def parse_url(url: object) -> StoreURL:
     return _parse_postgres(url)
 
 
+def _timeout(url: str, value: str) -> float:
+    """The ``timeout`` option: seconds, a positive number of at most a day."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not (0 < seconds <= _MAX_TIMEOUT):
+        raise IPAMError(
+            f"invalid timeout {shorten(value)} in IPAM store URL {mask_url(url)}: seconds, more than 0 and at most"
+            f" {_MAX_TIMEOUT:g}"
+        )
+    return seconds
+
+
 def _parse_sqlite(url: str, rest: str) -> StoreURL:
-    if "?" in rest or "#" in rest:
-        raise IPAMError(f"invalid IPAM store URL {shorten(url)}: sqlite URLs take no options")
+    rest, _, options = rest.partition("?")
+    timeout = None
+    if options:
+        query = parse_qsl(options, keep_blank_values=True)
+        if not query or any(key != "timeout" for key, _ in query) or len(query) > 1:
+            raise IPAMError(f"invalid IPAM store URL {shorten(url)}: the only sqlite option is ?timeout=SECONDS")
+        timeout = _timeout(url, query[0][1])
+    if "#" in rest:
+        raise IPAMError(f"invalid IPAM store URL {shorten(url)}: '#' in a sqlite URL (quote it as %23)")
     if not rest.startswith("/"):
         raise IPAMError(
             f"invalid IPAM store URL {shorten(url)}: a sqlite URL has no host; "
@@ -102,7 +128,7 @@ def _parse_sqlite(url: str, rest: str) -> StoreURL:
             f"invalid IPAM store URL {shorten(url)}: a SQLite in-memory or URI database is not durable and not"
             " shared between calls; use memory:// for pools in this process only"
         )
-    return StoreURL(url, "sqlite", path=path)
+    return StoreURL(url, "sqlite", path=path, timeout=timeout)
 
 
 def _parse_postgres(url: str) -> StoreURL:
@@ -112,16 +138,19 @@ def _parse_postgres(url: str) -> StoreURL:
     except ValueError as exc:
         raise IPAMError(f"invalid IPAM store URL {mask_url(url)}: {exc}") from exc
     schema = "netx"
+    timeout = None
     kept = []
     for key, value in query:
         if key == "schema":
             schema = value
+        elif key == "timeout":
+            timeout = _timeout(url, value)
         else:
             kept.append((key, value))
     if not _IDENT.fullmatch(schema):
         raise IPAMError(f"invalid schema {shorten(schema)} in IPAM store URL: use letters, digits and '_' (at most 63, not starting with a digit)")
     conninfo = parts._replace(scheme="postgresql", query=urlencode(kept)).geturl()
-    return StoreURL(url, "postgresql", conninfo=conninfo, schema=schema)
+    return StoreURL(url, "postgresql", conninfo=conninfo, schema=schema, timeout=timeout)
 
 
 def mask_url(url: str) -> str:

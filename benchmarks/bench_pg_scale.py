@@ -1,0 +1,161 @@
+"""Many clients on one PostgreSQL pool against the floor: N clients doing raw INSERT + COMMIT.
+
+    python benchmarks/bench_pg_scale.py            # full sizes (300 calls per client, best of 3)
+    python benchmarks/bench_pg_scale.py --quick    # small sizes (smoke test)
+
+Starts its own throwaway PostgreSQL server with the server's default durability (fsync
+on, synchronous_commit on: unlike the test fixture, not ``fast=True``). N = 1, 2, 4, 8
+client processes, each with its own connection, all started together:
+
+- raw: each client runs ``INSERT INTO raw_floor VALUES (%s, %s)`` + ``COMMIT`` through
+  psycopg, into one shared table keyed like the allocations (17-byte keys); the floor
+  any durable allocation needs (one durable commit each);
+- netx: each client calls ``allocate(owner)`` on the *same* pool (one /12, created as
+  any pool is) with strategy ``lowest``, then ``random``.
+
+Target: netx within 1.5x of the raw floor at every N (allocations/s). After each
+netx run the pool is checked: every allocation recorded once, none twice.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from typing import Any
+
+import netx
+import netx.ipam as ipam
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # benchmarks/ is not a package
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
+from _harness import Row, print_header, print_table, quick_flag, ratio_cell  # noqa: E402
+from _pgtest import TempPostgres  # noqa: E402  (the throwaway server of the tests)
+
+CLIENTS = (1, 2, 4, 8)
+
+
+def worker(url: str, index: int) -> None:
+    """A client process: waits for ``CMD N`` lines (``raw``, ``lowest``, ``random``), runs N calls, prints ``done``."""
+    import psycopg
+
+    raw = psycopg.connect(url.split("&schema=")[0])
+    store = ipam.open(url)
+    pools = {"lowest": store.pool("lowest"), "random": store.pool("random")}
+    counter = iter(range(index * 10**9, (index + 1) * 10**9))
+    print("ready", flush=True)
+    for line in sys.stdin:
+        cmd, n = line.split()
+        if cmd == "raw":
+            for _ in range(int(n)):
+                raw.execute("INSERT INTO raw_floor VALUES (%s, %s)", (next(counter).to_bytes(17, "big"), "bench"))
+                raw.commit()
+        else:
+            pool = pools[cmd]
+            for i in range(int(n)):
+                pool.allocate(f"client{index}-{i}")
+        print("done", flush=True)
+
+
+class Clients:
+    """``CLIENTS[-1]`` worker processes, started once; ``run`` times a command on the first ``n``."""
+
+    def __init__(self, url: str) -> None:
+        self.procs = [
+            subprocess.Popen([sys.executable, __file__, "--worker", url, str(i)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            for i in range(CLIENTS[-1])
+        ]
+        for proc in self.procs:
+            assert proc.stdout is not None
+            if proc.stdout.readline() != "ready\n":
+                raise SystemExit("a client did not start")
+
+    def run(self, n: int, cmd: str, calls: int) -> float:
+        """Calls per second of ``n`` clients doing ``calls`` calls each, all started together."""
+        procs = self.procs[:n]
+        start = time.perf_counter()
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write(f"{cmd} {calls}\n")
+            proc.stdin.flush()
+        for proc in procs:
+            assert proc.stdout is not None
+            if proc.stdout.readline() != "done\n":
+                raise SystemExit(f"a client failed during {cmd}")
+        return n * calls / (time.perf_counter() - start)
+
+    def close(self) -> None:
+        for proc in self.procs:
+            assert proc.stdin is not None
+            proc.stdin.close()
+        for proc in self.procs:
+            proc.wait(timeout=60)
+
+
+def check(url: str, name: str, expected: int) -> None:
+    with ipam.open(url) as store:
+        pool = store.pool(name)
+        ips = [ip for ip, _ in pool.allocations()]
+        if len(ips) != expected or len(set(ips)) != expected or pool.stats().allocated != expected:
+            raise SystemExit(f"{name}: {len(ips)} allocations, {len(set(ips))} distinct, {expected} expected")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--worker"]:
+        worker(argv[1], int(argv[2]))
+        return 0
+    quick = quick_flag(argv, __doc__)
+    calls, repeats = (5, 1) if quick else (300, 3)
+    server = TempPostgres()  # fsync on: the durability users run with
+    server.start()
+    try:
+        url = server.url + "&schema=bench"
+        import psycopg
+
+        with psycopg.connect(server.url, autocommit=True) as conn:
+            conn.execute("CREATE TABLE raw_floor (k bytea PRIMARY KEY, v text)")
+        with ipam.open(url) as store:
+            store.create_pool("lowest", "10.0.0.0/12")
+            store.create_pool("random", "10.16.0.0/12", strategy="random")
+        clients = Clients(url)
+        done = {"lowest": 0, "random": 0}
+        best: dict[tuple[str, int], float] = {}
+        try:
+            for _ in range(repeats):  # rounds, each measuring every case: all see the same load
+                for n in CLIENTS:
+                    for cmd in ("raw", "lowest", "random"):
+                        rate = clients.run(n, cmd, calls)
+                        best[cmd, n] = max(best.get((cmd, n), 0.0), rate)
+                        if cmd != "raw":
+                            done[cmd] += n * calls
+                            check(url, cmd, done[cmd])
+        finally:
+            clients.close()
+        with psycopg.connect(server.url) as conn:
+            version = conn.execute("SHOW server_version").fetchone()[0]
+            fsync = conn.execute("SHOW fsync").fetchone()[0]
+    finally:
+        server.stop()
+
+    rows: list[Row] = []
+    for n in CLIENTS:
+        raw = best["raw", n]
+        for strategy in ("lowest", "random"):
+            rate = best[strategy, n]
+            rows.append((f"{n} client{'s' if n > 1 else ''}, one pool, {strategy}: allocate() calls/s vs raw INSERT+COMMIT",
+                         f"{rate:,.0f}/s", f"{raw:,.0f}/s", ratio_cell(raw / rate, 1.5, within=True, note=" of raw")))
+    print_header(
+        f"PostgreSQL {version} (fsync={fsync}), one server, N client processes with a connection each, {calls} calls"
+        f" per client, best of {repeats}; ratio = raw rate / netx rate (lower is better; 1.00× = the floor)."
+        f" Every netx run checked: all {sum(done.values()):,} allocations recorded, 0 duplicates.",
+        netx, psycopg, quick=quick, load=os.getloadavg().__repr__(),
+    )
+    print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

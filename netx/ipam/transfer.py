@@ -1,0 +1,211 @@
+"""Export and import a store's pools as JSON: backups, and moves between backends.
+
+``export_store(store, names=None)`` returns one JSON-ready ``dict``::
+
+    {"format": "netx-ipam-export", "version": 1,
+     "pools": [{"name": "lan", "kind": "address",
+                "spec": {"format": 1, "ranges": ["10.0.0.0/24"], "reserve": [], "gateway": null,
+                         "strategy": "lowest"},
+                "state": {"round_robin.4": "167772165"},
+                "allocations": [["10.0.0.1", "web-1"], ["10.0.0.2", null]]}, ...]}
+
+(``kind`` ``"subnet"``: allocations are CIDRs). Each pool is read in one consistent
+snapshot. ``import_store(store, data, names=None)`` recreates exactly that: the same
+pools, definitions, owners and strategy state (the next ``round_robin`` call continues
+where the exported store would have), all or nothing. A pool name the store already
+holds is a conflict: nothing is imported and ``ImportConflict`` names them all.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable
+
+import orjson
+
+from .._errors import shorten
+from .errors import IPAMError, PoolExists
+
+if TYPE_CHECKING:
+    from .pool import Pool
+    from .store.base import Store
+    from .subnet import SubnetPool
+
+__all__ = ["export_store", "import_store", "dumps", "loads", "ImportConflict", "FORMAT", "VERSION"]
+
+FORMAT = "netx-ipam-export"
+VERSION = 1
+
+
+class ImportConflict(PoolExists):
+    """``import_store`` found pools of the same names in the target store (``names``); nothing was imported."""
+
+    names: list[str] | None
+
+    def __init__(self, message: str, *, names: list[str] | None = None) -> None:
+        super().__init__(message, pool=None if not names else names[0])
+        self.names = names
+
+
+ImportConflict.__module__ = "netx.ipam"
+
+
+def _state_items(pool: Pool | SubnetPool) -> dict[str, str]:
+    """The pool's extension state (strategy state such as round-robin cursors), read in the open transaction."""
+    ext = getattr(pool._state, "_ext", None)
+    return dict(sorted(ext.items())) if isinstance(ext, dict) else {}
+
+
+def export_store(store: Store, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """Every pool of ``store`` (or those named, in that order) as a JSON-ready dict (see the module doc)."""
+    from .subnet import SubnetPool
+
+    kinds = store.pool_kinds()
+    wanted = list(kinds) if names is None else list(dict.fromkeys(names))
+    missing = [name for name in wanted if name not in kinds]
+    if missing:
+        raise IPAMError(f"no pool named {', '.join(shorten(n) for n in missing)} in this store: nothing exported")
+    out = []
+    for name in wanted:
+        pool = store.get(name)
+        with pool._state.transaction(readonly=True):  # one snapshot per pool
+            items = [[str(value), owner] for value, owner in pool.allocations()]
+            state = _state_items(pool)
+        out.append({
+            "name": name,
+            "kind": "subnet" if isinstance(pool, SubnetPool) else "address",
+            "spec": orjson.loads(pool.spec.to_json()),
+            "state": state,
+            "allocations": items,
+        })
+    return {"format": FORMAT, "version": VERSION, "pools": out}
+
+
+def dumps(data: dict[str, Any]) -> bytes:
+    """The export as JSON text (indented, one allocation per line)."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def loads(text: str | bytes) -> dict[str, Any]:
+    """An export read back from JSON text (checked as ``import_store`` checks it)."""
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise IPAMError(f"not a netx IPAM export: invalid JSON ({exc})") from None
+    _check(data)
+    return data  # type: ignore[no-any-return]
+
+
+def _bad(what: str) -> IPAMError:
+    return IPAMError(f"not a valid netx IPAM export: {what}")
+
+
+def _check(data: Any) -> list[dict[str, Any]]:
+    """The pools of an export, its shape checked (values are checked by building the pools)."""
+    if type(data) is not dict or data.get("format") != FORMAT:
+        raise _bad(f"expected a JSON object with \"format\": \"{FORMAT}\"")
+    if data.get("version") != VERSION:
+        raise _bad(f"version {shorten(data.get('version'))}; this netx reads version {VERSION}")
+    pools = data.get("pools")
+    if type(pools) is not list:
+        raise _bad("\"pools\" must be a list")
+    seen: set[str] = set()
+    for i, entry in enumerate(pools):
+        where = f"pools[{i}]"
+        if type(entry) is not dict or set(entry) != {"name", "kind", "spec", "state", "allocations"}:
+            raise _bad(f"{where} must be an object with name, kind, spec, state, allocations")
+        name, kind, state, items = entry["name"], entry["kind"], entry["state"], entry["allocations"]
+        if type(name) is not str or name in seen:
+            raise _bad(f"{where}: name {shorten(name)} is not a string or appears twice")
+        seen.add(name)
+        if kind not in ("address", "subnet") or type(entry["spec"]) is not dict:
+            raise _bad(f"{where} ({shorten(name)}): kind must be \"address\" or \"subnet\" and spec an object")
+        if type(state) is not dict or not all(type(k) is str and type(v) is str for k, v in state.items()):
+            raise _bad(f"{where} ({shorten(name)}): state must be an object of strings")
+        if type(items) is not list or not all(
+            type(a) is list and len(a) == 2 and type(a[0]) is str and (a[1] is None or type(a[1]) is str) for a in items
+        ):
+            raise _bad(f"{where} ({shorten(name)}): allocations must be [address, owner-or-null] pairs")
+    return pools
+
+
+def _set_state(pool: Pool | SubnetPool, state: dict[str, str]) -> None:
+    """Make the pool's extension state exactly ``state`` (importing allocations moved the round-robin cursor)."""
+    for key in _state_items(pool):
+        if key not in state:
+            pool._state.ext_set(key, None)
+    for key, value in state.items():
+        pool._state.ext_set(key, value)
+
+
+def _restore(store: Store, entry: dict[str, Any]) -> None:
+    """Create one pool of an export in ``store`` and record its allocations and state (in the caller's transaction)."""
+    from .._net import IPNet
+    from .pool import PoolSpec
+    from .subnet import SubnetSpec
+
+    spec_json = orjson.dumps(entry["spec"]).decode()
+    name = entry["name"]
+    try:
+        if entry["kind"] == "subnet":
+            sspec = SubnetSpec.from_json(spec_json)
+            subnets = store.create_subnet_pool(name, *sspec.parents, reserve=sspec.reserve)
+            with subnets._state.transaction():
+                for value, owner in entry["allocations"]:
+                    net = IPNet(value)
+                    subnets.allocate(net.prefixlen, owner, subnet=net)
+                _set_state(subnets, entry["state"])
+        else:
+            spec = PoolSpec.from_json(spec_json)
+            pool = store.create_pool(name, *spec.ranges, reserve=spec.reserve, gateway=spec.gateway,
+                                     strategy=spec.strategy)
+            with pool._state.transaction():
+                for value, owner in entry["allocations"]:
+                    pool.allocate(owner, ip=value)
+                _set_state(pool, entry["state"])
+    except IPAMError as exc:
+        raise IPAMError(f"cannot import pool {shorten(name)}: {exc}; nothing was imported", pool=name) from exc
+
+
+def import_store(store: Store, data: dict[str, Any], names: Iterable[str] | None = None) -> list[str]:
+    """Recreate the pools of an export (or those named) in ``store``: all of them, or none.
+
+    Returns the names imported. A name ``store`` already holds -> ``ImportConflict``; an
+    invalid export or pool -> ``IPAMError``; in both cases nothing was changed."""
+    from .store import open as open_store
+    from .store._sql import SqlStore
+
+    pools = _check(data)
+    if names is not None:
+        wanted = list(dict.fromkeys(names))
+        by_name = {entry["name"]: entry for entry in pools}
+        missing = [n for n in wanted if n not in by_name]
+        if missing:
+            raise IPAMError(f"the export has no pool named {', '.join(shorten(n) for n in missing)}: nothing imported")
+        pools = [by_name[n] for n in wanted]
+    existing = set(store.pools())
+    clash = [entry["name"] for entry in pools if entry["name"] in existing]
+    if clash:
+        listed = ", ".join(shorten(n) for n in clash[:10]) + (", ..." if len(clash) > 10 else "")
+        raise ImportConflict(
+            f"the store already has {'a pool' if len(clash) == 1 else f'{len(clash)} pools'} of the same name"
+            f" ({listed}): nothing was imported (delete them first, or import only other pools)",
+            names=clash,
+        )
+    with open_store("memory://") as scratch:  # every pool and allocation checked before the store is touched
+        for entry in pools:
+            _restore(scratch, entry)
+    if isinstance(store, SqlStore):
+        with store._transaction():  # one transaction: all pools or none
+            for entry in pools:
+                _restore(store, entry)
+    else:
+        done = []
+        try:
+            for entry in pools:
+                _restore(store, entry)
+                done.append(entry["name"])
+        except BaseException:
+            for name in done:
+                store.delete_pool(name, force=True)
+            raise
+    return [entry["name"] for entry in pools]

@@ -1,0 +1,144 @@
+"""Export / import of stores: exact round trips on every backend and across them, conflicts refused
+all or nothing, bad exports refused with a clear error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import netx.ipam as ipam
+from netx import IP, IPNet
+from netx.ipam import IPAMError
+from netx.ipam.transfer import ImportConflict, dumps, export_store, import_store, loads
+
+from test_store import assert_partition
+
+
+def _fill(store: Any) -> None:
+    lan = store.create_pool("lan", "10.0.0.0/24", "2001:db8::/64", reserve=["10.0.0.10-10.0.0.19"],
+                            gateway="10.0.0.1")
+    lan.allocate_many(3, "web")
+    lan.allocate("db", ip="10.0.0.77")
+    lan.allocate(None, version=6)
+    lan.allocate("o'dd \"owner\" ✓")
+    lan.release("10.0.0.3")
+    rr = store.create_pool("rr", "192.168.0.0/29", strategy="round_robin")
+    rr.allocate_many(2, "a")
+    rr.release("192.168.0.1")
+    rnd = store.create_pool("rnd", "172.16.0.0/16", strategy="random")
+    for i in range(5):
+        rnd.allocate(f"r{i}")
+    nodes = store.create_subnet_pool("nodes", "10.244.0.0/16", "fd00::/48", reserve=["10.244.0.0/24"])
+    nodes.allocate(24, "node-a")
+    nodes.allocate(64, "node-a")
+    nodes.allocate(26, "node-b")
+    store.create_pool("empty", "10.9.0.0/30")
+
+
+def _view(store: Any) -> dict[str, Any]:
+    """Everything observable about every pool."""
+    out = {}
+    for name in store.pools():
+        pool = store.get(name)
+        out[name] = (pool.spec, list(pool.allocations()), pool.free_set(), pool.stats())
+    return out
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
+def other_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    if request.param == "memory":
+        return "memory://"
+    if request.param == "sqlite":
+        return "sqlite:///" + (tmp_path / "other.db").as_posix()
+    url = request.getfixturevalue("pg_url")
+    return str(url).replace("&schema=", "&schema=o")
+
+
+def test_round_trip_within_and_across_backends(store_url: str, other_url: str) -> None:
+    with ipam.open(store_url) as source, ipam.open(other_url) as target:
+        _fill(source)
+        data = loads(dumps(export_store(source)))  # through JSON text
+        assert import_store(target, data) == ["empty", "lan", "nodes", "rnd", "rr"]
+        assert _view(target) == _view(source)
+        assert export_store(target) == export_store(source)  # strategy state included
+        for name in ("lan", "rr", "rnd"):
+            assert_partition(target.pool(name))
+        # the next calls continue exactly where the source would have
+        assert target.pool("rr").allocate("next") == source.pool("rr").allocate("next") == IP("192.168.0.3")
+        assert target.pool("lan").allocate("next") == source.pool("lan").allocate("next")
+        assert target.subnet_pool("nodes").allocate(24) == source.subnet_pool("nodes").allocate(24)
+    if other_url.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(other_url.rsplit("&schema=", 1)[0], autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{other_url.rsplit("schema=", 1)[1]}" CASCADE')
+
+
+def test_chosen_pools_and_conflicts_are_all_or_nothing(durable_url: str) -> None:
+    with ipam.open("memory://") as source, ipam.open(durable_url) as target:
+        _fill(source)
+        data = export_store(source, ["rr", "nodes"])
+        assert [p["name"] for p in data["pools"]] == ["rr", "nodes"]
+        target.create_pool("keep", "10.50.0.0/24").allocate("mine")
+        target.create_pool("lan", "10.60.0.0/24")
+        before = _view(target)
+        with pytest.raises(ImportConflict, match=r"already has a pool of the same name \('lan'\)") as info:
+            import_store(target, export_store(source))
+        assert info.value.names == ["lan"]
+        assert _view(target) == before  # nothing was imported
+        assert import_store(target, export_store(source), names=["rr", "nodes"]) == ["rr", "nodes"]
+        assert target.pools() == ["keep", "lan", "nodes", "rr"]
+        assert target.subnet_pool("nodes").subnets_of("node-a") == [IPNet("10.244.1.0/24"), IPNet("fd00::/64")]
+        with pytest.raises(IPAMError, match="no pool named 'nope'"):
+            export_store(source, ["nope"])
+
+
+def test_invalid_exports_change_nothing(durable_url: str) -> None:
+    with ipam.open("memory://") as source, ipam.open(durable_url) as target:
+        _fill(source)
+        good = export_store(source)
+        target.create_pool("keep", "10.50.0.0/24")
+        before = _view(target)
+        broken = export_store(source)
+        broken["pools"][-1]["allocations"].append(["10.0.0.1", "x"])  # rr's last pool: outside its range
+        broken["pools"][1]["allocations"].append(["10.0.0.2", "dup"])  # lan: handed out twice
+        with pytest.raises(IPAMError, match="cannot import pool 'lan'.*already allocated.*nothing was imported"):
+            import_store(target, broken)
+        assert _view(target) == before
+        for bad, message in [
+            (b"{", "invalid JSON"), (b"[]", "format"), (b'{"format": "netx-ipam-export", "version": 9}', "version 9"),
+        ]:
+            with pytest.raises(IPAMError, match=message):
+                loads(bad)
+        with pytest.raises(IPAMError, match="pairs"):
+            import_store(target, {**good, "pools": [{**good["pools"][0], "allocations": [["10.0.0.1"]]}]})
+        assert _view(target) == before
+
+
+def test_cli_export_import(tmp_path: Any, pg_url: str) -> None:
+    import json
+    import subprocess
+    import sys
+
+    def netx(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "netx", *args], input=stdin, capture_output=True, timeout=120)
+
+    db = "sqlite:///" + (tmp_path / "a.db").as_posix()
+    with ipam.open(db) as store:
+        _fill(store)
+        expected = export_store(store)
+    out = netx("export", "--db", db)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == expected
+    done = netx("import", "-", "--db", pg_url, stdin=out.stdout)  # SQLite -> PostgreSQL
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().split("\n")[:2] == ["imported pool empty", "imported pool lan"]
+    with ipam.open(pg_url) as store:
+        assert export_store(store) == expected
+    again = netx("import", "-", "--db", pg_url, stdin=out.stdout)
+    assert again.returncode == 1 and b"already has 5 pools of the same name" in again.stderr
+    assert netx("export", "lan", "--db", db, "--file", str(tmp_path / "lan.json")).returncode == 0
+    assert [p["name"] for p in json.loads((tmp_path / "lan.json").read_text())["pools"]] == ["lan"]
+    bad = netx("import", str(tmp_path / "nope.json"), "--db", db)
+    assert bad.returncode == 1 and bad.stderr.startswith(b"netx: error:")
