@@ -142,8 +142,6 @@ class Network:
             if hit is not None:
                 wanted.remove(hit)
             picks.append(hit)
-        if wanted:
-            raise CNIError(UNAVAILABLE_IP, "failed to allocate all requested IPs: " + " ".join(str(ip) for ip in wanted))
 
         from ..ipam import AlreadyAllocated, NotInPool, PoolExhausted, Reserved
 
@@ -178,6 +176,8 @@ class Network:
                     ) from None
                 new.append((pool, ip))
                 out.append(ip)
+            if wanted:  # checked after allocating, as host-local does (its cursors have moved on)
+                raise CNIError(UNAVAILABLE_IP, "failed to allocate all requested IPs: " + " ".join(map(str, wanted)))
         except BaseException:
             for pool, ip in new:  # roll back what this ADD took (as host-local does)
                 try:

@@ -29,7 +29,7 @@ __all__ = [
     "read_env", "parse_netconf", "check_version", "version_tuple",
 ]
 
-SUPPORTED_VERSIONS = ("0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0")
+SUPPORTED_VERSIONS = ("0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0")
 LATEST = SUPPORTED_VERSIONS[-1]
 DEFAULT_DATA_DIR = "/var/lib/cni/networks"
 COMMANDS = ("ADD", "DEL", "CHECK", "GC", "STATUS", "VERSION")
@@ -380,6 +380,11 @@ def parse_netconf(conf: dict[str, Any], name: str, version: str, cni_args: str =
         for j in range(i + 1, len(sets)):
             if any(_overlaps(x, y) for x in a for y in sets[j]):
                 raise _bad(f"range set {i} overlaps with {j}")
+
+    if version_tuple(version) < (0, 3, 0):
+        families = [ranges[0].start.version for ranges in sets]
+        if families.count(4) > 1 or families.count(6) > 1:
+            raise _bad(f"CNI version {version} does not support more than 1 address per family")
 
     strategy = _opt_str(ipam, "strategy") or "round_robin"
     if strategy not in ("lowest", "round_robin", "random"):

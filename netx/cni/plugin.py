@@ -68,18 +68,32 @@ def _resolv_conf(path: str) -> dict[str, Any]:
 
 
 def _result(conf: NetConf, ips: Sequence[IP]) -> dict[str, Any]:
-    """The IPAM result of ``ADD``: ``ips`` (address as CIDR, gateway), ``routes``, ``dns``."""
-    old = version_tuple(conf.cni_version) < (1, 0, 0)  # 0.3.x / 0.4.0 results say each IP's version
-    entries = []
+    """The IPAM result of ``ADD`` in the config's version: ``ips`` (address as CIDR, gateway), ``routes``, ``dns``.
+
+    1.x: as the spec; 0.3.x / 0.4.0: each IP also says its ``version``; 0.1.0 / 0.2.0:
+    ``ip4`` / ``ip6`` objects holding ``ip``, ``gateway`` and the routes of their family.
+    """
+    version = version_tuple(conf.cni_version)
+    pairs = []
     for ip, ranges in zip(ips, conf.range_sets):
         r = next((r for r in ranges if r.holds(ip)), ranges[0])
-        entry: dict[str, Any] = {"version": str(ip.version)} if old else {}
-        entry["address"] = f"{ip}/{r.subnet.prefixlen}"
-        entry["gateway"] = str(r.gateway)
-        entries.append(entry)
-    out: dict[str, Any] = {"cniVersion": conf.cni_version, "ips": entries}
-    if conf.routes:
-        out["routes"] = [dict(r) for r in conf.routes]
+        pairs.append((ip, f"{ip}/{r.subnet.prefixlen}", str(r.gateway)))
+    out: dict[str, Any] = {"cniVersion": conf.cni_version}
+    if version < (0, 3, 0):
+        for ip, address, gateway in pairs:
+            block: dict[str, Any] = {"ip": address, "gateway": gateway}
+            routes = [dict(r) for r in conf.routes if (":" in r["dst"]) == (ip.version == 6)]
+            if routes:
+                block["routes"] = routes
+            out[f"ip{ip.version}"] = block
+    else:
+        old = version < (1, 0, 0)
+        out["ips"] = [
+            {**({"version": str(ip.version)} if old else {}), "address": address, "gateway": gateway}
+            for ip, address, gateway in pairs
+        ]
+        if conf.routes:
+            out["routes"] = [dict(r) for r in conf.routes]
     out["dns"] = _resolv_conf(conf.resolv_conf) if conf.resolv_conf else {}
     return out
 
