@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -259,3 +260,17 @@ def test_owner_strings(tmp_path: Path) -> None:
     _ips(invoke(env("ADD", "abc.def-1"), conf))
     with ipam.open(f"sqlite:///{tmp_path}/testnet/netx-ipam.db") as store:
         assert list(store.pool("testnet/0").allocations()) == [(IP("10.22.0.2"), "abc.def-1/eth0")]
+
+
+def test_the_documented_conflist_and_result(tmp_path: Path) -> None:
+    """docs/cni.md's .conflist, as a runtime hands its bridge plugin's part to the IPAM plugin, gives the documented result."""
+    page = (Path(__file__).resolve().parent.parent / "docs" / "cni.md").read_text()
+    conflist = json.loads(re.search(r"```json\n(\{.*?)```", page, re.S)[1])  # type: ignore[index]
+    session = re.search(r"```sh\n\$ echo .*?CNI_COMMAND=ADD.*?\n(\{\n.*?\n\})\n```", page, re.S)
+    assert session is not None
+    bridge = conflist["plugins"][0]
+    conf = {"cniVersion": conflist["cniVersion"], "name": conflist["name"], **bridge}
+    conf["ipam"]["dataDir"] = str(tmp_path)
+    assert invoke(env("ADD", "4f1e2d"), conf) == (0, json.loads(session[1]))
+    with ipam.open(f"sqlite:///{tmp_path}/pods/netx-ipam.db") as store:
+        assert [(str(ip), o) for ip, o in store.pool("pods/0").allocations()] == [("10.244.1.2", "4f1e2d/eth0")]

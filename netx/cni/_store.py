@@ -15,7 +15,6 @@ Everything the plugin asks of the store goes through ``Network``; nothing else i
 from __future__ import annotations
 
 import os
-import socket
 from typing import TYPE_CHECKING, Sequence
 from urllib.parse import quote
 
@@ -62,7 +61,11 @@ class Network:
         url = store_url(conf)
         self._store: Store = ipam.open(url)
         shared = url.split(":", 1)[0].lower() in ("postgresql", "postgres")
-        self.scope = conf.node if conf.node is not None else (socket.gethostname() if shared else None)
+        self.scope = conf.node
+        if self.scope is None and shared:
+            import socket
+
+            self.scope = socket.gethostname()
         self._pools: dict[int, Pool] = {}
 
     def close(self) -> None:

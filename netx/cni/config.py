@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from .._ip import IP
 from .._net import IPNet
@@ -48,9 +47,8 @@ _REQUIRED = {
 
 
 # -- environment ------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Env:
-    """The CNI environment variables of one invocation."""
+class Env(NamedTuple):
+    """The CNI environment variables of one invocation (a NamedTuple: no ``dataclasses`` import at start-up)."""
 
     command: str
     container_id: str
@@ -134,8 +132,7 @@ def check_version(conf: dict[str, Any], command: str) -> str:
 
 
 # -- the ipam section ---------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Range:
+class Range(NamedTuple):
     """One host-local range, canonical: every field set, ``start..end`` inclusive inside ``subnet``."""
 
     subnet: IPNet
@@ -151,8 +148,7 @@ class Range:
         return f"{self.start}-{self.end}"
 
 
-@dataclass(frozen=True, slots=True)
-class NetConf:
+class NetConf(NamedTuple):
     """What the plugin needs from the network configuration."""
 
     cni_version: str

@@ -8,7 +8,6 @@ input gets the same error code as from host-local; nothing ever prints a traceba
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from typing import IO, TYPE_CHECKING, Any, Mapping, Sequence
@@ -30,17 +29,25 @@ MAX_INPUT = 16 << 20
 
 
 def _dumps(obj: Any) -> str:
-    """JSON as the reference plugins print it (Go's ``MarshalIndent`` with four spaces)."""
+    """JSON as the reference plugins print it (Go's ``MarshalIndent``: four spaces, ``": "``).
+
+    Stdlib ``json``, not orjson: importing orjson (it pulls in dataclasses, inspect, uuid)
+    costs this short-lived process more than everything it prints.
+    """
+    import json
+
     return json.dumps(obj, indent=4)
 
 
 def _parse_json(data: bytes) -> Any:
-    import orjson
+    import json
 
     try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
+        return json.loads(data)
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
         raise CNIError(DECODING_FAILURE, f"error unmarshall network config: {exc}") from None
+    except RecursionError:
+        raise CNIError(DECODING_FAILURE, "error unmarshall network config: nested too deeply") from None
 
 
 def _resolv_conf(path: str) -> dict[str, Any]:

@@ -12,12 +12,10 @@ memory grows with allocations, never with the size of the pool.
 from __future__ import annotations
 
 import ipaddress
+import json
 import random
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
-
-import orjson
 
 from .._errors import NetxError, shorten
 from .._ip import IP, parse_ip
@@ -43,14 +41,46 @@ Interval = tuple[int, int]
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
 class PoolStats:
-    """Counts of a pool in addresses (exact ints, even for an IPv6 /64)."""
+    """Counts of a pool in addresses (exact ints, even for an IPv6 /64).
+
+    A frozen, slotted value written out by hand rather than a dataclass: ``dataclasses``
+    imports ``inspect``, which costs a short-lived process (the CNI plugin) more than its work.
+    """
+
+    __slots__ = ("size", "allocated", "free")
+    __match_args__ = ("size", "allocated", "free")
 
     size: int
     """Addresses that can be handed out: the ranges minus network/broadcast, gateway, reserve."""
     allocated: int
     free: int
+
+    def __init__(self, size: int, allocated: int, free: int) -> None:
+        object.__setattr__(self, "size", size)
+        object.__setattr__(self, "allocated", allocated)
+        object.__setattr__(self, "free", free)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"PoolStats is immutable (cannot set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"PoolStats is immutable (cannot delete {name!r})")
+
+    def _key(self) -> tuple[int, int, int]:
+        return (self.size, self.allocated, self.free)
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if type(other) is PoolStats else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"PoolStats(size={self.size}, allocated={self.allocated}, free={self.free})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PoolStats, self._key())
 
 
 # -- value parsing -------------------------------------------------------------------
@@ -149,8 +179,8 @@ def _spec_from_json(
     """A spec from its ``to_json`` text: format ``_SPEC_FORMAT`` with exactly these fields (lists of
     strings, strings, strings or null), built by ``build(fields)``; anything else -> ``IPAMError``."""
     try:
-        data = orjson.loads(text)
-    except (orjson.JSONDecodeError, TypeError):
+        data = json.loads(text)  # stdlib json: importing orjson costs a short-lived process more than this parse
+    except (ValueError, TypeError):
         raise IPAMError(f"invalid {what} spec JSON {shorten(text)}") from None
     ok = (
         type(data) is dict
@@ -285,7 +315,7 @@ class PoolSpec:
     # -- persistence --------------------------------------------------------------
     def to_json(self) -> str:
         """JSON text that ``PoolSpec.from_json`` turns back into an equal spec."""
-        return orjson.dumps(
+        return json.dumps(
             {
                 "format": _SPEC_FORMAT,
                 "ranges": [str(r) for r in self.ranges],
@@ -293,8 +323,8 @@ class PoolSpec:
                 "gateway": None if self.gateway is None else str(self.gateway),
                 "strategy": self.strategy,
             },
-            option=orjson.OPT_SORT_KEYS,
-        ).decode()
+            sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+        )
 
     @classmethod
     def from_json(cls, text: str | bytes) -> PoolSpec:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any, Iterable, Iterator
 
-import orjson
+import json
 
 from .._errors import shorten
 from .._ip import IP
@@ -117,14 +117,14 @@ class SubnetSpec:
 
     def to_json(self) -> str:
         """JSON text that ``SubnetSpec.from_json`` turns back into an equal spec."""
-        return orjson.dumps(
+        return json.dumps(  # stdlib json, as PoolSpec: no orjson import on the store's path
             {
                 "format": _SPEC_FORMAT,
                 "parents": [str(p) for p in self.parents],
                 "reserve": [str(r) for r in self.reserve],
             },
-            option=orjson.OPT_SORT_KEYS,
-        ).decode()
+            sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+        )
 
     @classmethod
     def from_json(cls, text: str | bytes) -> SubnetSpec:

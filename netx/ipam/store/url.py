@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from ..._errors import shorten
 from ..errors import IPAMError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["StoreURL", "parse_url", "default_url", "data_dir", "mask_url", "ENV_VAR"]
 
@@ -23,9 +25,11 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _KINDS = {"memory": "memory", "sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
 
 
-@dataclass(frozen=True, slots=True)
-class StoreURL:
-    """A checked store URL: its kind (memory, sqlite, postgresql) and what that kind needs."""
+class StoreURL(NamedTuple):
+    """A checked store URL: its kind (memory, sqlite, postgresql) and what that kind needs.
+
+    (A NamedTuple, not a dataclass: ``dataclasses`` costs short-lived processes, the CNI plugin, start-up time.)
+    """
 
     url: str
     kind: str
@@ -36,6 +40,8 @@ class StoreURL:
 
 def data_dir() -> Path:
     """The per-user directory netx keeps data in (XDG on Linux, Application Support on macOS, LOCALAPPDATA on Windows)."""
+    from pathlib import Path  # only here: pathlib is not needed to open a store by URL
+
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
         return Path(base) / "netx"
