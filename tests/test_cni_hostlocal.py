@@ -227,3 +227,32 @@ def test_invalid_configs_fail_like_host_local(ipam: dict[str, Any], tmp_path: Pa
     ref, ours = host_local(env("ADD"), conf), invoke(env("ADD"), conf)
     assert ref[0] != 0, ref
     assert ours[0] == 1 and ours[1]["code"] == 7, ours
+
+
+@pytest.mark.parametrize(
+    "ipam, top",
+    [
+        ({"ranges": [[{"subnet": "10.10.0.0/16"}], [{"subnet": "fd00:10::/64"}]],
+          "routes": [{"dst": "0.0.0.0/0"}, {"dst": "::/0", "gw": "fd00:10::1"}, {"dst": "10.1.2.3/8"}]}, {}),
+        ({"subnet": "10.11.0.0/24", "rangeStart": "10.11.0.100", "gateway": "10.11.0.254",
+          "ranges": [[{"subnet": "fd00:11::/120"}]]}, {}),
+        ({"ranges": [[{"subnet": "10.12.0.0/24"}]]},
+         {"runtimeConfig": {"ipRanges": [[{"subnet": "10.13.0.0/28"}]], "ips": ["10.12.0.77/24"]}}),
+        ({"ranges": [[{"subnet": "10.14.0.0/24"}], [{"subnet": "fd00:14::/64"}]]},
+         {"args": {"cni": {"ips": ["fd00:14::99", "10.14.0.99"]}}}),
+        ({"ranges": [[{"subnet": "10.15.0.0/30"}]]}, {}),
+        ({"ranges": [[{"subnet": "fd00:16::/126"}]]}, {}),
+    ],
+)
+def test_more_configs_side_by_side(ipam: dict[str, Any], top: dict[str, Any], tmp_path: Path) -> None:
+    """Capabilities (ipRanges, ips), args.cni.ips, the legacy range with ranges, IPv6 /64 defaults, tiny subnets."""
+    resolv = tmp_path / "resolv.conf"
+    resolv.write_text("nameserver 10.0.0.53\nsearch example.org\noptions ndots:2\n")
+    ipam = {"type": "host-local", "resolvConf": str(resolv), **ipam}
+    ref_conf, our_conf = _configs(ipam, "1.0.0", tmp_path)
+    ref_conf.update(top)
+    our_conf.update(top)
+    for step, (command, cid) in enumerate(
+        [("ADD", "a"), ("ADD", "b"), ("ADD", "c"), ("DEL", "b"), ("ADD", "d"), ("ADD", "e"), ("DEL", "a"), ("ADD", "f")]
+    ):
+        _same(f"{ipam} {top} step {step}", host_local(env(command, cid), ref_conf), invoke(env(command, cid), our_conf))
