@@ -25,7 +25,7 @@ BIN = Path(sys.executable).parent
 LEAF_COMMANDS = [
     ["parse"], ["create", "pool"], ["create", "subnet-pool"], ["get", "pools"], ["get", "pool"],
     ["get", "allocations"], ["allocate", "ip"], ["allocate", "subnet"], ["release", "ip"], ["release", "subnet"],
-    ["delete", "pool"],
+    ["delete", "pool"], ["get", "store"],
 ]
 GROUPS = [[], ["create"], ["get"], ["allocate"], ["release"], ["delete"]]
 
@@ -229,9 +229,15 @@ def test_create_pool_duplicate_and_if_not_exists(db: str) -> None:
     assert "lab" in fails("create", "pool", "lab", "10.0.0.0/24", "--db", db)
     out = ok("create", "pool", "lab", "10.0.0.0/24", "--if-not-exists", "--db", db).stdout
     assert out == "pool lab already exists, left unchanged\n"
-    # an existing pool is left as it is, even with another definition
-    info = as_json("create", "pool", "lab", "10.9.0.0/16", "--if-not-exists", "--db", db)
-    assert info["created"] is False and info["ranges"] == ["10.0.0.0/24"]
+    assert as_json("create", "pool", "lab", "10.0.0.0/24", "--if-not-exists", "--db", db)["created"] is False
+    # another definition is an error showing both, and the pool is left as it is
+    assert fails("create", "pool", "lab", "10.9.0.0/16", "--gateway", "10.9.0.1", "--if-not-exists", "--db", db) == (
+        "netx: error: pool 'lab' already exists with another definition: existing 10.0.0.0/24 strategy=lowest;"
+        " requested 10.9.0.0/16 gateway=10.9.0.1 strategy=lowest"
+    )
+    assert "subnet pool 10.9.0.0/16" in fails("create", "subnet-pool", "lab", "10.9.0.0/16", "--if-not-exists",
+                                               "--db", db)
+    assert as_json("get", "pool", "lab", "--db", db)["ranges"] == ["10.0.0.0/24"]
     # a fresh name is created as usual
     assert as_json("create", "pool", "lab2", "10.9.0.0/30", "--if-not-exists", "--db", db)["created"] is True
     assert as_json("get", "pools", "--db", db)[1]["name"] == "lab2"
@@ -240,18 +246,33 @@ def test_create_pool_duplicate_and_if_not_exists(db: str) -> None:
 @pytest.mark.parametrize(
     "args, words",
     [
-        (["10.0.0.1/24"], "host bits"),
-        (["10.0.0.0/33"], "10.0.0.0/33"),
-        (["10.0.0.9-10.0.0.1"], "10.0.0.9-10.0.0.1"),
         (["10.0.0.0/24", "--gateway", "10.9.9.9"], "10.9.9.9"),
-        (["10.0.0.0/24", "--gateway", "nope"], "nope"),
-        (["10.0.0.0/24", "--reserve", "10.0.0.0/99"], "10.0.0.0/99"),
         (["10.0.0.0/24", "10.0.0.128/25"], "overlap"),
+        (["10.0.0.0/24", "--reserve", "10.1.0.0/24"], "10.1.0.0/24"),
     ],
 )
 def test_create_pool_bad_definitions(db: str, args: list[str], words: str) -> None:
     assert words in fails("create", "pool", "bad", *args, "--db", db)
     assert "bad" not in ok("get", "pools", "--db", db, "-o", "json").stdout
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["10.0.0.1/24"], "host bits"),
+        (["10.0.0.0/33"], "10.0.0.0/33"),
+        (["10.0.0.9-10.0.0.1"], "10.0.0.9-10.0.0.1"),
+        (["10.0.0.0/24", "--gateway", "nope"], "nope"),
+        (["10.0.0.0/24", "--reserve", "10.0.0.0/99"], "10.0.0.0/99"),
+        (["10.0.0.0/24", "--strategy", "fastest"], "fastest"),
+    ],
+)
+def test_bad_values_are_usage_errors(db: str, args: list[str], words: str) -> None:
+    """A value that is no address, network, range or strategy is a usage error (exit 2) naming it."""
+    result = run("create", "pool", "bad", *args, "--db", db)
+    assert result.exit_code == 2 and "Usage: netx create pool" in result.stderr, result.output
+    assert words in result.stderr and "Invalid value" in result.stderr and "Traceback" not in result.output
+    assert not (Path(db[len("sqlite:///"):])).exists()  # nothing was opened, let alone created
 
 
 def test_get_pools_table_and_json(db: str) -> None:
@@ -316,7 +337,8 @@ def test_allocate_errors(db: str) -> None:
     assert "10.0.0.1" in fails("allocate", "ip", "tiny", "--ip", "10.0.0.1", "--db", db)  # gateway
     assert "10.0.0.6" in fails("allocate", "ip", "tiny", "--ip", "10.0.0.6", "--db", db)  # reserved
     assert "10.9.0.1" in fails("allocate", "ip", "tiny", "--ip", "10.9.0.1", "--db", db)  # not in pool
-    assert "x.y" in fails("allocate", "ip", "tiny", "--ip", "x.y", "--db", db)
+    bad = run("allocate", "ip", "tiny", "--ip", "x.y", "--db", db)
+    assert bad.exit_code == 2 and "x.y" in bad.stderr and "'--ip'" in bad.stderr
     fails("allocate", "ip", "tiny", "--version", "6", "--db", db)  # no IPv6 range
     fails("allocate", "ip", "tiny", "--count", "5", "--db", db)  # only 4 free: all or nothing
     assert as_json("get", "pool", "tiny", "--db", db)["allocated"] == 0
@@ -359,7 +381,8 @@ def test_release_addresses(db: str) -> None:
     # outside the pool: checked before anything is released
     assert "10.9.0.1" in fails("release", "ip", "lab", "10.0.0.1", "10.9.0.1", "--db", db)
     assert as_json("get", "allocations", "lab", "--db", db) == [{"ip": "10.0.0.1", "owner": "web"}]
-    assert "bogus" in fails("release", "ip", "lab", "bogus", "--db", db)
+    bad = run("release", "ip", "lab", "bogus", "--db", db)
+    assert bad.exit_code == 2 and "bogus" in bad.stderr
     # JSON shape, also when something was missing
     result = run("release", "ip", "lab", "10.0.0.1", "10.0.0.1", "10.0.0.7", "-o", "json", "--db", db)
     assert result.exit_code == 1
@@ -445,7 +468,7 @@ def test_unexpected_errors_are_one_line_with_a_hint(monkeypatch: pytest.MonkeyPa
     def boom(text: str) -> dict[str, Any]:
         raise ZeroDivisionError("division by zero\nsecond line")
 
-    monkeypatch.setattr(netx.cli, "describe_value", boom)
+    monkeypatch.setattr(netx.cli.parse, "describe_value", boom)
     line = fails("parse", "1.2.3.4")
     assert line.startswith("netx: error: unexpected ZeroDivisionError: division by zero second line")
     assert "NETX_DEBUG=1" in line
@@ -460,7 +483,9 @@ def test_database_errors_are_one_line(monkeypatch: pytest.MonkeyPatch, db: str) 
         raise sqlite3.OperationalError("disk I/O error")
 
     ok("create", "pool", "lab", "10.0.0.0/24", "--db", db)
-    monkeypatch.setattr(netx.cli, "_pool_info", broken)
+    from netx.ipam.service import Service
+
+    monkeypatch.setattr(Service, "get_pool", broken)
     assert fails("get", "pool", "lab", "--db", db) == "netx: error: database error: disk I/O error"
 
 
@@ -574,10 +599,12 @@ def test_subnet_pool_lifecycle(db: str) -> None:
 def test_subnet_pool_errors(db: str) -> None:
     ok("create", "subnet-pool", "nodes", "10.244.0.0/22", "--db", db)
     ok("create", "pool", "lab", "10.0.0.0/24", "--db", db)
-    assert "host bits" in fails("create", "subnet-pool", "bad", "10.0.0.1/16", "--db", db)
+    bad = run("create", "subnet-pool", "bad", "10.0.0.1/16", "--db", db)
+    assert bad.exit_code == 2 and "host bits" in bad.stderr
     assert "overlap" in fails("create", "subnet-pool", "bad", "10.0.0.0/16", "10.0.1.0/24", "--db", db)
     assert "already exists" in fails("create", "subnet-pool", "nodes", "10.9.0.0/16", "--db", db)
-    assert as_json("create", "subnet-pool", "nodes", "10.9.0.0/16", "--if-not-exists", "--db", db)["created"] is False
+    assert as_json("create", "subnet-pool", "nodes", "10.244.0.0/22", "--if-not-exists", "--db", db)["created"] is False
+    assert "another definition" in fails("create", "subnet-pool", "nodes", "10.9.0.0/16", "--if-not-exists", "--db", db)
     assert fails("allocate", "ip", "nodes", "--db", db) == (
         "netx: error: pool 'nodes' is a subnet pool: use netx allocate subnet / netx release subnet"
     )
@@ -658,3 +685,109 @@ def test_doc_covers_every_command() -> None:
     text = DOC.read_text()
     for word in ("--if-not-exists", "--ignore-missing", "--force", "--if-exists", "NETX_IPAM_URL", "-o json", "--db"):
         assert word in text, word
+
+
+# -- found when tried as a new user would ------------------------------------------------------
+def test_text_output_escapes_control_characters(db: str) -> None:
+    evil = "x\x1b]0;PWNED\x07"
+    ok("create", "pool", evil, "10.0.0.0/24", "--db", db)
+    ok("allocate", "ip", evil, "--owner", "web\n10.0.0.99  root", "--db", db)
+    ok("allocate", "ip", evil, "--owner", "rtl\u202eevil", "--db", db)
+    for args in (["get", "pools"], ["get", "pool", evil], ["get", "allocations", evil],
+                 ["create", "pool", evil, "10.0.0.0/24", "--if-not-exists"], ["release", "ip", evil, "--owner", "nobody"]):
+        result = ok(*args, "--db", db)
+        for stream in (result.stdout, result.stderr):
+            assert "\x1b" not in stream and "\x07" not in stream and "\u202e" not in stream, (args, stream)
+    table = ok("get", "allocations", evil, "--db", db).stdout
+    assert table.splitlines() == [
+        "ADDRESS   OWNER", "10.0.0.1  web\\n10.0.0.99  root", "10.0.0.2  rtl\\u202eevil",
+    ]  # the newline cannot forge a row
+    assert "x\\e]0;PWNED\\x07" in ok("get", "pools", "--db", db).stdout
+    line = fails("get", "allocations", evil + "!", "--db", db)  # error messages too
+    assert "PWNED" in line and "\x1b" not in line and "\x07" not in line
+    # JSON stays exact
+    assert as_json("get", "allocations", evil, "--db", db)[0]["owner"] == "web\n10.0.0.99  root"
+    assert as_json("get", "pools", "--db", db)[0]["name"] == evil
+
+
+def test_read_only_commands_create_no_store(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/typo.db"
+    assert ok("get", "pools", "--db", url).stderr == "netx: no pools\n"
+    assert as_json("get", "pools", "--db", url) == []
+    for args in (["get", "pool", "lab"], ["get", "allocations", "lab"], ["allocate", "ip", "lab"],
+                 ["release", "ip", "lab", "10.0.0.1"], ["delete", "pool", "lab"]):
+        assert "no IPAM store at" in fails(*args, "--db", url)
+    ok("delete", "pool", "lab", "--if-exists", "--db", url)
+    assert as_json("get", "store", "--db", url)["exists"] is False
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_read_only_commands_create_no_postgres_schema(pg_url: str) -> None:
+    import psycopg
+
+    from test_store_postgres import _plain, _schema
+
+    assert as_json("get", "pools", "--db", pg_url) == []
+    info = as_json("get", "store", "--db", pg_url)
+    assert (info["backend"], info["schema"], info["exists"]) == ("postgresql", _schema(pg_url), False)
+    with psycopg.connect(_plain(pg_url)) as conn:
+        assert conn.execute("SELECT to_regnamespace(%s)", (_schema(pg_url),)).fetchone() == (None,)
+
+
+def test_sqlite_memory_url_is_refused() -> None:
+    assert "memory://" in fails("create", "pool", "p", "10.0.0.0/24", "--db", "sqlite:///:memory:")
+
+
+def test_db_takes_a_plain_path(tmp_path: Path) -> None:
+    path = tmp_path / "plain.db"
+    ok("create", "pool", "p", "10.0.0.0/30", "--db", str(path))
+    assert path.exists()
+    assert as_json("get", "pools", "--db", f"sqlite:///{path}")[0]["name"] == "p"
+    assert as_json("get", "store", "--db", str(path))["path"] == str(path)
+    assert "sqlite:///" in fails("get", "pools", "--db", "nonsense")
+
+
+def test_env_url_errors_name_the_variable() -> None:
+    line = fails("get", "pools", env={"NETX_IPAM_URL": "bogus://env"})
+    assert "bogus://env" in line and "NETX_IPAM_URL" in line
+    assert "NETX_IPAM_URL" not in fails("get", "pools", "--db", "bogus://x")
+
+
+def test_options_given_twice_are_usage_errors(db: str) -> None:
+    ok("create", "pool", "lab", "10.0.0.0/24", "--db", db)
+    for args in (["allocate", "ip", "lab", "--ip", "10.0.0.7", "--ip", "10.0.0.8"],
+                 ["allocate", "ip", "lab", "--owner", "a", "--owner", "b"],
+                 ["create", "pool", "x", "10.1.0.0/24", "--gateway", "10.1.0.1", "--gateway", "10.1.0.2"]):
+        result = run(*args, "--db", db)
+        assert result.exit_code == 2 and "given 2 times" in result.stderr, result.output
+    assert as_json("get", "pool", "lab", "--db", db)["allocated"] == 0
+
+
+def test_release_needs_items_or_owner(db: str) -> None:
+    ok("create", "pool", "lab", "10.0.0.0/24", "--db", db)
+    neither = run("release", "ip", "lab", "--db", db)
+    assert neither.exit_code == 2 and "give the addresses to release, or --owner O" in neither.stderr
+    assert "not both" not in neither.stderr
+    both = run("release", "ip", "lab", "10.0.0.1", "--owner", "a", "--db", db)
+    assert both.exit_code == 2 and "not both" in both.stderr
+
+
+def test_huge_counts_fail_fast(db: str) -> None:
+    ok("create", "pool", "big6", "2001:db8::/64", "--db", db)
+    line = fails("allocate", "ip", "big6", "--count", "100000000000", "--db", db)
+    assert "at most 1048576" in line
+    assert as_json("get", "pool", "big6", "--db", db)["allocated"] == 0
+
+
+def test_long_listings_stream(monkeypatch: pytest.MonkeyPatch, db: str) -> None:
+    ok("create", "pool", "lab", "10.0.0.0/24", "2001:db8::/120", "--db", db)
+    ok("allocate", "ip", "lab", "--count", "30", "--owner", "a", "--db", db)
+    ok("allocate", "ip", "lab", "--count", "5", "--version", "6", "--db", db)
+    whole_text = ok("get", "allocations", "lab", "--db", db).stdout
+    whole_json = ok("get", "allocations", "lab", "--db", db, "-o", "json").stdout
+    import netx.ipam.service
+
+    monkeypatch.setattr(netx.ipam.service, "PAGE", 4)
+    assert ok("get", "allocations", "lab", "--db", db, "-o", "json").stdout == whole_json
+    assert json.loads(whole_json)[-1] == {"ip": "2001:db8::4", "owner": None}
+    assert ok("get", "allocations", "lab", "--db", db).stdout.splitlines()[:31] == whole_text.splitlines()[:31]

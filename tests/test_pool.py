@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import pickle
 import threading
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -15,7 +16,7 @@ from netx import IP, AddressError, IPNet, IPRange, IPSet, NetworkError, NetxErro
 from netx._keys import key_of
 from netx.ipam import AlreadyAllocated, IPAMError, NotInPool, Pool, PoolExhausted, PoolStats, Reserved
 from netx.ipam._memory import MemoryState
-from netx.ipam._state import NOT_ALLOCATED
+from netx.ipam._state import Span, Totals
 from netx.ipam.pool import PoolSpec
 
 
@@ -58,7 +59,7 @@ class TestSpec:
             assert [str(ip) for ip in Pool(cidr).free_set()] == [str(h) for h in net.hosts()] or net.prefixlen == 32
 
     def test_ranges_of_every_form(self):
-        spec = PoolSpec.build(
+        spec = PoolSpec(
             ["10.0.0.0/30", IPNet("10.0.1.0/30"), IPRange("10.0.2.10-10.0.2.12"), "10.0.3.1-10.0.3.2",
              ipaddress.ip_network("10.0.4.0/30"), "fd00::/126", "10.0.5.9"],
         )
@@ -76,10 +77,10 @@ class TestSpec:
         assert pool.allocate() == IP("10.0.0.0")
 
     def test_initial_free_is_merged_key_intervals(self):
-        spec = PoolSpec.build(["10.0.0.0-10.0.0.5", "10.0.0.6-10.0.0.9"], reserve=["10.0.0.3"])
+        spec = PoolSpec(["10.0.0.0-10.0.0.5", "10.0.0.6-10.0.0.9"], reserve=["10.0.0.3"])
         assert spec.initial_free() == [(key_of(IP("10.0.0.0")), key_of(IP("10.0.0.2"))),
                                        (key_of(IP("10.0.0.4")), key_of(IP("10.0.0.9")))]
-        six = PoolSpec.build(["fd00::/127"])
+        six = PoolSpec(["fd00::/127"])
         assert six.initial_free() == [(key_of(IP("fd00::")), key_of(IP("fd00::1")))]
 
     def test_size_exact(self):
@@ -91,7 +92,7 @@ class TestSpec:
         )
 
     def test_reserve_forms_and_normalisation(self):
-        spec = PoolSpec.build(
+        spec = PoolSpec(
             ["10.0.0.0/24"],
             reserve=["10.0.0.5", IP("10.0.0.6"), "10.0.0.16/28", IPNet("10.0.0.32/30"), "10.0.0.40-10.0.0.41",
                      ipaddress.ip_address("10.0.0.7")],
@@ -103,7 +104,7 @@ class TestSpec:
         assert spec.size == 254 - 3 - 16 - 4 - 2
 
     def test_single_string_reserve_is_one_entry(self):
-        assert PoolSpec.build(["10.0.0.0/24"], reserve="10.0.0.5").reserve == (IP("10.0.0.5"),)
+        assert PoolSpec(["10.0.0.0/24"], reserve="10.0.0.5").reserve == (IP("10.0.0.5"),)
 
     def test_reserve_may_cover_more_than_the_ranges(self):
         pool = Pool("10.0.0.0/29", reserve=["10.0.0.0/28"])
@@ -144,10 +145,10 @@ class TestSpec:
 
     def test_json_round_trip(self):
         specs = [
-            PoolSpec.build(["10.0.0.0/24"]),
-            PoolSpec.build(["10.0.0.0/24", "fd00::/64", "10.1.0.5-10.1.0.9"], reserve=["10.0.0.5", "10.0.0.16/28",
+            PoolSpec(["10.0.0.0/24"]),
+            PoolSpec(["10.0.0.0/24", "fd00::/64", "10.1.0.5-10.1.0.9"], reserve=["10.0.0.5", "10.0.0.16/28",
                            "10.0.0.40-10.0.0.41", "10.0.0.7/32"], gateway="10.0.0.1", strategy="round_robin"),
-            PoolSpec.build(["2001:db8::/120"], gateway="2001:db8::1", strategy="random"),
+            PoolSpec(["2001:db8::/120"], gateway="2001:db8::1", strategy="random"),
         ]
         for spec in specs:
             text = spec.to_json()
@@ -172,10 +173,10 @@ class TestSpec:
             PoolSpec.from_json(text)
 
     def test_immutable(self):
-        spec = PoolSpec.build(["10.0.0.0/24"])
+        spec = PoolSpec(["10.0.0.0/24"])
         with pytest.raises(AttributeError):
             spec.strategy = "random"  # type: ignore[misc]
-        assert spec != PoolSpec.build(["10.0.0.0/24"], strategy="random")
+        assert spec != PoolSpec(["10.0.0.0/24"], strategy="random")
         assert "10.0.0.0/24" in repr(spec)
 
 
@@ -335,7 +336,7 @@ class TestAllocate:
         assert not hasattr(pool, "__len__")
 
     def test_attach_names_the_pool(self):
-        spec = PoolSpec.build(["10.0.0.0/30"])
+        spec = PoolSpec(["10.0.0.0/30"])
         pool = Pool._attach(spec, MemoryState(spec.initial_free()), "pods")
         assert pool.name == "pods" and pool.spec is spec
         assert repr(pool) == "Pool(name='pods', '10.0.0.0/30')"
@@ -410,12 +411,12 @@ class TestAllocateMany:
         pool = Pool("10.0.0.0/28", "fd00::/126", strategy=strategy)
         pool.allocate_many(5, "a")
         pool.release(pool.addresses_of("a")[2])
-        before = (pool.free_set(), pool.stats(), list(pool.allocations()), dict(pool._state._cursors))
+        before = (pool.free_set(), pool.stats(), list(pool.allocations()), dict(pool._state._ext))
         with pytest.raises(PoolExhausted, match="has 10 free IPv4 addresses, 11 requested"):
             pool.allocate_many(11, "b", version=4)
         with pytest.raises(PoolExhausted, match="has 14 free addresses, 15 requested"):
             pool.allocate_many(15, "b")
-        assert (pool.free_set(), pool.stats(), list(pool.allocations()), dict(pool._state._cursors)) == before
+        assert (pool.free_set(), pool.stats(), list(pool.allocations()), dict(pool._state._ext)) == before
         assert len(pool.allocate_many(14, "b")) == 14
         assert pool.stats().free == 0
 
@@ -523,36 +524,38 @@ class TestMemoryState:
             s.free_replace(10, [(10, 11), (13, 20)])
             s.free_replace(None, [(7, 8)])
             assert list(s.free_iter()) == [(1, 5), (7, 8), (10, 11), (13, 20)]
-            s.alloc_put([(12, "a"), (6, None), (9, "a")])
-            assert s.alloc_get(12) == "a" and s.alloc_get(6) is None and s.alloc_get(4) is NOT_ALLOCATED
-            assert s.alloc_of("a") == [9, 12] and s.alloc_count() == 3
-            assert list(s.alloc_iter()) == [(6, None), (9, "a"), (12, "a")]
-            s.alloc_del([9])
-            assert s.alloc_of("a") == [12]
-            assert s.cursor(4) is None
-            s.set_cursor(12)
-            assert s.cursor(4) == 12 and s.cursor(6) is None
+            s.alloc_put([Span(12, 12, "a"), Span(6, 6, None), Span(9, 9, "a")])
+            assert s.alloc_at(12) == (12, 12, "a") and s.alloc_at(6) == (6, 6, None) and s.alloc_at(4) is None
+            assert s.alloc_of("a") == [(9, 9, "a"), (12, 12, "a")] and s.alloc_totals() == Totals(3, 3)
+            assert list(s.alloc_iter()) == [(6, 6, None), (9, 9, "a"), (12, 12, "a")]
+            assert list(s.alloc_iter(7)) == [(9, 9, "a"), (12, 12, "a")]
+            s.alloc_del([Span(9, 9, "a")])
+            assert s.alloc_of("a") == [(12, 12, "a")]
+            assert s.ext_get("round_robin.4") is None
+            s.ext_set("round_robin.4", "12")
+            assert s.ext_get("round_robin.4") == "12" and s.ext_get("round_robin.6") is None
             with pytest.raises(KeyError):
                 s.free_replace(99, [])
 
     def test_rollback(self):
         s = MemoryState([(1, 5), (10, 20)])
         with s.transaction():
-            s.alloc_put([(30, "x")])
-            s.set_cursor(30)
+            s.alloc_put([Span(30, 30, "x")])
+            s.ext_set("c", "30")
         with pytest.raises(RuntimeError):
             with s.transaction():
                 s.free_replace(10, [(11, 20)])
                 s.free_replace(None, [(8, 8)])
-                s.alloc_put([(10, "a")])
-                s.alloc_del([30])
-                s.set_cursor(10)
-                s.set_cursor(11)
+                s.alloc_put([Span(10, 10, "a")])
+                s.alloc_del([Span(30, 30, "x")])
+                s.ext_set("c", "10")
+                s.ext_set("c", None)
+                s.ext_set("d", "11")
                 raise RuntimeError
         with s.transaction():
             assert list(s.free_iter()) == [(1, 5), (10, 20)]
-            assert list(s.alloc_iter()) == [(30, "x")] and s.alloc_of("x") == [30] and s.alloc_of("a") == []
-            assert s.cursor(4) == 30
+            assert list(s.alloc_iter()) == [(30, 30, "x")] and s.alloc_of("x") == [(30, 30, "x")] and s.alloc_of("a") == []
+            assert s.ext_get("c") == "30" and s.ext_get("d") is None
 
     @pytest.mark.parametrize("floor_first", [False, True])  # the sorted starts built before or after the changes
     def test_spans(self, floor_first):
@@ -560,34 +563,34 @@ class TestMemoryState:
         with s.transaction():
             if floor_first:
                 assert s.alloc_floor(50) is None
-            s.alloc_put([(16, "a", 31), (5, None), (64, "a", 127)])
-            assert s.alloc_count() == 3 and s.alloc_keys() == 16 + 1 + 64
+            s.alloc_put([Span(16, 31, "a"), Span(5, 5, None), Span(64, 127, "a")])
+            assert s.alloc_totals() == (3, 16 + 1 + 64)
             assert s.alloc_floor(4) is None and s.alloc_floor(5) == (5, 5, None) and s.alloc_floor(15) == (5, 5, None)
             assert s.alloc_floor(20) == (16, 31, "a") and s.alloc_floor(1000) == (64, 127, "a")
-            assert s.alloc_spans_of("a") == [(16, 31), (64, 127)] and s.alloc_spans_of(None) == [(5, 5)]
-            assert list(s.alloc_span_iter()) == [(5, 5, None), (16, 31, "a"), (64, 127, "a")]
-            assert s.alloc_of("a") == [16, 64] and list(s.alloc_iter())[1] == (16, "a")
-            s.alloc_del([(16, 31), 5])
-            assert s.alloc_keys() == 64 and s.alloc_floor(40) is None and s.alloc_floor(70) == (64, 127, "a")
+            assert s.alloc_of("a") == [(16, 31, "a"), (64, 127, "a")] and s.alloc_of(None) == [(5, 5, None)]
+            assert list(s.alloc_iter()) == [(5, 5, None), (16, 31, "a"), (64, 127, "a")]
+            assert list(s.alloc_iter(6)) == [(16, 31, "a"), (64, 127, "a")]
+            s.alloc_del([Span(16, 31, "a"), Span(5, 5, None)])
+            assert s.alloc_totals().keys == 64 and s.alloc_floor(40) is None and s.alloc_floor(70) == (64, 127, "a")
         with pytest.raises(RuntimeError):
             with s.transaction():
-                s.alloc_put([(0, "x", 3)])
-                s.alloc_del([(64, 127)])
-                assert s.alloc_floor(100) == (0, 3, "x") and s.alloc_keys() == 4
+                s.alloc_put([Span(0, 3, "x")])
+                s.alloc_del([Span(64, 127, "a")])
+                assert s.alloc_floor(100) == (0, 3, "x") and s.alloc_totals().keys == 4
                 raise RuntimeError
         with s.transaction():
-            assert list(s.alloc_span_iter()) == [(64, 127, "a")] and s.alloc_keys() == 64
+            assert list(s.alloc_iter()) == [(64, 127, "a")] and s.alloc_totals().keys == 64
             assert s.alloc_floor(3) is None and s.alloc_floor(64) == (64, 127, "a")
 
     def test_nested_savepoint(self):
         s = MemoryState([(1, 5)])
         with s.transaction():
-            s.alloc_put([(9, "outer")])
+            s.alloc_put([Span(9, 9, "outer")])
             with pytest.raises(RuntimeError):
                 with s.transaction():
-                    s.alloc_put([(8, "inner")])
+                    s.alloc_put([Span(8, 8, "inner")])
                     raise RuntimeError
-            assert list(s.alloc_iter()) == [(9, "outer")]
+            assert list(s.alloc_iter()) == [(9, 9, "outer")]
         assert s._journal == [] and s._marks == []
 
     def test_bad_initial_free(self):
@@ -765,3 +768,47 @@ class PoolMachine(RuleBasedStateMachine):
 
 PoolMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=40, deadline=None)
 TestPoolMachine = PoolMachine.TestCase
+
+
+# -- random: uniform over what can be handed out --------------------------------------------------
+def _chi_square(counts: dict[Any, int], cells: list[Any], draws: int) -> float:
+    expected = draws / len(cells)
+    return sum((counts.get(c, 0) - expected) ** 2 / expected for c in cells)
+
+
+def _bound(cells: int) -> float:
+    """Six standard deviations above the chi-square mean (df = cells - 1): a real skew blows far past it."""
+    df = cells - 1
+    return df + 6 * (2 * df) ** 0.5
+
+
+@pytest.mark.parametrize(
+    "ranges, reserve, taken",
+    [
+        (["10.0.0.0/28"], [], []),  # 10.0.0.1 used to be drawn 2.6x as often as expected
+        (["10.0.0.0/27"], ["10.0.0.8/29"], []),  # ... and the address after a reserved block 4.5x
+        (["10.0.0.0/24", "10.1.0.0-10.1.0.9"], [], [f"10.0.0.{i}" for i in range(1, 250)]),  # nearly full
+    ],
+)
+def test_random_is_uniform_over_the_free_addresses(ranges: list[str], reserve: list[str], taken: list[str]) -> None:
+    pool = Pool(*ranges, reserve=reserve, strategy="random")
+    for ip in taken:
+        pool.allocate("held", ip=ip)
+    pool._rng.seed(1234)
+    cells = list(pool.free_set())
+    draws = 400 * len(cells)
+    counts: dict[IP, int] = {}
+    for _ in range(draws):
+        ip = pool.allocate()
+        counts[ip] = counts.get(ip, 0) + 1
+        pool.release(ip)
+    assert set(counts) <= set(cells)
+    assert _chi_square(counts, cells, draws) < _bound(len(cells))
+
+
+def test_the_uniformity_bound_catches_a_skew() -> None:
+    """The bound above is not vacuous: the old 'first free at or after a random key' fails it."""
+    cells = list(range(14))
+    counts = {c: 400 for c in cells}
+    counts[0] = 400 * 2  # one address drawn twice as often
+    assert _chi_square(counts, cells, sum(counts.values())) > _bound(len(cells))

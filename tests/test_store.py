@@ -500,7 +500,6 @@ def test_unreachable_postgres(tmp_path: Any) -> None:
 def test_default_store_location(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NETX_IPAM_URL", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setattr(sys, "platform", "linux")
     assert data_dir() == tmp_path / "xdg" / "netx"
     with ipam.open() as store:
         assert store.url == "sqlite:///" + str(tmp_path / "xdg" / "netx" / "ipam.db")
@@ -523,26 +522,14 @@ def test_default_store_from_env(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) 
         ipam.open()
 
 
-def test_data_dir_per_platform(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pathlib import Path
+def test_data_dir_is_platformdirs(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
 
-    monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path))
-    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
-    monkeypatch.setattr(sys, "platform", "linux")
-    assert data_dir() == tmp_path / ".local" / "share" / "netx"
-    monkeypatch.setenv("XDG_DATA_HOME", "relative/ignored")
-    assert data_dir() == tmp_path / ".local" / "share" / "netx"
-    monkeypatch.setattr(sys, "platform", "darwin")
-    assert data_dir() == tmp_path / "Library" / "Application Support" / "netx"
-    monkeypatch.setattr(sys, "platform", "win32")
-    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))
-    assert data_dir() == tmp_path / "Local" / "netx"
-    monkeypatch.delenv("LOCALAPPDATA")
-    assert data_dir() == tmp_path / "AppData" / "Local" / "netx"
-    monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.delenv("NETX_IPAM_URL", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "d"))
-    assert default_url().endswith("/d/netx/ipam.db") and (tmp_path / "d" / "netx").is_dir()
+    assert data_dir() == platformdirs.user_data_path("netx", appauthor=False)
+    if sys.platform.startswith("linux"):
+        monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "d"))
+        assert default_url().endswith("/d/netx/ipam.db") and (tmp_path / "d" / "netx").is_dir()
 
 
 def test_free_set_is_ipset(store_url: str) -> None:

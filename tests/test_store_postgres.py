@@ -82,8 +82,8 @@ def test_primitives_can_use_indexes(pg_url: str) -> None:
     cases = {
         "enter": (1,), "floor": (1, key, 1, key), "ceil": (1, key), "iter_after": (1, key, 16),
         "free_update": (key, key, 1, 1, key, key), "free_delete": (1, 1, key, key),
-        "alloc_get": (1, key), "alloc_of": (1, "x"), "alloc_of_null": (1,), "alloc_iter_after": (1, key, 16),
-        "alloc_floor": (1, key), "spans_of": (1, "x"), "spans_of_null": (1,),
+        "alloc_at": (1, key), "alloc_of": (1, "x"), "alloc_of_null": (1,), "alloc_iter_first": (1, key, 16),
+        "alloc_iter_after": (1, key, 16), "alloc_floor": (1, key),
     }
     with psycopg.connect(_plain(pg_url)) as conn:
         conn.execute("SET enable_seqscan = off")
@@ -96,7 +96,7 @@ def test_newer_schema_is_refused(pg_url: str) -> None:
     ipam.open(pg_url).close()
     with psycopg.connect(_plain(pg_url), autocommit=True) as conn:
         conn.execute(f'UPDATE "{_schema(pg_url)}".meta SET value = %s', (str(SCHEMA_VERSION + 1),))
-    with pytest.raises(IPAMError, match="newer than.*upgrade netx"):
+    with pytest.raises(StoreError, match="newer than.*upgrade netx"):
         ipam.open(pg_url)
 
 

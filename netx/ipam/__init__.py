@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
-    AlreadyAllocated, IPAMError, NotInPool, PoolExhausted, PoolExists, PoolNotFound, Reserved, StoreError,
+    AlreadyAllocated, IPAMError, NotInPool, PoolDefinitionMismatch, PoolExhausted, PoolExists, PoolInUse,
+    PoolNotFound, Reserved, StoreError, StoreNotFound, WrongPoolKind,
 )
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Pool", "PoolStats", "SubnetPool", "Store", "open",
     "IPAMError", "PoolExhausted", "AlreadyAllocated", "NotInPool", "Reserved",
-    "PoolNotFound", "PoolExists", "StoreError",
+    "PoolNotFound", "PoolExists", "PoolDefinitionMismatch", "PoolInUse", "WrongPoolKind", "StoreNotFound", "StoreError",
 ]
 
 _LAZY = {"Pool": ".pool", "PoolStats": ".pool", "SubnetPool": ".subnet", "Store": ".store", "open": ".store"}

@@ -2,8 +2,10 @@
 lists (bisect), allocations in a dict with an owner index, and an undo journal so a
 transaction that raises leaves the state exactly as it was.
 
-Every operation is O(log n) in the number of free intervals or allocations (plus a
-list memmove for inserts and deletes); nothing grows with the size of the pool.
+Lookups are O(log n) binary searches over the free intervals; inserting or removing
+an interval (or, for subnet pools, an allocation start) is a list insert or delete,
+O(n) in the worst case but a memmove over machine words. Nothing grows with the size
+of the pool: memory and cost follow the number of intervals and allocations.
 """
 
 from __future__ import annotations
@@ -13,8 +15,7 @@ from bisect import bisect_left, bisect_right, insort
 from contextlib import AbstractContextManager
 from typing import Any, Iterable, Iterator, Sequence
 
-from .._keys import family_of
-from ._state import NOT_ALLOCATED, Owner, _NotAllocated
+from ._state import Interval, Owner, Span, Totals
 
 __all__ = ["MemoryState"]
 
@@ -46,18 +47,18 @@ class _Transaction:
 
 class MemoryState:
     """In-memory ``PoolState``: bisect over sorted interval starts/ends, a key->owner dict,
-    an owner->keys index and one round-robin cursor per family; an RLock serialises calls.
+    an owner->keys index and the extension state in a dict; an RLock serialises calls.
 
     Allocations of more than one key keep their last key in ``_lasts``; the sorted list of
     allocation starts that ``alloc_floor`` needs is built on its first use only (address
     pools never pay for it)."""
 
     __slots__ = (
-        "_starts", "_ends", "_owners", "_by_owner", "_lasts", "_keys", "_sorted", "_cursors", "_lock", "_marks",
+        "_starts", "_ends", "_owners", "_by_owner", "_lasts", "_keys", "_sorted", "_ext", "_lock", "_marks",
         "_journal", "_tx",
     )
 
-    def __init__(self, initial_free: Iterable[tuple[int, int]] = ()) -> None:
+    def __init__(self, initial_free: Iterable[Interval] = ()) -> None:
         starts: list[int] = []
         ends: list[int] = []
         for start, end in initial_free:
@@ -77,7 +78,7 @@ class MemoryState:
         self._lasts: dict[int, int] = {}  # start -> last key, for allocations of more than one key
         self._keys = 0  # keys covered by all allocations
         self._sorted: list[int] | None = None  # allocation starts, sorted (built by alloc_floor)
-        self._cursors: dict[int, int] = {}
+        self._ext: dict[str, str] = {}
         self._lock = threading.RLock()
         self._marks: list[int] = []
         self._journal: list[tuple[Any, ...]] = []
@@ -88,16 +89,16 @@ class MemoryState:
         return self._tx
 
     # -- free intervals ---------------------------------------------------------
-    def free_floor(self, key: int) -> tuple[int, int] | None:
+    def free_floor(self, key: int) -> Interval | None:
         i = bisect_right(self._starts, key) - 1
         return (self._starts[i], self._ends[i]) if i >= 0 else None
 
-    def free_ceil(self, key: int) -> tuple[int, int] | None:
+    def free_ceil(self, key: int) -> Interval | None:
         starts = self._starts
         i = bisect_left(starts, key)
         return (starts[i], self._ends[i]) if i < len(starts) else None
 
-    def free_iter(self, key: int = 0) -> Iterator[tuple[int, int]]:
+    def free_iter(self, key: int = 0) -> Iterator[Interval]:
         starts, ends = self._starts, self._ends
         i = bisect_right(starts, key) - 1
         if i < 0 or ends[i] < key:
@@ -106,7 +107,7 @@ class MemoryState:
             yield starts[i], ends[i]
             i += 1
 
-    def free_replace(self, old_start: int | None, new: Sequence[tuple[int, int]]) -> None:
+    def free_replace(self, old_start: int | None, new: Sequence[Interval]) -> None:
         starts, ends = self._starts, self._ends
         if old_start is not None:
             i = bisect_left(starts, old_start)
@@ -127,88 +128,79 @@ class MemoryState:
             self._journal.append(("replace", [s for s, _ in new], None))
 
     # -- allocations ------------------------------------------------------------
-    def alloc_get(self, key: int) -> Owner | _NotAllocated:
-        return self._owners.get(key, NOT_ALLOCATED)
+    def _span(self, start: int) -> Span:
+        return Span(start, self._lasts.get(start, start), self._owners[start])
 
-    def alloc_put(self, items: Sequence[tuple[Any, ...]]) -> None:
-        owners, by_owner, lasts, sorted_ = self._owners, self._by_owner, self._lasts, self._sorted
-        for item in items:
-            key, owner = item[0], item[1]
-            owners[key] = owner
-            keys = by_owner.get(owner)
-            if keys is None:
-                by_owner[owner] = {key}
-            else:
-                keys.add(key)
-            if len(item) > 2 and item[2] != key:
-                lasts[key] = item[2]
-                self._keys += item[2] - key + 1
-            else:
-                self._keys += 1
-            if sorted_ is not None:
-                insort(sorted_, key)
-        if self._marks:
-            self._journal.append(("put", [item[0] for item in items]))
+    def alloc_at(self, key: int) -> Span | None:
+        return self._span(key) if key in self._owners else None
 
-    def alloc_del(self, keys: Sequence[int | tuple[int, int]]) -> None:
-        owners, by_owner, lasts, sorted_ = self._owners, self._by_owner, self._lasts, self._sorted
-        gone = []
-        for item in keys:
-            key = item if isinstance(item, int) else item[0]
-            owner = owners.pop(key)
-            held = by_owner[owner]
-            held.discard(key)
-            if not held:
-                del by_owner[owner]
-            last = lasts.pop(key, key)
-            self._keys -= last - key + 1
-            if sorted_ is not None:
-                del sorted_[bisect_left(sorted_, key)]
-            gone.append((key, owner, last))
-        if self._marks:
-            self._journal.append(("del", gone))
-
-    def alloc_floor(self, key: int) -> tuple[int, int, str | None] | None:
+    def alloc_floor(self, key: int) -> Span | None:
         sorted_ = self._sorted
         if sorted_ is None:
             sorted_ = self._sorted = sorted(self._owners)
         i = bisect_right(sorted_, key) - 1
-        if i < 0:
-            return None
-        start = sorted_[i]
-        return start, self._lasts.get(start, start), self._owners[start]
+        return self._span(sorted_[i]) if i >= 0 else None
 
-    def alloc_spans_of(self, owner: str | None) -> list[tuple[int, int]]:
-        lasts = self._lasts
-        return [(key, lasts.get(key, key)) for key in sorted(self._by_owner.get(owner, ()))]
-
-    def alloc_span_iter(self) -> Iterator[tuple[int, int, str | None]]:
-        lasts = self._lasts
-        return iter([(key, lasts.get(key, key), owner) for key, owner in sorted(self._owners.items())])
-
-    def alloc_keys(self) -> int:
-        return self._keys
-
-    def alloc_of(self, owner: str | None) -> list[int]:
-        return sorted(self._by_owner.get(owner, ()))
-
-    def alloc_iter(self) -> Iterator[tuple[int, str | None]]:
-        return iter(sorted(self._owners.items()))
-
-    def alloc_count(self) -> int:
-        return len(self._owners)
-
-    # -- round-robin cursors ------------------------------------------------------
-    def cursor(self, family: int) -> int | None:
-        """Key handed out last by round_robin in ``family`` (4 or 6), or None."""
-        return self._cursors.get(family)
-
-    def set_cursor(self, key: int) -> None:
-        """Record ``key`` as the last handed out in its family."""
-        family = family_of(key)
+    def alloc_put(self, spans: Sequence[Span]) -> None:
+        owners, by_owner, lasts, sorted_ = self._owners, self._by_owner, self._lasts, self._sorted
+        for start, last, owner in spans:
+            owners[start] = owner
+            keys = by_owner.get(owner)
+            if keys is None:
+                by_owner[owner] = {start}
+            else:
+                keys.add(start)
+            if last != start:
+                lasts[start] = last
+            self._keys += last - start + 1
+            if sorted_ is not None:
+                insort(sorted_, start)
         if self._marks:
-            self._journal.append(("cursor", family, self._cursors.get(family)))
-        self._cursors[family] = key
+            self._journal.append(("put", list(spans)))
+
+    def alloc_del(self, spans: Sequence[Span]) -> None:
+        owners, by_owner, lasts, sorted_ = self._owners, self._by_owner, self._lasts, self._sorted
+        gone = []
+        for span in spans:
+            start = span.start
+            owner = owners.pop(start)
+            held = by_owner[owner]
+            held.discard(start)
+            if not held:
+                del by_owner[owner]
+            last = lasts.pop(start, start)
+            self._keys -= last - start + 1
+            if sorted_ is not None:
+                del sorted_[bisect_left(sorted_, start)]
+            gone.append(Span(start, last, owner))
+        if self._marks:
+            self._journal.append(("del", gone))
+
+    def alloc_of(self, owner: Owner) -> list[Span]:
+        return [self._span(key) for key in sorted(self._by_owner.get(owner, ()))]
+
+    def alloc_iter(self, key: int = 0) -> Iterator[Span]:
+        sorted_ = self._sorted
+        if sorted_ is not None:
+            starts = sorted_[bisect_left(sorted_, key) :]
+        else:
+            starts = sorted(k for k in self._owners if k >= key)
+        return iter([self._span(start) for start in starts])
+
+    def alloc_totals(self) -> Totals:
+        return Totals(len(self._owners), self._keys)
+
+    # -- extension state ---------------------------------------------------------------
+    def ext_get(self, name: str) -> str | None:
+        return self._ext.get(name)
+
+    def ext_set(self, name: str, value: str | None) -> None:
+        if self._marks:
+            self._journal.append(("ext", name, self._ext.get(name)))
+        if value is None:
+            self._ext.pop(name, None)
+        else:
+            self._ext[name] = value
 
     # -- rollback -----------------------------------------------------------------
     def _undo(self, mark: int) -> None:
@@ -238,12 +230,12 @@ class MemoryState:
             self.alloc_del(entry[1])
         elif kind == "del":
             self.alloc_put(entry[1])
-        else:  # cursor
-            _, family, previous = entry
+        else:  # ext
+            _, name, previous = entry
             if previous is None:
-                self._cursors.pop(family, None)
+                self._ext.pop(name, None)
             else:
-                self._cursors[family] = previous
+                self._ext[name] = previous
 
     def __repr__(self) -> str:
         return f"<MemoryState {len(self._starts)} free intervals, {len(self._owners)} allocations>"

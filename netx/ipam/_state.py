@@ -1,46 +1,54 @@
-"""The storage interface behind every pool: the one allocation algorithm (``pool.py``)
-runs on top of it, and each store (memory, SQLite, PostgreSQL) only persists it.
+"""The storage seam behind every pool: the allocation algorithms (``pool.py``, ``subnet.py``)
+run on a ``PoolState``, and each store (memory, SQLite, PostgreSQL) only persists one.
 
 All addresses are *keys*: ints in netx's single ordered key space, where an IPv4
 address is its integer value and an IPv6 address is ``V6_BASE + value`` (see
 ``netx._keys``). Keys of the two families never touch, so one sorted structure
 holds a dual-stack pool and intervals never merge across families.
+
+The state speaks one vocabulary: free *intervals* ``(lo, hi)`` and allocated *spans*
+(``Span(start, last, owner)``: one key for an address, an aligned block for a subnet),
+plus a small string map of per-pool *extension state* that the algorithm owns (the
+round-robin cursors) and the store only carries. docs/design.md says how leases and a
+PostgreSQL fast path extend it.
 """
 
 from __future__ import annotations
 
-import enum
 from contextlib import AbstractContextManager
-from typing import Final, Iterator, Protocol, Sequence
+from typing import Iterator, NamedTuple, Protocol, Sequence
 
-__all__ = ["PoolState", "NOT_ALLOCATED", "Owner"]
-
-
-class _NotAllocated(enum.Enum):
-    """The type of ``NOT_ALLOCATED``: a one-member enum, so type checkers narrow ``x is NOT_ALLOCATED``."""
-
-    NOT_ALLOCATED = "NOT_ALLOCATED"
-
-    def __repr__(self) -> str:
-        return "NOT_ALLOCATED"
-
-
-NOT_ALLOCATED: Final = _NotAllocated.NOT_ALLOCATED
-"""Returned by ``PoolState.alloc_get`` for a key that is not allocated (owners may be ``None``)."""
+__all__ = ["PoolState", "Span", "Totals", "Interval", "Owner"]
 
 Owner = str | None
 """The owner recorded with an allocation (``None``: no owner)."""
 
+Interval = tuple[int, int]
+"""Inclusive ``(lo, hi)`` keys of a free interval."""
+
+
+class Span(NamedTuple):
+    """One allocation: the keys ``start..last`` (``last == start`` for an address) and its owner."""
+
+    start: int
+    last: int
+    owner: Owner
+
+
+class Totals(NamedTuple):
+    """What a pool's allocations add up to: how many, and how many keys they cover."""
+
+    allocations: int
+    keys: int
+
 
 class PoolState(Protocol):
-    """Mutable state of one pool: its free intervals, its allocations and a cursor.
+    """Mutable state of one pool: its free intervals, its allocations and its extension state.
 
-    Free intervals are inclusive ``(start, end)`` key pairs, sorted, disjoint, and
-    merged where adjacent. An allocation is a run of keys ``start..last`` named by its
-    first key: one key (address pools) or an aligned block (subnet pools). Every method
-    but ``transaction`` must be called inside ``with state.transaction():``, which makes
-    the calls in its body one atomic, exclusive (per pool) and durable unit: all of it
-    commits, or none of it.
+    Free intervals are sorted, disjoint, and merged where adjacent; allocations are
+    disjoint spans named by their first key. Every method but ``transaction`` must be
+    called inside ``with state.transaction():``, which makes the calls in its body one
+    atomic, exclusive (per pool) and durable unit: all of it commits, or none of it.
     """
 
     def transaction(self) -> AbstractContextManager[None]:
@@ -48,68 +56,56 @@ class PoolState(Protocol):
         ...
 
     # -- free intervals ---------------------------------------------------------
-    def free_floor(self, key: int) -> tuple[int, int] | None:
+    def free_floor(self, key: int) -> Interval | None:
         """The free interval with the greatest start <= key, or None."""
         ...
 
-    def free_ceil(self, key: int) -> tuple[int, int] | None:
+    def free_ceil(self, key: int) -> Interval | None:
         """The free interval with the least start >= key, or None."""
         ...
 
-    def free_iter(self, key: int = 0) -> Iterator[tuple[int, int]]:
+    def free_iter(self, key: int = 0) -> Iterator[Interval]:
         """Free intervals whose end >= key, ascending (lazy: callers may stop early)."""
         ...
 
-    def free_replace(self, old_start: int | None, new: Sequence[tuple[int, int]]) -> None:
+    def free_replace(self, old_start: int | None, new: Sequence[Interval]) -> None:
         """Remove the interval starting at ``old_start`` (if given) and insert ``new``."""
         ...
 
     # -- allocations ------------------------------------------------------------
-    def alloc_get(self, key: int) -> Owner | _NotAllocated:
-        """The owner of the allocation starting at ``key`` (may be None), or ``NOT_ALLOCATED``."""
+    def alloc_at(self, key: int) -> Span | None:
+        """The allocation starting exactly at ``key``, or None."""
         ...
 
-    def alloc_put(self, items: Sequence[tuple[int, str | None] | tuple[int, str | None, int]]) -> None:
-        """Record allocations ``(key, owner)``, or ``(key, owner, last)`` for keys ``key..last``; known to be free."""
+    def alloc_floor(self, key: int) -> Span | None:
+        """The allocation with the greatest start <= key, or None."""
         ...
 
-    def alloc_del(self, keys: Sequence[int | tuple[int, int]]) -> None:
-        """Forget allocations, each named by its key or given as ``(key, last)``; known to be allocated."""
+    def alloc_put(self, spans: Sequence[Span]) -> None:
+        """Record allocations whose keys are known to be free (and already taken out of the free intervals)."""
         ...
 
-    def alloc_floor(self, key: int) -> tuple[int, int, str | None] | None:
-        """The allocation with the greatest start <= key, as ``(start, last, owner)``, or None."""
+    def alloc_del(self, spans: Sequence[Span]) -> None:
+        """Forget allocations, as returned by ``alloc_at`` / ``alloc_of`` / ``alloc_iter``."""
         ...
 
-    def alloc_spans_of(self, owner: str | None) -> list[tuple[int, int]]:
-        """Sorted ``(start, last)`` of the allocations of ``owner``."""
+    def alloc_of(self, owner: Owner) -> list[Span]:
+        """The allocations of ``owner``, in key order."""
         ...
 
-    def alloc_span_iter(self) -> Iterator[tuple[int, int, str | None]]:
-        """All ``(start, last, owner)`` allocations in key order."""
+    def alloc_iter(self, key: int = 0) -> Iterator[Span]:
+        """Allocations starting at or after ``key``, in key order (lazy: callers may stop early)."""
         ...
 
-    def alloc_keys(self) -> int:
-        """How many keys all allocations cover together (``alloc_count()`` when each is one key)."""
+    def alloc_totals(self) -> Totals:
+        """How many allocations there are and how many keys they cover (O(1))."""
         ...
 
-    def alloc_of(self, owner: str | None) -> list[int]:
-        """Sorted keys allocated to ``owner``."""
+    # -- extension state ---------------------------------------------------------
+    def ext_get(self, name: str) -> str | None:
+        """The pool's extension value ``name`` (strategy state such as the round-robin cursor), or None."""
         ...
 
-    def alloc_iter(self) -> Iterator[tuple[int, str | None]]:
-        """All ``(key, owner)`` allocations in key order."""
-        ...
-
-    def alloc_count(self) -> int:
-        """How many allocations there are."""
-        ...
-
-    # -- round-robin cursor -----------------------------------------------------
-    def cursor(self, family: int) -> int | None:
-        """Key handed out last by round_robin in ``family`` (4 or 6), or None."""
-        ...
-
-    def set_cursor(self, key: int) -> None:
-        """Record ``key`` as the last handed out in its family."""
+    def ext_set(self, name: str, value: str | None) -> None:
+        """Set (None: remove) the extension value ``name``; it commits with the transaction."""
         ...

@@ -13,17 +13,28 @@ call is one atomic, durable transaction.
 
 from __future__ import annotations
 
+from ..errors import IPAMError
 from .base import PoolExists, PoolNotFound, Store, StoreError
-from .url import ENV_VAR, data_dir, default_url, parse_url
+from .url import ENV_VAR, data_dir, default_url, env_url, parse_url
 
 __all__ = ["Store", "open", "PoolNotFound", "PoolExists", "StoreError", "ENV_VAR", "data_dir"]
 
 
-def open(url: str | None = None) -> Store:  # noqa: A001 - the public name is netx.ipam.open
-    """Open (creating if needed) the store at ``url``; ``None`` -> ``$NETX_IPAM_URL`` or the default SQLite file."""
+def open(url: str | None = None, *, create: bool = True) -> Store:  # noqa: A001 - the public name is netx.ipam.open
+    """Open the store at ``url``; ``None`` -> ``$NETX_IPAM_URL`` or the default SQLite file.
+
+    ``create=False`` opens only an existing store (``StoreNotFound`` otherwise): what read-only
+    callers use, so a typo in a path never leaves an empty database behind.
+    """
+    from_env = url is None and env_url() is not None
     if url is None:
-        url = default_url()
-    where = parse_url(url)
+        url = default_url(create=create)
+    try:
+        where = parse_url(url)
+    except IPAMError as exc:
+        if not from_env:
+            raise
+        raise type(exc)(f"{exc} (from the {ENV_VAR} environment variable)") from None
     if where.kind == "memory":
         from .memory import MemoryStore
 
@@ -31,7 +42,7 @@ def open(url: str | None = None) -> Store:  # noqa: A001 - the public name is ne
     if where.kind == "sqlite":
         from .sqlite import SqliteStore
 
-        return SqliteStore(url, where.path or "")
+        return SqliteStore(url, where.path or "", create=create)
     from .postgres import PostgresStore
 
-    return PostgresStore(url, where.conninfo or "", where.schema or "netx")
+    return PostgresStore(url, where.conninfo or "", where.schema or "netx", create=create)

@@ -1,19 +1,11 @@
 """The ``PoolState`` of the SQL stores, and the transaction machinery SQLite and PostgreSQL share.
 
-Tables (in PostgreSQL inside the store's schema, ``netx`` by default)::
-
-    meta        (key TEXT PRIMARY KEY, value TEXT)                schema_version, ...
-    pools       (id, name UNIQUE, spec JSON text, cursor4, cursor6, allocated, created,
-                 kind 'address'|'subnet', allocated_keys)
-    free        (pool, lo, hi)       PRIMARY KEY (pool, hi)         free key intervals
-    allocations (pool, key, address, owner, last_key)  PRIMARY KEY (pool, key), INDEX (pool, owner, key)
-
-An allocation covers the keys ``key..last_key`` (``last_key`` NULL: the one key ``key``,
+The tables are described in ``_schema.py`` (one layout for every dialect). An
+allocation covers the keys ``key..last_key`` (``last_key`` NULL: the one key ``key``,
 as in every address pool; a subnet pool stores its block's last key and the CIDR as
 ``address``). ``pools.allocated`` counts allocations, ``allocated_keys`` the keys they
 cover (a 17-byte blob: an IPv6 /48 of /64s exceeds any SQL integer; NULL: equal to
-``allocated``). Schema version 1 lacked ``kind``, ``allocated_keys`` and ``last_key``;
-opening such a database adds them (``MIGRATE_V1``), every v1 pool an address pool.
+``allocated``); ``pools.ext`` holds the algorithm's per-pool extension state.
 
 Keys (netx's one ordered key space, up to 2**129) are stored as 17-byte big-endian
 blobs, so byte order is numeric order and every lookup is one B-tree probe. Free
@@ -27,7 +19,7 @@ database directly; netx itself only reads ``key``.
 Each pool call runs inside ``SqlState.transaction()``: one database transaction that
 first locks and re-reads the pool's row (so a pool deleted elsewhere raises
 ``PoolNotFound``), then runs the algorithm's primitives as small indexed statements,
-writes the pool row back (round-robin cursor, allocation count) and commits.
+writes the pool row back (allocation counts, extension state) and commits.
 """
 
 from __future__ import annotations
@@ -35,32 +27,25 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator, Protocol, Sequence
 
+import orjson
+
+from ..._errors import shorten
 from ..._ip import _fmt4, _fmt6
-from ..._keys import V6_BASE, family_of
-from .._state import NOT_ALLOCATED, Owner, _NotAllocated
+from ..._keys import V6_BASE
+from .._state import Owner, Span, Totals
+from ..errors import StoreNotFound
+from . import _schema
+from ._schema import SCHEMA_VERSION, Dialect
 from .base import Store, StoreError
+from .url import mask_url
 
 if TYPE_CHECKING:
     from .base import Spec
 
 __all__ = [
     "SqlStore", "SqlState", "Queries", "Connection", "Cursor", "SCHEMA_VERSION", "check_version", "kb", "ki",
-    "address_text", "migrate_v1",
+    "address_text",
 ]
-
-SCHEMA_VERSION = 2
-"""Version of the table layout; recorded in ``meta`` and checked on open (newer -> ``IPAMError``, older -> migrated)."""
-
-
-def migrate_v1(t: str, blob: str) -> list[str]:
-    """The statements turning a schema version 1 database into version 2 (``blob``: the binary type)."""
-    return [
-        f"ALTER TABLE {t}pools ADD COLUMN kind TEXT NOT NULL DEFAULT 'address' CHECK (kind IN ('address', 'subnet'))",
-        f"ALTER TABLE {t}pools ADD COLUMN allocated_keys {blob} CHECK (length(allocated_keys) = 17)",
-        f"ALTER TABLE {t}allocations ADD COLUMN last_key {blob} CHECK (length(last_key) = 17 AND last_key > key)",
-        f"UPDATE {t}meta SET value = '2' WHERE key = 'schema_version'",
-    ]
-
 
 def check_version(where: str, value: object) -> int:
     """The schema version recorded in ``meta`` (``where`` names the database in messages); one that is
@@ -107,19 +92,17 @@ class Queries:
     __slots__ = (
         "enter", "flush", "floor", "ceil", "iter_first", "iter_after",
         "free_update", "free_delete", "free_insert",
-        "alloc_get", "alloc_put", "alloc_del", "alloc_of", "alloc_of_null", "alloc_iter_first", "alloc_iter_after",
+        "alloc_at", "alloc_put", "alloc_del", "alloc_of", "alloc_of_null", "alloc_iter_first", "alloc_iter_after",
         "alloc_any", "pool_by_name", "pool_names", "pool_insert", "pool_delete", "free_drop", "alloc_drop",
-        "alloc_floor", "spans_of", "spans_of_null",
+        "alloc_floor",
     )
 
     def __init__(self, t: str, p: str, lock: str, address: str = "") -> None:
         """``t``: table prefix (``""`` or ``'"schema".'``); ``p``: placeholder (``?``/``%s``); ``lock``: row lock
         clause; ``address``: cast of the address text (``::inet`` in PostgreSQL)."""
         pools, free, allocs = f"{t}pools", f"{t}free", f"{t}allocations"
-        self.enter = f"SELECT cursor4, cursor6, allocated, allocated_keys FROM {pools} WHERE id = {p}{lock}"
-        self.flush = (
-            f"UPDATE {pools} SET cursor4 = {p}, cursor6 = {p}, allocated = {p}, allocated_keys = {p} WHERE id = {p}"
-        )
+        self.enter = f"SELECT allocated, allocated_keys, ext FROM {pools} WHERE id = {p}{lock}"
+        self.flush = f"UPDATE {pools} SET allocated = {p}, allocated_keys = {p}, ext = {p} WHERE id = {p}"
         # the interval holding `key` or, failing that, the one before it: two index probes, one round trip
         self.floor = (
             f"SELECT lo, hi FROM (SELECT lo, hi FROM {free} WHERE pool = {p} AND hi >= {p} ORDER BY hi LIMIT 1) AS a"
@@ -135,14 +118,16 @@ class Queries:
         self.free_update = f"UPDATE {free} SET lo = {p}, hi = {p} WHERE pool = {p} AND hi = {holding} AND lo = {p}"
         self.free_delete = f"DELETE FROM {free} WHERE pool = {p} AND hi = {holding} AND lo = {p}"
         self.free_insert = f"INSERT INTO {free} (pool, lo, hi) VALUES ({p}, {p}, {p})"
-        self.alloc_get = f"SELECT owner FROM {allocs} WHERE pool = {p} AND key = {p}"
+        self.alloc_at = f"SELECT owner, last_key FROM {allocs} WHERE pool = {p} AND key = {p}"
         self.alloc_put = (
             f"INSERT INTO {allocs} (pool, key, last_key, address, owner) VALUES ({p}, {p}, {p}, {p}{address}, {p})"
         )
         self.alloc_del = f"DELETE FROM {allocs} WHERE pool = {p} AND key = {p}"
-        self.alloc_of = f"SELECT key FROM {allocs} WHERE pool = {p} AND owner = {p} ORDER BY key"
-        self.alloc_of_null = f"SELECT key FROM {allocs} WHERE pool = {p} AND owner IS NULL ORDER BY key"
-        self.alloc_iter_first = f"SELECT key, owner, last_key FROM {allocs} WHERE pool = {p} ORDER BY key LIMIT {p}"
+        self.alloc_of = f"SELECT key, last_key FROM {allocs} WHERE pool = {p} AND owner = {p} ORDER BY key"
+        self.alloc_of_null = f"SELECT key, last_key FROM {allocs} WHERE pool = {p} AND owner IS NULL ORDER BY key"
+        self.alloc_iter_first = (
+            f"SELECT key, owner, last_key FROM {allocs} WHERE pool = {p} AND key >= {p} ORDER BY key LIMIT {p}"
+        )
         self.alloc_iter_after = (
             f"SELECT key, owner, last_key FROM {allocs} WHERE pool = {p} AND key > {p} ORDER BY key LIMIT {p}"
         )
@@ -150,8 +135,6 @@ class Queries:
         self.alloc_floor = (
             f"SELECT key, last_key, owner FROM {allocs} WHERE pool = {p} AND key <= {p} ORDER BY key DESC LIMIT 1"
         )
-        self.spans_of = f"SELECT key, last_key FROM {allocs} WHERE pool = {p} AND owner = {p} ORDER BY key"
-        self.spans_of_null = f"SELECT key, last_key FROM {allocs} WHERE pool = {p} AND owner IS NULL ORDER BY key"
         self.pool_by_name = f"SELECT id, spec, kind FROM {pools} WHERE name = {p}{lock}"
         self.pool_names = f"SELECT name, kind FROM {pools}"
         self.pool_insert = f"INSERT INTO {pools} (name, kind, spec, allocated) VALUES ({p}, {p}, {p}, 0)"
@@ -165,6 +148,9 @@ class Cursor(Protocol):
 
     @property
     def rowcount(self) -> int: ...
+
+    @property
+    def description(self) -> Any: ...
 
     def fetchone(self) -> Any: ...
 
@@ -180,12 +166,17 @@ class Connection(Protocol):
 class SqlStore(Store):
     """A store on a SQL database: one connection, used by one thread at a time, one transaction per call."""
 
-    __slots__ = ("_q", "_depth", "_entered", "_specs")
+    __slots__ = ("_q", "_dialect", "_depth", "_entered", "_specs", "_errors", "schema_version")
 
     _q: Queries
+    _dialect: Dialect
+    _errors: tuple[type[BaseException], type[BaseException]]  # the driver's (IntegrityError, Error)
+    schema_version: int | None
+    """The table layout's version (``SCHEMA_VERSION`` once open; an older database is migrated on open)."""
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
+        self.schema_version = None
         self._depth = 0  # nesting of transactions on the connection (guarded by _guard)
         self._entered: list[SqlState] = []  # pools touched by the open transaction
         self._specs: dict[int, Spec] = {}  # pool id -> its (immutable) spec; ids are never reused
@@ -228,7 +219,60 @@ class SqlStore(Store):
 
     def _translate(self, exc: BaseException) -> BaseException:
         """The exception to raise for ``exc`` (database errors become ``StoreError``)."""
+        integrity, error = self._errors
+        where = f"IPAM store {shorten(mask_url(self.url))}"
+        if isinstance(exc, integrity):
+            return StoreError(f"{where} refused a write that would break its integrity ({exc}); nothing was changed")
+        if isinstance(exc, error):
+            return StoreError(f"{where}: {type(exc).__name__}: {exc}".strip())
+        if isinstance(exc, UnicodeEncodeError):
+            return StoreError(f"{where} cannot store text that is not valid Unicode: {exc}")
         return exc
+
+    # -- schema ------------------------------------------------------------------------
+    def _prefix(self) -> str:
+        """What table names are prefixed with (``""``, or the quoted PostgreSQL schema and a dot)."""
+        return ""
+
+    def _where(self) -> str:
+        """The database as messages name it (a file path, a PostgreSQL schema)."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _tables(self) -> set[str]:  # pragma: no cover - abstract
+        """Names of the tables in the database (SQLite) or the store's schema (PostgreSQL)."""
+        raise NotImplementedError
+
+    def _prepare(self, create: bool) -> None:
+        """Hook before the layout is read, in its transaction (PostgreSQL: serialize openers, create the schema)."""
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        """Execute one statement; its rows (none for a statement that returns none)."""
+        cur = self._db().execute(sql, params)
+        return cur.fetchall() if cur.description is not None else []
+
+    def _setup_schema(self, create: bool) -> None:
+        """Check the layout (creating it in an empty database when ``create``, migrating an older one)."""
+        d, t = self._dialect, self._prefix()
+        with self._transaction():
+            self._prepare(create)
+            tables = self._tables()
+            if "meta" not in tables:
+                if tables:
+                    names = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+                    raise StoreError(
+                        f"{self._where()} holds tables netx did not create ({names}) but no netx meta table:"
+                        " not a netx IPAM database; give netx a database (or schema) of its own"
+                    )
+                if not create:
+                    raise StoreNotFound(f"no IPAM store at {self._where()} (nothing was created)", url=self.url)
+                _schema.create(self._rows, d, t)
+                version = SCHEMA_VERSION
+            else:
+                row = self._one(f"SELECT value FROM {t}meta WHERE key = 'schema_version'", ())
+                version = check_version(self._where(), None if row is None else row[0])
+                if version < SCHEMA_VERSION:
+                    version = _schema.migrate(self._rows, d, t, version)
+        self.schema_version = version
 
     def _insert_pool(self, name: str, kind: str, spec_json: str) -> int:  # pragma: no cover - abstract
         """Insert a pool row; its new id (a unique name violation raises ``PoolExists``)."""
@@ -286,8 +330,7 @@ class SqlStore(Store):
         return self._state(pid, name)
 
     def _open_pool(self, name: str) -> tuple[Spec, SqlState]:
-        from ..pool import PoolSpec
-        from ..subnet import SubnetSpec
+        from ..spec import spec_from_json
 
         with self._transaction():
             row = self._one(self._q.pool_by_name, (name,))
@@ -296,8 +339,7 @@ class SqlStore(Store):
         pid = int(row[0])
         spec = self._specs.get(pid)
         if spec is None:
-            cls = SubnetSpec if row[2] == "subnet" else PoolSpec
-            spec = self._specs[pid] = cls.from_json(row[1])
+            spec = self._specs[pid] = spec_from_json(row[2], row[1])
         return spec, self._state(pid, name)
 
     def _kinds(self) -> dict[str, str]:
@@ -327,9 +369,9 @@ class SqlStore(Store):
 class SqlState:
     """``PoolState`` of one pool in a SQL store: every primitive is one small indexed statement."""
 
-    __slots__ = ("_store", "_id", "_name", "_cursors", "_count", "_keys", "_dirty")
+    __slots__ = ("_store", "_id", "_name", "_ext", "_count", "_keys", "_dirty")
 
-    _cursors: dict[int, int | None]  # family -> key handed out last by round_robin (loaded by _enter)
+    _ext: dict[str, str]  # the pool's extension state (pools.ext, loaded by _enter)
     _count: int  # allocations (pools.allocated)
     _keys: int  # keys they cover (pools.allocated_keys)
     _dirty: bool  # the pool's row needs writing back at commit
@@ -349,25 +391,24 @@ class SqlState:
         return self._store._transaction(self)
 
     def _enter(self) -> None:
-        """Lock the pool's row and load its cursors and allocation count (checks it still exists)."""
+        """Lock the pool's row and load its counts and extension state (checks it still exists)."""
         row = self._store._one(self._store._q.enter, (self._id,))
         if row is None:
             raise self._store._gone(self._name)
-        c4, c6, count, keys = row
-        self._cursors = {4: None if c4 is None else ki(c4), 6: None if c6 is None else ki(c6)}
+        count, keys, ext = row
+        self._ext = {} if ext is None else orjson.loads(ext)
         self._count = int(count)
         self._keys = self._count if keys is None else ki(keys)
         self._dirty = False
 
     def _flush(self) -> None:
         if self._dirty:
-            c4, c6 = self._cursors[4], self._cursors[6]
-            cursors = (None if c4 is None else kb(c4), None if c6 is None else kb(c6))
-            self._store._run(self._store._q.flush, (*cursors, self._count, kb(self._keys), self._id))
+            ext = orjson.dumps(self._ext, option=orjson.OPT_SORT_KEYS).decode() if self._ext else None
+            self._store._run(self._store._q.flush, (self._count, kb(self._keys), ext, self._id))
             self._dirty = False
 
     def _reset(self) -> None:
-        self._cursors = {4: None, 6: None}
+        self._ext = {}
         self._count = 0
         self._keys = 0
         self._dirty = False
@@ -427,108 +468,87 @@ class SqlState:
             store._many(q.free_insert, [(pid, kb(lo), kb(hi)) for lo, hi in rest])
 
     # -- allocations ----------------------------------------------------------------
-    def alloc_get(self, key: int) -> Owner | _NotAllocated:
-        """The owner of an allocated key (may be None), or ``NOT_ALLOCATED``."""
-        row = self._store._one(self._store._q.alloc_get, (self._id, kb(key)))
-        return NOT_ALLOCATED if row is None else row[0]
+    def alloc_at(self, key: int) -> Span | None:
+        """The allocation starting exactly at ``key``, or None."""
+        row = self._store._one(self._store._q.alloc_at, (self._id, kb(key)))
+        return None if row is None else Span(key, key if row[1] is None else ki(row[1]), row[0])
 
-    def alloc_put(self, items: Sequence[tuple[Any, ...]]) -> None:
-        """Record allocations ``(key, owner[, last])``; the primary key (pool, key) refuses any duplicate."""
-        if not items:
+    def alloc_floor(self, key: int) -> Span | None:
+        """The allocation with the greatest start <= key, or None."""
+        row = self._store._one(self._store._q.alloc_floor, (self._id, kb(key)))
+        return None if row is None else _span(row[0], row[1], row[2])
+
+    def alloc_put(self, spans: Sequence[Span]) -> None:
+        """Record allocations; the primary key (pool, key) refuses any duplicate."""
+        if not spans:
             return
         pid = self._id
         rows = []
         keys = 0
-        for item in items:
-            key, owner = item[0], item[1]
-            last = item[2] if len(item) > 2 and item[2] != key else None
-            rows.append((pid, kb(key), None if last is None else kb(last), address_text(key, last), owner))
-            keys += 1 if last is None else last - key + 1
+        for start, last, owner in spans:
+            rows.append((pid, kb(start), None if last == start else kb(last), address_text(start, last), owner))
+            keys += last - start + 1
         self._store._many(self._store._q.alloc_put, rows)
         self._count += len(rows)
         self._keys += keys
         self._dirty = True
 
-    def alloc_del(self, keys: Sequence[int | tuple[int, int]]) -> None:
-        """Forget allocations (keys, or ``(key, last)`` spans); every one must be allocated (checked)."""
-        if not keys:
+    def alloc_del(self, spans: Sequence[Span]) -> None:
+        """Forget allocations; every one must be allocated (checked)."""
+        if not spans:
             return
         pid = self._id
-        spans = [(item, item) if isinstance(item, int) else item for item in keys]
-        starts = [start for start, _ in spans]
-        removed = self._store._many(self._store._q.alloc_del, [(pid, kb(key)) for key in starts])
-        if removed != len(keys):
+        removed = self._store._many(self._store._q.alloc_del, [(pid, kb(span.start)) for span in spans])
+        if removed != len(spans):
             raise StoreError(
-                f"pool {self._name!r}: {len(keys) - removed} of {len(keys)} released keys were not allocated"
+                f"pool {self._name!r}: {len(spans) - removed} of {len(spans)} released keys were not allocated"
                 " (store inconsistent); nothing was changed"
             )
         self._count -= removed
-        self._keys -= sum(last - start + 1 for start, last in spans)
+        self._keys -= sum(span.last - span.start + 1 for span in spans)
         self._dirty = True
 
-    def alloc_floor(self, key: int) -> tuple[int, int, str | None] | None:
-        """The allocation with the greatest start <= key, as ``(start, last, owner)``, or None."""
-        row = self._store._one(self._store._q.alloc_floor, (self._id, kb(key)))
-        if row is None:
-            return None
-        start = ki(row[0])
-        return start, start if row[1] is None else ki(row[1]), row[2]
-
-    def alloc_spans_of(self, owner: str | None) -> list[tuple[int, int]]:
-        """Sorted ``(start, last)`` of the allocations of ``owner``."""
-        store = self._store
-        if owner is None:
-            rows = store._all(store._q.spans_of_null, (self._id,))
-        else:
-            rows = store._all(store._q.spans_of, (self._id, owner))
-        return [_span(key, last) for key, last in rows]
-
-    def alloc_span_iter(self) -> Iterator[tuple[int, int, str | None]]:
-        """All ``(start, last, owner)`` allocations in key order, fetched lazily in growing batches."""
-        store, pid = self._store, self._id
-        size = _BATCH0
-        rows = store._all(store._q.alloc_iter_first, (pid, size))
-        while True:
-            for key, owner, last in rows:
-                yield (*_span(key, last), owner)
-            if len(rows) < size:
-                return
-            size = min(size * 4, _BATCH_MAX)
-            rows = store._all(store._q.alloc_iter_after, (pid, rows[-1][0], size))
-
-    def alloc_keys(self) -> int:
-        """How many keys all allocations cover (kept in the pool's row, so O(1))."""
-        return self._keys
-
-    def alloc_of(self, owner: str | None) -> list[int]:
-        """Sorted keys allocated to ``owner``."""
+    def alloc_of(self, owner: Owner) -> list[Span]:
+        """The allocations of ``owner``, in key order."""
         store = self._store
         if owner is None:
             rows = store._all(store._q.alloc_of_null, (self._id,))
         else:
             rows = store._all(store._q.alloc_of, (self._id, owner))
-        return [ki(row[0]) for row in rows]
+        return [_span(key, last, owner) for key, last in rows]
 
-    def alloc_iter(self) -> Iterator[tuple[int, str | None]]:
-        """All ``(key, owner)`` allocations in key order, fetched lazily in growing batches."""
-        return ((start, owner) for start, _, owner in self.alloc_span_iter())
+    def alloc_iter(self, key: int = 0) -> Iterator[Span]:
+        """Allocations starting at or after ``key``, in key order, fetched lazily in growing batches."""
+        store, pid = self._store, self._id
+        size = _BATCH0
+        rows = store._all(store._q.alloc_iter_first, (pid, kb(key), size))
+        while True:
+            for start, owner, last in rows:
+                yield _span(start, last, owner)
+            if len(rows) < size:
+                return
+            size = min(size * 4, _BATCH_MAX)
+            rows = store._all(store._q.alloc_iter_after, (pid, rows[-1][0], size))
 
-    def alloc_count(self) -> int:
-        """How many allocations there are (kept in the pool's row, so O(1))."""
-        return self._count
+    def alloc_totals(self) -> Totals:
+        """How many allocations and keys (kept in the pool's row, so O(1))."""
+        return Totals(self._count, self._keys)
 
-    # -- round-robin cursors (one per family) ----------------------------------------
-    def cursor(self, family: int) -> int | None:
-        """Key handed out last by round_robin in ``family`` (4 or 6), or None."""
-        return self._cursors[family]
+    # -- extension state ---------------------------------------------------------------
+    def ext_get(self, name: str) -> str | None:
+        """The pool's extension value ``name`` (read with the pool's row), or None."""
+        return self._ext.get(name)
 
-    def set_cursor(self, key: int) -> None:
-        """Remember ``key`` as the last handed out in its family (written with the pool's row at commit)."""
-        self._cursors[family_of(key)] = key
+    def ext_set(self, name: str, value: str | None) -> None:
+        """Set (None: remove) the extension value ``name`` (written with the pool's row at commit)."""
+        if value is None:
+            self._ext.pop(name, None)
+        else:
+            self._ext[name] = value
         self._dirty = True
 
 
-def _span(key: bytes, last: bytes | None) -> tuple[int, int]:
-    """A stored allocation's ``(start, last)`` keys."""
+def _span(key: bytes, last: bytes | None, owner: Owner) -> Span:
+    """A stored allocation as a ``Span``."""
     start = ki(key)
-    return start, start if last is None else ki(last)
+    return Span(start, start if last is None else ki(last), owner)

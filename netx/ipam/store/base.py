@@ -14,22 +14,21 @@ from typing import TYPE_CHECKING, Any, Iterable, Literal, overload
 
 from ..._errors import shorten
 from .._state import PoolState
-from ..errors import IPAMError, PoolExists, PoolNotFound, StoreError
+from ..errors import IPAMError, PoolExists, PoolInUse, PoolNotFound, StoreError, WrongPoolKind
 from .url import mask_url
 
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from ..pool import Pool, PoolSpec
-    from ..subnet import SubnetPool, SubnetSpec
+    from ..pool import Pool
+    from ..spec import PoolSpec, SubnetSpec
+    from ..subnet import SubnetPool
 
     Spec = PoolSpec | SubnetSpec
 
-__all__ = ["Store", "PoolNotFound", "PoolExists", "StoreError", "check_name", "MAX_NAME", "KINDS"]
+__all__ = ["Store", "PoolNotFound", "PoolExists", "StoreError", "check_name", "MAX_NAME"]
 
 MAX_NAME = 255  # characters in a pool name
-KINDS = ("address", "subnet")
-"""Kinds of pool a store holds: ``"address"`` (``Pool``) and ``"subnet"`` (``SubnetPool``)."""
 
 
 def check_name(name: object) -> str:
@@ -50,7 +49,8 @@ def check_name(name: object) -> str:
 
 
 class Store:
-    """Named, durable address and subnet pools behind one URL; get one with ``netx.ipam.open(url)``.
+    """Named address and subnet pools behind one URL (durable unless ``memory://``); get one with
+    ``netx.ipam.open(url)``.
 
     Each pool it returns has every method of ``netx.ipam.Pool`` (or ``SubnetPool``); each
     call is one atomic transaction. Close the store (or use it as a context manager) when done.
@@ -78,7 +78,7 @@ class Store:
         from ..pool import Pool, PoolSpec
 
         check_name(name)
-        spec = PoolSpec.build(ranges, reserve=reserve, gateway=gateway, strategy=strategy)
+        spec = PoolSpec(ranges, reserve, gateway, strategy)
         self._check_open()
         state = self._create(name, spec)
         return Pool._attach(spec, state, name)
@@ -88,7 +88,7 @@ class Store:
         from ..subnet import SubnetPool, SubnetSpec
 
         check_name(name)
-        spec = SubnetSpec.build(cidrs, reserve=reserve)
+        spec = SubnetSpec(cidrs, reserve)
         self._check_open()
         state = self._create(name, spec)
         return SubnetPool._attach(spec, state, name)
@@ -164,7 +164,10 @@ class Store:
         if kind is not None and spec.kind != kind:
             found, wanted = (("a subnet", "an address") if spec.kind == "subnet" else ("an address", "a subnet"))
             use = "subnet_pool" if spec.kind == "subnet" else "pool"
-            raise IPAMError(f"pool {shorten(name)} is {found} pool, not {wanted} pool: open it with store.{use}()")
+            raise WrongPoolKind(
+                f"pool {shorten(name)} is {found} pool, not {wanted} pool: open it with store.{use}()",
+                pool=name, kind=spec.kind, wanted=kind,
+            )
         if isinstance(spec, SubnetSpec):
             return SubnetPool._attach(spec, state, name)
         return Pool._attach(spec, state, name)
@@ -174,26 +177,27 @@ class Store:
             raise self._closed_error()
 
     def _closed_error(self) -> StoreError:
-        return StoreError(f"IPAM store {mask_url(self.url)!r} is closed")
+        return StoreError(f"IPAM store {mask_url(self.url)!r} is closed", url=mask_url(self.url))
 
     @staticmethod
     def _not_found(name: str) -> PoolNotFound:
-        return PoolNotFound(f"no pool named {shorten(name)} in this store")
+        return PoolNotFound(f"no pool named {shorten(name)} in this store", pool=name)
 
     @staticmethod
     def _exists(name: str) -> PoolExists:
-        return PoolExists(f"a pool named {shorten(name)} already exists in this store")
+        return PoolExists(f"a pool named {shorten(name)} already exists in this store", pool=name)
 
     @staticmethod
     def _gone(name: str) -> PoolNotFound:
         """For a call on a pool deleted since it was opened."""
-        return PoolNotFound(f"pool {shorten(name)} no longer exists (it was deleted)")
+        return PoolNotFound(f"pool {shorten(name)} no longer exists (it was deleted)", pool=name)
 
     @staticmethod
-    def _in_use(name: str, count: int) -> IPAMError:
+    def _in_use(name: str, count: int) -> PoolInUse:
         what = "allocation" if count == 1 else "allocations"
-        return IPAMError(
-            f"pool {shorten(name)} still has {count} {what}; release them or pass force=True to delete it anyway"
+        return PoolInUse(
+            f"pool {shorten(name)} still has {count} {what}; release them or pass force=True to delete it anyway",
+            pool=name, allocated=count,
         )
 
     # -- backend hooks --------------------------------------------------------------

@@ -92,7 +92,7 @@ class MemoryStore(Store):
                 raise self._not_found(name)
             state = found[1]
             with state.transaction():
-                count = state.alloc_count()
+                count = state.alloc_totals().allocations
                 if count and not force:
                     raise self._in_use(name, count)
                 state._drop(self._gone(name))

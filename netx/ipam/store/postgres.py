@@ -16,48 +16,18 @@ import random
 import time
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ..errors import IPAMError
+from ._schema import POSTGRES
+from ._sql import Queries, SqlState, SqlStore
 from .base import StoreError
-from ._sql import SCHEMA_VERSION, Queries, SqlState, SqlStore, check_version, migrate_v1
 from .url import mask_url
 
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["PostgresStore", "schema_sql"]
+__all__ = ["PostgresStore"]
 
 _RETRIES = 5  # attempts to start a transaction (lost connection, deadlock, serialization failure)
-
-
-def schema_sql(schema: str) -> list[str]:
-    """The DDL creating netx's tables in ``schema`` (a quoted identifier)."""
-    s = schema
-    return [
-        f"CREATE SCHEMA IF NOT EXISTS {s}",
-        f"CREATE TABLE IF NOT EXISTS {s}.meta (key text PRIMARY KEY, value text NOT NULL)",
-        f"""CREATE TABLE IF NOT EXISTS {s}.pools (
-            id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-            name      text NOT NULL UNIQUE,
-            spec      text NOT NULL,
-            cursor4   bytea,
-            cursor6   bytea,
-            allocated bigint NOT NULL DEFAULT 0,
-            created   timestamptz NOT NULL DEFAULT now(),
-            kind      text NOT NULL DEFAULT 'address' CHECK (kind IN ('address', 'subnet')),
-            allocated_keys bytea CHECK (length(allocated_keys) = 17)) WITH (fillfactor = 50)""",
-        f"""CREATE TABLE IF NOT EXISTS {s}.free (
-            pool bigint NOT NULL REFERENCES {s}.pools (id) ON DELETE CASCADE,
-            hi   bytea NOT NULL CHECK (length(hi) = 17),
-            lo   bytea NOT NULL CHECK (length(lo) = 17 AND lo <= hi),
-            PRIMARY KEY (pool, hi)) WITH (fillfactor = 50)""",
-        f"""CREATE TABLE IF NOT EXISTS {s}.allocations (
-            pool    bigint NOT NULL REFERENCES {s}.pools (id) ON DELETE CASCADE,
-            key     bytea NOT NULL CHECK (length(key) = 17),
-            address inet NOT NULL,
-            owner   text,
-            last_key bytea CHECK (length(last_key) = 17 AND last_key > key),
-            PRIMARY KEY (pool, key))""",
-        f"CREATE INDEX IF NOT EXISTS allocations_owner ON {s}.allocations (pool, owner, key)",
-    ]
 
 
 def _quote(ident: str) -> str:
@@ -68,9 +38,7 @@ def _psycopg() -> Any:
     try:
         import psycopg
     except ImportError as exc:
-        raise StoreError(
-            "PostgreSQL IPAM stores need the psycopg driver: pip install 'netx[postgres]'"
-        ) from exc
+        raise IPAMError("PostgreSQL IPAM stores need the psycopg driver: pip install 'netx[postgres]'") from exc
     return psycopg
 
 
@@ -83,22 +51,23 @@ class PostgresStore(SqlStore):
     _conn: psycopg.Connection[Any] | None  # None only while (re)connecting fails
     _pg: Any  # the psycopg module, imported on first use
 
-    def __init__(self, url: str, conninfo: str, schema: str) -> None:
+    def __init__(self, url: str, conninfo: str, schema: str, *, create: bool = True) -> None:
         super().__init__(url)
         self._pg = _psycopg()
         self.schema = schema
         self._conninfo = conninfo
-        q = _quote(schema)
-        self._q = Queries(q + ".", "%s", " FOR UPDATE", "::inet")
+        self._q = Queries(self._prefix(), "%s", " FOR UPDATE", "::inet")
+        self._dialect = POSTGRES
+        self._errors = (self._pg.IntegrityError, self._pg.Error)
         self._conn = None
         try:
             self._connect()
-            self._setup(q)
+            self._setup_schema(create)
         except BaseException as exc:
             self._close()
             self._closed = True
             if isinstance(exc, self._pg.Error):
-                raise StoreError(f"cannot open IPAM store {mask_url(url)!r}: {exc}".strip()) from exc
+                raise StoreError(f"cannot open IPAM store {mask_url(url)!r}: {exc}".strip(), url=mask_url(url)) from exc
             raise
 
     def _connect(self) -> None:
@@ -107,20 +76,21 @@ class PostgresStore(SqlStore):
         self._conn = None
         self._conn = self._pg.connect(self._conninfo, autocommit=False, connect_timeout=30)
 
-    def _setup(self, q: str) -> None:
-        key = f"netx.ipam schema {self.schema}"
-        with self._transaction():
-            # one opener at a time creates (or migrates) the schema
-            self._run("SELECT pg_advisory_xact_lock(hashtext(%s))", (key,))
-            exists = self._one("SELECT to_regclass(%s)", (f"{q}.meta",))[0]
-            if exists is None:
-                for statement in schema_sql(q):
-                    self._run(statement, ())
-                self._run(f"INSERT INTO {q}.meta (key, value) VALUES ('schema_version', %s)", (str(SCHEMA_VERSION),))
-            row = self._one(f"SELECT value FROM {q}.meta WHERE key = 'schema_version'", ())
-            if check_version(f"schema {self.schema!r}", row[0] if row else None) == 1:
-                for statement in migrate_v1(q + ".", "bytea"):
-                    self._run(statement, ())
+    def _prefix(self) -> str:
+        return _quote(self.schema) + "."
+
+    def _where(self) -> str:
+        return f"schema {self.schema!r}"
+
+    def _prepare(self, create: bool) -> None:
+        # one opener at a time creates (or migrates) the schema
+        self._run("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"netx.ipam schema {self.schema}",))
+        if create:
+            self._run(f"CREATE SCHEMA IF NOT EXISTS {_quote(self.schema)}", ())
+
+    def _tables(self) -> set[str]:
+        rows = self._all("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (self.schema,))
+        return {row[0] for row in rows}
 
     # -- SqlStore primitives ------------------------------------------------------------
     def _db(self) -> psycopg.Connection[Any]:
@@ -174,17 +144,6 @@ class PostgresStore(SqlStore):
     def _rollback(self) -> None:
         if self._conn is not None and not self._conn.closed:
             self._conn.rollback()
-
-    def _translate(self, exc: BaseException) -> BaseException:
-        pg = self._pg
-        where = f"IPAM store {mask_url(self.url)!r}"
-        if isinstance(exc, pg.IntegrityError):
-            return StoreError(f"{where} refused a write that would break its integrity ({exc}); nothing was changed")
-        if isinstance(exc, pg.Error):
-            return StoreError(f"{where}: {type(exc).__name__}: {exc}".strip())
-        if isinstance(exc, UnicodeEncodeError):
-            return StoreError(f"{where} cannot store text that is not valid Unicode: {exc}")
-        return exc
 
     def _insert_pool(self, name: str, kind: str, spec_json: str) -> int:
         pg = self._pg

@@ -9,52 +9,25 @@ guarantee that one address is never recorded twice.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import random
 import sqlite3
 import time
 from typing import Any, Sequence
 
 from ..._errors import shorten
+from ..errors import StoreNotFound
+from ._schema import SQLITE
+from ._sql import Queries, SqlStore
 from .base import StoreError
-from ._sql import SCHEMA_VERSION, Queries, SqlStore, check_version, migrate_v1
 
-__all__ = ["SqliteStore", "SCHEMA"]
+__all__ = ["SqliteStore"]
 
 BUSY_TIMEOUT = 60.0
 """Seconds a call waits for another connection's write lock before giving up with ``StoreError``."""
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS pools (
-    id        INTEGER PRIMARY KEY AUTOINCREMENT,
-    name      TEXT NOT NULL UNIQUE,
-    spec      TEXT NOT NULL,
-    cursor4   BLOB,
-    cursor6   BLOB,
-    allocated INTEGER NOT NULL DEFAULT 0,
-    created   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    kind      TEXT NOT NULL DEFAULT 'address' CHECK (kind IN ('address', 'subnet')),
-    allocated_keys BLOB CHECK (length(allocated_keys) = 17)
-);
-CREATE TABLE IF NOT EXISTS free (  -- key columns first: SQLite 3.40's integrity_check misreads them otherwise
-    pool INTEGER NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
-    hi   BLOB NOT NULL CHECK (length(hi) = 17),
-    lo   BLOB NOT NULL CHECK (length(lo) = 17 AND lo <= hi),
-    PRIMARY KEY (pool, hi)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS allocations (
-    pool    INTEGER NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
-    key     BLOB NOT NULL CHECK (length(key) = 17),
-    address TEXT NOT NULL,
-    owner   TEXT,
-    last_key BLOB CHECK (length(last_key) = 17 AND last_key > key),
-    PRIMARY KEY (pool, key)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS allocations_owner ON allocations (pool, owner, key);
-"""
+_DIALECT = dataclasses.replace(SQLITE, drop_column=sqlite3.sqlite_version_info >= (3, 35, 0))
 
 _BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
@@ -69,45 +42,44 @@ class SqliteStore(SqlStore):
 
     __slots__ = ("path", "_conn")
 
-    def __init__(self, url: str, path: str) -> None:
+    def __init__(self, url: str, path: str, *, create: bool = True) -> None:
         super().__init__(url)
         self.path = path
         self._q = Queries("", "?", "")
+        self._dialect = _DIALECT
+        self._errors = (sqlite3.IntegrityError, sqlite3.Error)
+        if not create and not os.path.exists(path):
+            self._closed = True
+            if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+                raise StoreError(f"cannot open IPAM store {shorten(url)}: no such directory", url=url)
+            raise StoreNotFound(f"no IPAM store at {path!r} (nothing was created)", url=url)
         try:
             self._conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open IPAM store {shorten(url)}: {exc}") from exc
+            raise StoreError(f"cannot open IPAM store {shorten(url)}: {exc}", url=url) from exc
         try:
-            self._setup()
+            self._setup(create)
         except BaseException as exc:
             self._conn.close()
             self._closed = True
             if isinstance(exc, sqlite3.Error):
-                raise StoreError(f"cannot open IPAM store {shorten(url)}: {exc}") from exc
+                raise StoreError(f"cannot open IPAM store {shorten(url)}: {exc}", url=url) from exc
             raise
 
-    def _setup(self) -> None:
+    def _setup(self, create: bool) -> None:
         conn = self._conn
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
         self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-        with self._transaction():
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if "meta" not in tables:
-                if tables & {"pools", "free", "allocations"}:
-                    raise StoreError(
-                        f"{shorten(self.path)} holds tables named like netx's (pools, free, allocations) but no netx"
-                        " meta table: not a netx IPAM database"
-                    )
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if check_version(shorten(self.path), None if version is None else version[0]) == 1:
-                for statement in migrate_v1("", "BLOB"):
-                    conn.execute(statement)
+        self._setup_schema(create)
+
+    def _where(self) -> str:
+        return repr(self.path)
+
+    def _tables(self) -> set[str]:
+        rows = self._all("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", ())
+        return {row[0] for row in rows}
 
     # -- SqlStore primitives ------------------------------------------------------------
     def _db(self) -> sqlite3.Connection:
@@ -137,26 +109,14 @@ class SqliteStore(SqlStore):
                 return step()
             except sqlite3.OperationalError as exc:
                 if not _busy(exc):
-                    raise StoreError(f"IPAM store {shorten(self.url)}: {exc}") from exc
+                    raise StoreError(f"IPAM store {shorten(self.url)}: {exc}", url=self.url) from exc
                 if time.monotonic() >= deadline:
                     raise StoreError(
                         f"IPAM store {shorten(self.url)} stayed locked by another connection for over"
-                        f" {BUSY_TIMEOUT:g} s: {exc}"
+                        f" {BUSY_TIMEOUT:g} s: {exc}", url=self.url
                     ) from exc
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.05)
-
-    def _translate(self, exc: BaseException) -> BaseException:
-        if isinstance(exc, sqlite3.IntegrityError):
-            return StoreError(
-                f"IPAM store {shorten(self.url)} refused a write that would break its integrity ({exc});"
-                " nothing was changed"
-            )
-        if isinstance(exc, sqlite3.Error):
-            return StoreError(f"IPAM store {shorten(self.url)}: {type(exc).__name__}: {exc}")
-        if isinstance(exc, UnicodeEncodeError):
-            return StoreError(f"IPAM store {shorten(self.url)} cannot store text that is not valid Unicode: {exc}")
-        return exc
 
     def _insert_pool(self, name: str, kind: str, spec_json: str) -> int:
         try:

@@ -8,28 +8,23 @@ from __future__ import annotations
 
 import os
 import re
-import sys
-from typing import TYPE_CHECKING, NamedTuple
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from ..._errors import shorten
 from ..errors import IPAMError
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
-__all__ = ["StoreURL", "parse_url", "default_url", "data_dir", "mask_url", "ENV_VAR"]
+__all__ = ["StoreURL", "parse_url", "default_url", "env_url", "data_dir", "mask_url", "ENV_VAR"]
 
 ENV_VAR = "NETX_IPAM_URL"
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _KINDS = {"memory": "memory", "sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
 
 
-class StoreURL(NamedTuple):
-    """A checked store URL: its kind (memory, sqlite, postgresql) and what that kind needs.
-
-    (A NamedTuple, not a dataclass: ``dataclasses`` costs short-lived processes, the CNI plugin, start-up time.)
-    """
+@dataclass(frozen=True, slots=True)
+class StoreURL:
+    """A checked store URL: its kind (memory, sqlite, postgresql) and what that kind needs."""
 
     url: str
     kind: str
@@ -39,29 +34,30 @@ class StoreURL(NamedTuple):
 
 
 def data_dir() -> Path:
-    """The per-user directory netx keeps data in (XDG on Linux, Application Support on macOS, LOCALAPPDATA on Windows)."""
-    from pathlib import Path  # only here: pathlib is not needed to open a store by URL
+    """The per-user directory netx keeps data in (``platformdirs``: XDG on Linux, Application Support on
+    macOS, LOCALAPPDATA on Windows)."""
+    from platformdirs import user_data_path
 
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "netx"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "netx"
-    xdg = os.environ.get("XDG_DATA_HOME", "")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".local" / "share"
-    return base / "netx"
+    return user_data_path("netx", appauthor=False)
 
 
-def default_url() -> str:
-    """``$NETX_IPAM_URL``, else ``sqlite:///`` + the data directory's ``ipam.db`` (the directory is created)."""
-    env = os.environ.get(ENV_VAR, "").strip()
+def env_url() -> str | None:
+    """``$NETX_IPAM_URL`` if it is set and not blank."""
+    return os.environ.get(ENV_VAR, "").strip() or None
+
+
+def default_url(*, create: bool = True) -> str:
+    """``$NETX_IPAM_URL``, else ``sqlite:///`` + the data directory's ``ipam.db`` (the directory is created
+    when ``create``)."""
+    env = env_url()
     if env:
         return env
     directory = data_dir()
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise IPAMError(f"cannot create the IPAM data directory {str(directory)!r}: {exc.strerror or exc}") from exc
+    if create:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise IPAMError(f"cannot create the IPAM data directory {str(directory)!r}: {exc.strerror or exc}") from exc
     return "sqlite:///" + (directory / "ipam.db").as_posix()
 
 
@@ -72,9 +68,12 @@ def parse_url(url: object) -> StoreURL:
     scheme, sep, rest = url.partition("://")
     kind = _KINDS.get(scheme.lower()) if sep else None
     if kind is None:
+        hint = ""
+        if not sep and url.endswith((".db", ".sqlite", ".sqlite3")):
+            hint = f" (for this SQLite file: sqlite:///{url})"
         raise IPAMError(
             f"unsupported IPAM store URL {shorten(url)}: "
-            "use memory://, sqlite:///relative.db, sqlite:////absolute/path.db or postgresql://..."
+            f"use memory://, sqlite:///relative.db, sqlite:////absolute/path.db or postgresql://...{hint}"
         )
     if kind == "memory":
         if rest:
@@ -98,6 +97,11 @@ def _parse_sqlite(url: str, rest: str) -> StoreURL:
         raise IPAMError(f"invalid IPAM store URL {shorten(url)}: no database file; use sqlite:///relative.db or sqlite:////absolute/path.db")
     if "\x00" in path:
         raise IPAMError(f"invalid IPAM store URL {shorten(url)}: NUL character in the path")
+    if path == ":memory:" or path.startswith("file:"):
+        raise IPAMError(
+            f"invalid IPAM store URL {shorten(url)}: a SQLite in-memory or URI database is not durable and not"
+            " shared between calls; use memory:// for pools in this process only"
+        )
     return StoreURL(url, "sqlite", path=path)
 
 

@@ -1,0 +1,103 @@
+"""``netx allocate ip|subnet``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from . import output
+from .app import global_options, group, guard, json_mode, service
+from .params import IP_ADDRESS, NETWORK, VERSION, once
+
+__all__ = ["allocate_group"]
+
+allocate_group = group("allocate", """Allocate addresses or subnets: `netx allocate ip|subnet POOL`.
+
+    \b
+    Examples:
+      netx allocate ip lab --owner web --count 3
+      netx allocate ip lab --ip 10.0.0.50
+      netx allocate subnet nodes --prefix 24 --owner node-1
+    """)
+
+_COUNT = click.IntRange(min=1)
+
+
+def _show(allocations: list[Any]) -> None:
+    if json_mode():
+        output.emit_json([a.to_dict() for a in allocations])
+    else:
+        output.lines(a.item for a in allocations)
+
+
+@allocate_group.command("ip", short_help="Allocate addresses from a pool.")
+@click.argument("pool_name", metavar="POOL")
+@click.option("--owner", metavar="O", multiple=True, callback=once,
+              help="Record this owner (a host, container, interface...).")
+@click.option("--ip", "wanted", metavar="IP", type=IP_ADDRESS, multiple=True, callback=once,
+              help="Allocate this particular address.")
+@click.option("--count", type=_COUNT, default=1, show_default=True, metavar="N",
+              help="How many addresses (all or nothing).")
+@click.option("--version", "version", type=VERSION, help="Only from the pool's IPv4 or IPv6 ranges.")
+@global_options
+@guard
+def allocate_ip(pool_name: str, owner: str | None, wanted: Any, count: int, version: str | None) -> None:
+    """Allocate addresses from POOL and print them, exactly one per line.
+
+    The pool's strategy picks the addresses; --ip asks for one particular address
+    instead. --count N allocates N addresses in one transaction, or none at all
+    when fewer than N are free.
+
+    \b
+    Examples:
+      netx allocate ip lab
+      netx allocate ip lab --owner web --count 3
+      netx allocate ip lab --owner db --ip 10.0.0.50
+      netx allocate ip dual --version 6
+      IP=$(netx allocate ip lab --owner vm-7)
+    """
+    if wanted is not None and (count != 1 or version is not None):
+        raise click.UsageError("--ip cannot be combined with --count or --version")
+    with service() as ipam:
+        got = ipam.allocate_ip(pool_name, owner=owner, ip=wanted, count=count,
+                               version=None if version is None else int(version))
+    _show(got)
+
+
+@allocate_group.command("subnet", short_help="Allocate subnets from a subnet pool.")
+@click.argument("pool_name", metavar="POOL")
+@click.option("--prefix", "prefixlen", type=click.IntRange(min=0, max=128), metavar="N",
+              help="Prefix length of the subnet(s) to hand out (required unless --subnet).")
+@click.option("--owner", metavar="O", multiple=True, callback=once,
+              help="Record this owner (a node, a site, a tenant...).")
+@click.option("--subnet", "wanted", metavar="CIDR", type=NETWORK, multiple=True, callback=once,
+              help="Allocate this particular subnet.")
+@click.option("--count", type=_COUNT, default=1, show_default=True, metavar="N",
+              help="How many subnets (all or nothing).")
+@click.option("--version", "version", type=VERSION, help="Only from the pool's IPv4 or IPv6 parents.")
+@global_options
+@guard
+def allocate_subnet(pool_name: str, prefixlen: int | None, owner: str | None, wanted: Any, count: int,
+                    version: str | None) -> None:
+    """Allocate aligned subnets from the subnet pool POOL and print them, one CIDR per line.
+
+    --prefix N hands out the lowest free aligned /N of a parent at least that big;
+    --subnet CIDR asks for one particular subnet instead. --count N allocates N
+    subnets in one transaction, or none at all when fewer than N are free.
+
+    \b
+    Examples:
+      netx allocate subnet nodes --prefix 24 --owner node-1
+      netx allocate subnet blocks --prefix 26 --count 4 --owner host-a
+      netx allocate subnet nodes --subnet 10.244.7.0/24 --owner node-7
+      CIDR=$(netx allocate subnet nodes --prefix 24 --owner node-2)
+    """
+    if wanted is not None and (count != 1 or version is not None):
+        raise click.UsageError("--subnet cannot be combined with --count or --version")
+    if wanted is None and prefixlen is None:
+        raise click.UsageError("give --prefix N (or --subnet CIDR)")
+    with service() as ipam:
+        got = ipam.allocate_subnet(pool_name, prefixlen=prefixlen, owner=owner, subnet=wanted, count=count,
+                                   version=None if version is None else int(version))
+    _show(got)

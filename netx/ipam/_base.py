@@ -1,0 +1,145 @@
+"""What ``Pool`` and ``SubnetPool`` share: binding a spec to a ``PoolState``, description,
+release by owner, listings, the free set and ``stats()``; each kind adds its allocation
+algorithm and says how a ``Span`` reads as its item (an ``IP`` or an ``IPNet``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Iterator, TypeVar
+
+from .._set import IPSet
+from ._coerce import check_owner
+from ._intervals import give_back, runs
+from ._state import Owner, PoolState, Span
+from .spec import Spec
+
+__all__ = ["PoolStats", "PoolBase"]
+
+SpecT = TypeVar("SpecT", bound=Spec)
+ItemT = TypeVar("ItemT")
+Self = TypeVar("Self", bound="PoolBase[Any, Any]")
+
+
+@dataclass(frozen=True, slots=True)
+class PoolStats:
+    """Counts of a pool in addresses (exact ints, even for an IPv6 /64)."""
+
+    size: int
+    """Addresses that can be handed out: the ranges minus network/broadcast, gateway, reserve."""
+    allocated: int
+    free: int
+
+
+def _label(kind: str, items: tuple[Any, ...]) -> str:
+    """How messages name an unnamed pool: ``"pool 10.0.0.0/24, fd00::/64"``."""
+    text = ", ".join(str(r) for r in items)
+    return f"{kind} {text if len(text) <= 80 else text[:77] + '...'}"
+
+
+class PoolBase(Generic[SpecT, ItemT]):
+    """A spec bound to a ``PoolState``; every method is one transaction on that state, so a pool
+    may be shared between threads (and, through a store, between processes)."""
+
+    __slots__ = ("_spec", "_state", "_name", "_label")
+
+    _what: ClassVar[str]  # "pool" / "subnet pool", in messages
+    _spec: SpecT
+    _state: PoolState
+    _name: str | None
+    _label: str
+
+    @classmethod
+    def _attach(cls: type[Self], spec: Any, state: PoolState, name: str | None = None) -> Self:
+        """The algorithm bound to any ``PoolState`` (how stores build their pools)."""
+        pool = object.__new__(cls)
+        pool._bind(spec, state, name)
+        return pool
+
+    def _bind(self, spec: SpecT, state: PoolState, name: str | None) -> None:
+        self._spec = spec
+        self._state = state
+        self._name = name
+        self._label = f"{self._what} {name!r}" if name is not None else _label(self._what, self._ranges())
+
+    def _ranges(self) -> tuple[Any, ...]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _item(self, span: Span) -> ItemT:  # pragma: no cover - abstract
+        """What callers see of an allocation: an ``IP`` or an ``IPNet``."""
+        raise NotImplementedError
+
+    # -- description ----------------------------------------------------------------
+    @property
+    def name(self) -> str | None:
+        """The store's name for the pool; None for an in-memory pool."""
+        return self._name
+
+    @property
+    def spec(self) -> SpecT:
+        """The pool's immutable definition."""
+        return self._spec
+
+    @property
+    def reserve(self) -> tuple[Any, ...]:
+        return self._spec.reserve
+
+    def __repr__(self) -> str:
+        fields = self._spec._fields()
+        parts = [repr(str(r)) for r in self._ranges()]
+        if fields["reserve"]:
+            parts.append(f"reserve={tuple(fields['reserve'])!r}")
+        if fields.get("gateway") is not None:
+            parts.append(f"gateway={fields['gateway']!r}")
+        if fields.get("strategy", "lowest") != "lowest":
+            parts.append(f"strategy={fields['strategy']!r}")
+        if self._name is not None:
+            parts.insert(0, f"name={self._name!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    # -- shared operations --------------------------------------------------------------
+    def release_owner(self, owner: str | None) -> list[ItemT]:
+        """Give back every allocation of ``owner``; returns them, sorted."""
+        owner = check_owner(owner)
+        state = self._state
+        with state.transaction():
+            spans = state.alloc_of(owner)
+            if spans:
+                state.alloc_del(spans)
+                give_back(state, runs((s.start, s.last) for s in spans))
+        return [self._item(s) for s in spans]
+
+    def _held_by(self, owner: Owner) -> list[ItemT]:
+        owner = check_owner(owner)
+        with self._state.transaction():
+            spans = self._state.alloc_of(owner)
+        return [self._item(s) for s in spans]
+
+    def allocations(self) -> Iterator[tuple[ItemT, str | None]]:
+        """``(item, owner)`` for every allocation, in address order (a consistent snapshot)."""
+        with self._state.transaction():
+            spans = list(self._state.alloc_iter())
+        return ((self._item(s), s.owner) for s in spans)
+
+    def _page(self, after: int | None, limit: int) -> list[Span]:
+        """Up to ``limit`` allocations starting after key ``after`` (None: from the first), one transaction:
+        how the service layer streams a listing of any length in bounded memory."""
+        with self._state.transaction():
+            out = []
+            for span in self._state.alloc_iter(0 if after is None else after + 1):
+                out.append(span)
+                if len(out) >= limit:
+                    break
+        return out
+
+    def free_set(self) -> IPSet:
+        """What can still be handed out, as an ``IPSet`` (one consistent read)."""
+        with self._state.transaction():
+            intervals = list(self._state.free_iter(0))
+        return IPSet._from_keys(intervals)
+
+    def stats(self) -> PoolStats:
+        """``PoolStats(size, allocated, free)`` counted in addresses, without touching the free intervals."""
+        with self._state.transaction():
+            allocated = self._state.alloc_totals().keys
+        size = self._spec.size
+        return PoolStats(size, allocated, size - allocated)
