@@ -1,15 +1,13 @@
-"""The plugin's only contact with the IPAM: one netx pool per range set of a CNI network.
+"""The plugin's only contact with the IPAM: a thin adapter over ``netx.ipam.service.Service``.
 
-A range set becomes the pool ``"<network>/<index>"``: its ranges are the set's
-``rangeStart-rangeEnd`` (``IPRange``s), its reserve the gateway of each range that
-falls inside that range (host-local skips it there), its strategy the config's
-``strategy`` (``round_robin`` by default, whose cursor is the set's "last reserved
-IP" as in host-local). An attachment is one owner string, ``"<containerID>/<ifname>"``,
-prefixed by ``"<node>/"`` on a shared (PostgreSQL) store so that one node's ``GC``
-only ever touches its own attachments.
-
-Everything the plugin asks of the store goes through ``Network``; nothing else in
-``netx.cni`` imports ``netx.ipam``.
+A range set becomes the address pool ``"<network>/<index>"``: its ranges are the set's
+``rangeStart-rangeEnd`` (``IPRange``s), its reserve the gateway of each range that falls
+inside that range (host-local skips it there), its strategy the config's ``strategy``
+(``round_robin`` by default, whose cursor is the set's "last reserved IP" as in
+host-local). An attachment is one owner string, ``"<containerID>/<ifname>"``, prefixed
+by ``"<node>/"`` on a shared (PostgreSQL) store so that one node's ``GC`` only ever
+touches its own attachments. ``ADD`` is ``Service.ensure_ip`` (idempotent by owner),
+``DEL`` ``release(owner=)``, ``GC`` ``reconcile``.
 """
 
 from __future__ import annotations
@@ -24,8 +22,7 @@ from .config import NetConf, Range
 from .errors import EXHAUSTED, INVALID_CONFIG, IO_FAILURE, NOT_FOUND, UNAVAILABLE_IP, CNIError
 
 if TYPE_CHECKING:
-    from ..ipam.pool import Pool, PoolSpec
-    from ..ipam.store import Store
+    from ..ipam.service import Service
 
 __all__ = ["Network", "store_url", "DB_FILE"]
 
@@ -50,26 +47,26 @@ def _set_text(ranges: Sequence[Range]) -> str:
 
 
 class Network:
-    """The pools of one CNI network in a netx store; every method is a few atomic store calls."""
+    """The pools of one CNI network in a netx store; every method is a few service calls."""
 
-    __slots__ = ("conf", "scope", "_store", "_pools")
+    __slots__ = ("conf", "scope", "_ipam", "_ready")
 
     def __init__(self, conf: NetConf) -> None:
-        from .. import ipam
+        from ..ipam.service import Service
 
         self.conf = conf
         url = store_url(conf)
-        self._store: Store = ipam.open(url)
+        self._ipam: Service = Service.open(url)
         shared = url.split(":", 1)[0].lower() in ("postgresql", "postgres")
         self.scope = conf.node
         if self.scope is None and shared:
             import socket
 
             self.scope = socket.gethostname()
-        self._pools: dict[int, Pool] = {}
+        self._ready: set[int] = set()
 
     def close(self) -> None:
-        self._store.close()
+        self._ipam.close()
 
     # -- owners ---------------------------------------------------------------------------
     def owner(self, container_id: str, ifname: str) -> str:
@@ -88,51 +85,47 @@ class Network:
     def _pool_name(self, index: int) -> str:
         return f"{self.conf.name}/{index}"
 
-    def _spec(self, index: int) -> PoolSpec:
-        from ..ipam.pool import PoolSpec
+    def pool(self, index: int) -> str:
+        """The name of range set ``index``'s pool, created on first use (and replaced while unused when the
+        config's ranges changed); a pool of other ranges still in use -> code 7."""
+        name = self._pool_name(index)
+        if index in self._ready:
+            return name
+        from ..ipam import PoolDefinitionMismatch, PoolNotFound
 
         ranges = self.conf.range_sets[index]
+        args = [IPRange(r.start, r.end) for r in ranges]
         reserve = [r.gateway for r in ranges if r.start <= r.gateway <= r.end]
-        return PoolSpec([IPRange(r.start, r.end) for r in ranges], reserve, None, self.conf.strategy)
-
-    def pool(self, index: int) -> Pool:
-        """The pool of range set ``index``, created on first use; a pool left by another config -> code 7."""
-        pool = self._pools.get(index)
-        if pool is not None:
-            return pool
-        from ..ipam import PoolExists, PoolNotFound
-
-        name, spec = self._pool_name(index), self._spec(index)
-        store = self._store
+        ipam = self._ipam
         for _ in range(3):  # another process may create or replace the pool meanwhile
             try:
-                pool = store.pool(name)
-            except PoolNotFound:
+                ipam.create_pool(name, args, reserve=reserve, strategy=self.conf.strategy, if_not_exists=True)
+            except PoolDefinitionMismatch:
                 try:
-                    pool = store.create_pool(name, *spec.ranges, reserve=spec.reserve, strategy=spec.strategy)
-                except PoolExists:
+                    info = ipam.get_pool(name)
+                except PoolNotFound:
                     continue
-            if pool.spec == spec:
-                self._pools[index] = pool
-                return pool
-            held = pool.stats().allocated
-            if held:
-                raise CNIError(
-                    INVALID_CONFIG,
-                    f"range set {index} of network {self.conf.name!r} changed while {held} of its addresses are in use",
-                    f"pool {name!r} in the store has ranges {', '.join(str(r) for r in pool.ranges)}; "
-                    f"the config asks for {_set_text(self.conf.range_sets[index])}. Restore the old ranges "
-                    "until every container of the network is deleted, or use a new network name.",
-                )
-            try:
-                store.delete_pool(name)
-            except PoolNotFound:
-                pass
+                if info.allocated:
+                    raise CNIError(
+                        INVALID_CONFIG,
+                        f"range set {index} of network {self.conf.name!r} changed while {info.allocated} of its "
+                        "addresses are in use",
+                        f"pool {name!r} in the store has ranges {', '.join(map(str, info.ranges))}; the config asks "
+                        f"for {_set_text(ranges)}. Restore the old ranges until every container of the network "
+                        "is deleted, or use a new network name.",
+                    ) from None
+                ipam.delete_pool(name, if_exists=True)
+                continue
+            self._ready.add(index)
+            return name
         raise CNIError(INVALID_CONFIG, f"pool {name!r} keeps changing under this plugin; retry")
 
     def _network_pools(self) -> list[str]:
         prefix = self.conf.name + "/"
-        return [n for n in self._store.pools() if n.startswith(prefix) and n[len(prefix):].isdigit()]
+        return [p.name for p in self._ipam.list_pools() if p.name.startswith(prefix) and p.name[len(prefix):].isdigit()]
+
+    def _held(self, name: str, owner: str) -> list[IP]:
+        return [a.item for a in self._ipam.allocations(name, owner=owner) if isinstance(a.item, IP)]
 
     # -- CNI commands -------------------------------------------------------------------------
     def add(self, owner: str, requested: Sequence[IP]) -> list[IP]:
@@ -149,21 +142,13 @@ class Network:
         from ..ipam import AlreadyAllocated, NotInPool, PoolExhausted, Reserved
 
         out: list[IP] = []
-        new: list[tuple[Pool, IP]] = []
+        touched: list[str] = []
         try:
             for index, want in enumerate(picks):
-                pool = self.pool(index)
-                held = pool.addresses_of(owner)
-                if held:  # a retried ADD: the same address again
-                    if want is not None and want not in held:
-                        raise CNIError(
-                            UNAVAILABLE_IP,
-                            f"failed to allocate for range {index}: the attachment already holds {held[0]}, not {want}",
-                        )
-                    out.append(want if want is not None else held[0])
-                    continue
+                name = self.pool(index)
+                touched.append(name)
                 try:
-                    ip = pool.allocate(owner, ip=want)
+                    out.append(self._one(name, index, owner, want))
                 except PoolExhausted:
                     raise CNIError(
                         EXHAUSTED,
@@ -177,27 +162,42 @@ class Network:
                         f"in range set {_set_text(sets[index])}",
                         str(exc),
                     ) from None
-                new.append((pool, ip))
-                out.append(ip)
             if wanted:  # checked after allocating, as host-local does (its cursors have moved on)
                 raise CNIError(UNAVAILABLE_IP, "failed to allocate all requested IPs: " + " ".join(map(str, wanted)))
         except BaseException:
-            for pool, ip in new:  # roll back what this ADD took (as host-local does)
+            for name in touched:  # a failed ADD holds nothing (host-local releases the attachment, too)
                 try:
-                    pool.release(ip)
+                    self._ipam.release(name, owner=owner)
                 except Exception:  # noqa: BLE001 - best effort; the original error is the one to report
                     pass
             raise
         return out
 
+    def _one(self, name: str, index: int, owner: str, want: IP | None) -> IP:
+        """The attachment's address in one range set: the one it holds (a retried ADD), else a new one."""
+        if want is None:
+            item = self._ipam.ensure_ip(name, owner=owner)[0].item  # one transaction: idempotent by owner
+            assert isinstance(item, IP)
+            return item
+        held = self._held(name, owner)
+        if not held:
+            got = self._ipam.allocate_ip(name, owner=owner, ip=want)[0].item
+            assert isinstance(got, IP)
+            return got
+        if want not in held:
+            raise CNIError(
+                UNAVAILABLE_IP, f"failed to allocate for range {index}: the attachment already holds {held[0]}, not {want}"
+            )
+        return want
+
     def delete(self, owner: str) -> list[IP]:
         """Release every address ``owner`` holds in this network's pools (any range set, old ones too)."""
+        from ..ipam import PoolNotFound
+
         released: list[IP] = []
         for name in self._network_pools():
-            from ..ipam import PoolNotFound
-
             try:
-                released += self._store.pool(name).release_owner(owner)
+                released += [i for i in self._ipam.release(name, owner=owner).released if isinstance(i, IP)]
             except PoolNotFound:  # deleted meanwhile: nothing left to release
                 pass
         return released
@@ -206,7 +206,7 @@ class Network:
         """The addresses ``owner`` holds, one per range set; a set without one -> code 101."""
         held: list[IP] = []
         for index, ranges in enumerate(self.conf.range_sets):
-            ips = self.pool(index).addresses_of(owner)
+            ips = self._held(self.pool(index), owner)
             if not ips:
                 raise CNIError(
                     NOT_FOUND,
@@ -224,20 +224,18 @@ class Network:
         return held
 
     def gc(self, valid_owners: set[str]) -> list[tuple[IP, str]]:
-        """Release every attachment of this node not in ``valid_owners``; returns what was released."""
+        """Release every attachment of this node not in ``valid_owners`` (one ``reconcile`` per pool); returns them."""
         from ..ipam import PoolNotFound
 
         released: list[tuple[IP, str]] = []
         for name in self._network_pools():
             try:
-                pool = self._store.pool(name)
-                stale = sorted({o for _, o in pool.allocations() if o is not None and self._in_scope(o) and o not in valid_owners})
-                for owner in stale:
-                    released += [(ip, owner) for ip in pool.release_owner(owner)]
+                gone = self._ipam.reconcile(name, sorted(valid_owners), where=self._in_scope)
             except PoolNotFound:
-                pass
+                continue
+            released += [(a.item, a.owner) for a in gone if isinstance(a.item, IP) and a.owner is not None]
         return released
 
     def exhausted(self) -> list[int]:
         """Indexes of the range sets with no free address."""
-        return [i for i in range(len(self.conf.range_sets)) if self.pool(i).stats().free <= 0]
+        return [i for i in range(len(self.conf.range_sets)) if self._ipam.get_pool(self.pool(i)).free <= 0]

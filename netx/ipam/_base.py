@@ -5,7 +5,7 @@ algorithm and says how a ``Span`` reads as its item (an ``IP`` or an ``IPNet``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Iterator, TypeVar
+from typing import Any, Callable, ClassVar, Generic, Iterable, Iterator, TypeVar
 
 from .._set import IPSet
 from ._coerce import check_owner
@@ -28,6 +28,13 @@ class PoolStats:
     """Addresses that can be handed out: the ranges minus network/broadcast, gateway, reserve."""
     allocated: int
     free: int
+
+
+def _owner_list(owners: Any) -> list[Any]:
+    """``valid_owners`` as a list; one string is a mistake (it would be iterated by character)."""
+    if isinstance(owners, str):
+        raise TypeError(f"valid_owners must be an iterable of owners, not the string {owners[:60]!r}")
+    return list(owners)
 
 
 def _label(kind: str, items: tuple[Any, ...]) -> str:
@@ -107,6 +114,26 @@ class PoolBase(Generic[SpecT, ItemT]):
                 state.alloc_del(spans)
                 give_back(state, runs((s.start, s.last) for s in spans))
         return [self._item(s) for s in spans]
+
+    def reconcile(
+        self, valid_owners: Iterable[str | None], *, dry_run: bool = False,
+        where: Callable[[str | None], bool] | None = None,
+    ) -> list[tuple[ItemT, str | None]]:
+        """Release every allocation whose owner is not in ``valid_owners``, in one transaction.
+
+        Returns what was released (with ``dry_run``: what would be, changing nothing), in
+        address order. ``where`` narrows the owners this reconcile is about (say, one node's
+        attachments on a store shared by a cluster); the others are left alone. Calico's
+        ``ipam check`` / ``release``, CNI ``GC``.
+        """
+        valid = {check_owner(o) for o in _owner_list(valid_owners)}
+        state = self._state
+        with state.transaction():
+            stale = [s for s in state.alloc_iter() if s.owner not in valid and (where is None or where(s.owner))]
+            if stale and not dry_run:
+                state.alloc_del(stale)
+                give_back(state, runs((s.start, s.last) for s in stale))
+        return [(self._item(s), s.owner) for s in stale]
 
     def _held_by(self, owner: Owner) -> list[ItemT]:
         owner = check_owner(owner)

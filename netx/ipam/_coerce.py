@@ -136,6 +136,15 @@ def check_owner(owner: Any) -> str | None:
     raise TypeError(f"owner must be a str or None, not {type(owner).__name__} {shorten(owner)}")
 
 
+def check_ensure_owner(owner: Any) -> str:
+    """``ensure`` needs an owner: it is what makes the call idempotent (None -> ``IPAMError``)."""
+    if owner is None:
+        raise IPAMError("ensure() needs an owner: the addresses it ensures are the owner's")
+    checked = check_owner(owner)
+    assert checked is not None
+    return checked
+
+
 def check_prefixlen(prefixlen: Any) -> int:
     """A prefix length must be an int (``TypeError``); whether a parent can hold it is checked by the pool."""
     if type(prefixlen) is not int:

@@ -20,7 +20,7 @@ from .._keys import HI, LO, family_of, ip_of, key_of
 from .._net import IPNet
 from .._range import IPRange
 from ._base import PoolBase, PoolStats
-from ._coerce import STRATEGIES, as_ip, check_count, check_owner, check_version
+from ._coerce import STRATEGIES, as_ip, check_count, check_ensure_owner, check_owner, check_version
 from ._intervals import carve, free_at_or_after, give_back, holding
 from ._memory import MemoryState
 from ._state import Interval, PoolState, Span
@@ -222,6 +222,26 @@ class Pool(PoolBase[PoolSpec, IP]):
             keys = self._take_random(families, n) if self._spec.strategy == "random" else self._take_runs(families, n)
             state.alloc_put([Span(key, key, owner) for key in keys])
         return [ip_of(key) for key in keys]
+
+    def ensure(self, owner: str, n: int = 1, *, version: int | None = None) -> list[IP]:
+        """The ``n`` lowest addresses ``owner`` holds (in that family, if given), allocating only what is missing.
+
+        Idempotent: calling it again changes nothing and returns the same addresses. One
+        transaction, all or nothing (``PoolExhausted`` when the missing ones are not free).
+        """
+        owner = check_ensure_owner(owner)
+        check_count(n)
+        families = self._families(version)
+        state = self._state
+        with state.transaction():
+            held = [s.start for s in state.alloc_of(owner) if family_of(s.start) in families]
+            missing = n - len(held)
+            if missing > 0:
+                take = self._take_random if self._spec.strategy == "random" else self._take_runs
+                new = take(families, missing)
+                state.alloc_put([Span(key, key, owner) for key in new])
+                held += new
+        return [ip_of(key) for key in sorted(held)[:n]]
 
     def _count_free(self, families: Sequence[int], n: int) -> int:
         """Free keys in ``families``, counting stops at ``n`` (so it is O(n) at worst)."""

@@ -19,7 +19,7 @@ missing one reads as empty, and a call that needs a pool says there is no store.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Sequence
 
 from .._ip import IP
 from .._net import IPNet
@@ -300,6 +300,23 @@ class Service:
         else:
             ips = p.allocate_many(count, owner, version=version)
         return [Allocation(item, owner) for item in ips]
+
+    def ensure_ip(
+        self, pool: str, *, owner: str, count: int = 1, version: int | None = None
+    ) -> list[Allocation]:
+        """The ``count`` lowest addresses ``owner`` holds, allocating only what is missing (``Pool.ensure``):
+        idempotent, so a retried or re-run request changes nothing."""
+        p = self._address_pool(pool)
+        return [Allocation(item, owner) for item in p.ensure(owner, count, version=version)]
+
+    def reconcile(
+        self, pool: str, valid_owners: Sequence[str | None], *, dry_run: bool = False,
+        where: Callable[[str | None], bool] | None = None,
+    ) -> list[Allocation]:
+        """Release (with ``dry_run``: only list) every allocation whose owner is not in ``valid_owners``,
+        in one transaction (``Pool.reconcile``); ``where`` narrows which owners are reconciled."""
+        p = self._pool(pool, None)
+        return [Allocation(item, owner) for item, owner in p.reconcile(valid_owners, dry_run=dry_run, where=where)]
 
     def allocate_subnet(
         self, pool: str, *, prefixlen: int | None = None, owner: str | None = None, subnet: Any = None,

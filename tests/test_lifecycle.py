@@ -1,0 +1,94 @@
+"""The allocation lifecycle on every store: ``ensure`` (idempotent allocation) and ``reconcile`` (GC).
+
+Each test runs on the in-memory pool's state, on SQLite and on PostgreSQL (``store_url``):
+one algorithm, so the same calls give the same results everywhere.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import netx.ipam as ipam
+from netx import IP, IPNet
+from netx.ipam import IPAMError, PoolExhausted
+
+
+def _pool(url: str, *ranges: str, **kw: object) -> ipam.Pool:
+    store = ipam.open(url)
+    return store.create_pool("p", *ranges, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("strategy", ["lowest", "round_robin", "random"])
+def test_ensure_is_idempotent(store_url: str, strategy: str) -> None:
+    pool = _pool(store_url, "10.0.0.0/28", "fd00::/125", strategy=strategy)
+    first = pool.ensure("web", 3)
+    assert len(first) == 3 and first == sorted(first) and all(ip.version == 4 for ip in first)
+    assert pool.ensure("web", 3) == first  # again: nothing changes
+    assert pool.addresses_of("web") == first
+    assert pool.ensure("web", 2) == first[:2]  # fewer: the lowest it holds, nothing released
+    assert pool.addresses_of("web") == first
+    more = pool.ensure("web", 5)
+    assert more[:3] == first or set(first) <= set(more)
+    assert len(pool.addresses_of("web")) == 5
+    v6 = pool.ensure("web", 1, version=6)
+    assert v6[0].version == 6 and pool.ensure("web", 1, version=6) == v6
+    assert pool.stats().allocated == 6
+
+
+def test_ensure_counts_what_the_owner_already_holds(store_url: str) -> None:
+    pool = _pool(store_url, "10.0.0.0/29")
+    pool.allocate("db", ip="10.0.0.5")
+    assert pool.ensure("db", 2) == [IP("10.0.0.1"), IP("10.0.0.5")]
+    assert pool.ensure("db") == [IP("10.0.0.1")]
+
+
+def test_ensure_is_all_or_nothing(store_url: str) -> None:
+    pool = _pool(store_url, "10.0.0.0/29")  # 6 usable
+    pool.ensure("a", 4)
+    with pytest.raises(PoolExhausted):
+        pool.ensure("b", 3)
+    assert pool.addresses_of("b") == [] and pool.stats().allocated == 4
+    with pytest.raises(PoolExhausted):
+        pool.ensure("a", 7)
+    assert len(pool.addresses_of("a")) == 4
+    assert len(pool.ensure("a", 6)) == 6
+
+
+def test_ensure_needs_an_owner_and_a_count(store_url: str) -> None:
+    pool = _pool(store_url, "10.0.0.0/29")
+    with pytest.raises(IPAMError):
+        pool.ensure(None)  # type: ignore[arg-type]
+    with pytest.raises(IPAMError):
+        pool.ensure("a", 0)
+    with pytest.raises(TypeError):
+        pool.ensure(5)  # type: ignore[arg-type]
+
+
+def test_reconcile_releases_what_is_not_valid(store_url: str) -> None:
+    pool = _pool(store_url, "10.0.0.0/28", strategy="round_robin")
+    for owner in ("a", "b", "c"):
+        pool.ensure(owner, 2)
+    pool.allocate(None)
+    plan = pool.reconcile(["a", "c"], dry_run=True)
+    assert [o for _, o in plan] == ["b", "b", None]
+    assert pool.stats().allocated == 7  # dry run: nothing changed
+    assert pool.reconcile(["a", "c"]) == plan
+    assert sorted({o for _, o in pool.allocations()}) == ["a", "c"]
+    assert pool.reconcile(["a", "c"]) == []
+    assert pool.free_set().size == pool.stats().free
+    # only the owners ``where`` selects are reconciled
+    pool.ensure("node1/x")
+    pool.ensure("node2/y")
+    gone = pool.reconcile([], where=lambda o: o is not None and o.startswith("node1/"))
+    assert [o for _, o in gone] == ["node1/x"]
+    assert sorted(o for _, o in pool.allocations() if o) == ["a", "a", "c", "c", "node2/y"]
+    with pytest.raises(TypeError):
+        pool.reconcile("a")
+
+
+def test_reconcile_subnet_pools(store_url: str) -> None:
+    with ipam.open(store_url) as store:
+        nodes = store.create_subnet_pool("n", "10.244.0.0/16")
+        nodes.allocate(24, "node-1"), nodes.allocate(24, "node-2")
+        assert nodes.reconcile(["node-2"]) == [(IPNet("10.244.0.0/24"), "node-1")]
+        assert [o for _, o in nodes.allocations()] == ["node-2"]
