@@ -4,7 +4,6 @@ algorithm and says how a ``Span`` reads as its item (an ``IP`` or an ``IPNet``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Generic, Iterable, Iterator, TypeVar
 
 from .._set import IPSet
@@ -20,14 +19,46 @@ ItemT = TypeVar("ItemT")
 Self = TypeVar("Self", bound="PoolBase[Any, Any]")
 
 
-@dataclass(frozen=True, slots=True)
 class PoolStats:
-    """Counts of a pool in addresses (exact ints, even for an IPv6 /64)."""
+    """Counts of a pool in addresses (exact ints, even for an IPv6 /64).
+
+    A frozen, slotted value written out by hand rather than a dataclass: ``dataclasses``
+    imports ``inspect``, which costs a short-lived process (the CNI plugin) more than its work.
+    """
+
+    __slots__ = ("size", "allocated", "free")
+    __match_args__ = ("size", "allocated", "free")
 
     size: int
     """Addresses that can be handed out: the ranges minus network/broadcast, gateway, reserve."""
     allocated: int
     free: int
+
+    def __init__(self, size: int, allocated: int, free: int) -> None:
+        object.__setattr__(self, "size", size)
+        object.__setattr__(self, "allocated", allocated)
+        object.__setattr__(self, "free", free)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"PoolStats is immutable (cannot set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"PoolStats is immutable (cannot delete {name!r})")
+
+    def _key(self) -> tuple[int, int, int]:
+        return (self.size, self.allocated, self.free)
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if type(other) is PoolStats else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"PoolStats(size={self.size}, allocated={self.allocated}, free={self.free})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PoolStats, self._key())
 
 
 def _owner_list(owners: Any) -> list[Any]:

@@ -18,16 +18,14 @@ Adding a column is one new ``Migration`` at the end plus the column in ``SCHEMA`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
-import orjson
+import json
 
 __all__ = ["Dialect", "SQLITE", "POSTGRES", "SCHEMA_VERSION", "MIGRATIONS", "Migration", "create", "migrate"]
 
 
-@dataclass(frozen=True, slots=True)
-class Dialect:
+class Dialect(NamedTuple):
     """What differs between the SQL backends' DDL (the statements themselves are shared)."""
 
     name: str
@@ -85,8 +83,7 @@ Executor = Callable[[str, Sequence[Any]], list[Any]]
 """Runs one statement with parameters and returns its rows (``[]`` for statements without)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Migration:
+class Migration(NamedTuple):
     """One schema step: statements (templated like ``SCHEMA``) and an optional data step run after them."""
 
     version: int  # the version this step produces
@@ -101,7 +98,7 @@ def _cursors_to_ext(run: Executor, d: Dialect, t: str) -> None:
     rows = run(f"SELECT id, cursor4, cursor6 FROM {t}pools WHERE cursor4 IS NOT NULL OR cursor6 IS NOT NULL", ())
     for pid, c4, c6 in rows:
         ext = {f"round_robin.{fam}": str(int.from_bytes(bytes(c), "big")) for fam, c in ((4, c4), (6, c6)) if c}
-        run(f"UPDATE {t}pools SET ext = {d.p} WHERE id = {d.p}", (orjson.dumps(ext).decode(), pid))
+        run(f"UPDATE {t}pools SET ext = {d.p} WHERE id = {d.p}", (json.dumps(ext, separators=(",", ":")), pid))
 
 
 MIGRATIONS: tuple[Migration, ...] = (

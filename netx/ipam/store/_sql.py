@@ -27,7 +27,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator, Protocol, Sequence
 
-import orjson
+import json  # stdlib, not orjson: see netx/ipam/spec.py
 
 from ..._errors import shorten
 from ..._ip import _fmt4, _fmt6
@@ -396,14 +396,14 @@ class SqlState:
         if row is None:
             raise self._store._gone(self._name)
         count, keys, ext = row
-        self._ext = {} if ext is None else orjson.loads(ext)
+        self._ext = {} if ext is None else json.loads(ext)
         self._count = int(count)
         self._keys = self._count if keys is None else ki(keys)
         self._dirty = False
 
     def _flush(self) -> None:
         if self._dirty:
-            ext = orjson.dumps(self._ext, option=orjson.OPT_SORT_KEYS).decode() if self._ext else None
+            ext = json.dumps(self._ext, sort_keys=True, separators=(",", ":")) if self._ext else None
             self._store._run(self._store._q.flush, (self._count, kb(self._keys), ext, self._id))
             self._dirty = False
 
