@@ -6,16 +6,32 @@ one algorithm, so the same calls give the same results everywhere.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
 import pytest
+from click.testing import CliRunner
 
 import netx.ipam as ipam
 from netx import IP, IPNet
+from netx.cli import cli
 from netx.ipam import IPAMError, PoolExhausted
 
+_STORES: list[Any] = []
 
-def _pool(url: str, *ranges: str, **kw: object) -> ipam.Pool:
+
+@pytest.fixture(autouse=True)
+def _close_stores() -> Iterator[None]:
+    yield
+    while _STORES:
+        _STORES.pop().close()
+
+
+def _pool(url: str, *ranges: str, **kw: Any) -> ipam.Pool:
     store = ipam.open(url)
-    return store.create_pool("p", *ranges, **kw)  # type: ignore[arg-type]
+    _STORES.append(store)
+    return store.create_pool("p", *ranges, **kw)
 
 
 @pytest.mark.parametrize("strategy", ["lowest", "round_robin", "random"])
@@ -92,3 +108,30 @@ def test_reconcile_subnet_pools(store_url: str) -> None:
         nodes.allocate(24, "node-1"), nodes.allocate(24, "node-2")
         assert nodes.reconcile(["node-2"]) == [(IPNet("10.244.0.0/24"), "node-1")]
         assert [o for _, o in nodes.allocations()] == ["node-2"]
+
+
+# -- the command line ------------------------------------------------------------------------
+def _netx(db: str, *args: str, stdin: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, [*args, "--db", db], input=stdin)
+    return result.exit_code, result.output
+
+
+def test_cli_ensure_and_reconcile(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/cli.db"
+    assert _netx(db, "create", "pool", "lab", "10.0.0.0/29")[0] == 0
+    first = _netx(db, "allocate", "ip", "lab", "--owner", "web", "--count", "2", "--ensure")
+    assert first == (0, "10.0.0.1\n10.0.0.2\n")
+    assert _netx(db, "allocate", "ip", "lab", "--owner", "web", "--count", "2", "--ensure") == first
+    assert _netx(db, "allocate", "ip", "lab", "--owner", "web", "--count", "9", "--ensure")[0] == 1  # all or nothing
+    assert _netx(db, "allocate", "ip", "lab", "--ensure")[0] == 2  # needs --owner
+    assert _netx(db, "allocate", "ip", "lab", "--owner", "x", "--ip", "10.0.0.5", "--ensure")[0] == 2
+    _netx(db, "allocate", "ip", "lab", "--owner", "db")
+    code, out = _netx(db, "reconcile", "ip", "lab", "--keep", "web", "--dry-run", "-o", "json")
+    assert code == 0 and json.loads(out) == {"dry_run": True, "released": [{"ip": "10.0.0.3", "owner": "db"}]}
+    assert _netx(db, "reconcile", "ip", "lab")[0] == 2  # no owners to keep given: a usage error
+    assert _netx(db, "reconcile", "subnet", "lab", "--keep", "web")[0] == 1  # an address pool
+    code, out = _netx(db, "reconcile", "ip", "lab", "--keep-file", "-", stdin="web\n\n")
+    assert code == 0 and "10.0.0.3  db" in out
+    code, out = _netx(db, "reconcile", "ip", "lab", "--keep-file", "-", stdin="")
+    assert code == 0 and "released 2 addresses" in out
+    assert _netx(db, "get", "pool", "lab", "-o", "json")[1].count('"allocated": 0') == 1

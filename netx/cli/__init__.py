@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from . import allocate, create, delete, get, parse, release  # noqa: F401 - each registers its commands
+from . import allocate, create, delete, get, parse, reconcile, release  # noqa: F401 - each registers its commands
 from ..ipam._coerce import STRATEGIES as _STRATEGIES
 from .app import cli
 from .parse import describe_value
