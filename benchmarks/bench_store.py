@@ -205,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_sqlite_many(root, n_many, 3)
         bench_processes("SQLite", f"sqlite:///{root}/procs.db", n_procs)
         try:
-            from netx.ipam.store._pgtest import PostgresUnavailable, TempPostgres
+            sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the throwaway server
+            from _pgtest import PostgresUnavailable, TempPostgres
 
             server = TempPostgres()  # fsync on: a real durable commit is the floor
             server.start()

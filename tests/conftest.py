@@ -1,7 +1,7 @@
 """Shared fixtures: a throwaway PostgreSQL server for the store tests, and store URLs per backend.
 
 The server is started once per session (``initdb`` + ``pg_ctl`` on a Unix socket in a
-temporary directory, see ``netx/ipam/store/_pgtest.py``); each test gets its own
+temporary directory, see ``tests/_pgtest.py``); each test gets its own
 schema, dropped afterwards. In CI (``CI`` set) a missing PostgreSQL is a failure;
 elsewhere the PostgreSQL tests skip with the reason.
 """
@@ -15,7 +15,7 @@ from typing import Iterator
 
 import pytest
 
-from netx.ipam.store._pgtest import PostgresUnavailable, TempPostgres
+from _pgtest import PostgresUnavailable, TempPostgres
 
 
 def _unavailable(reason: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import click
 
@@ -10,6 +11,14 @@ from . import output
 from .app import global_options, group, guard, json_mode, service
 
 __all__ = ["get_group"]
+
+
+def _show(info: dict[str, Any]) -> None:
+    """One object: JSON, or aligned ``key  value`` lines."""
+    if json_mode():
+        output.emit_json(info)
+    else:
+        output.fields(info.items())
 
 get_group = group("get", """Show pools, allocations and the store: `netx get pools|pool|allocations|store`.
 
@@ -66,11 +75,7 @@ def get_pool(name: str) -> None:
       netx get pool lab -o json
     """
     with service() as ipam:
-        info = ipam.get_pool(name)
-    if json_mode():
-        output.emit_json(info.to_dict())
-    else:
-        output.fields(info.to_dict().items())
+        _show(ipam.get_pool(name).to_dict())
 
 
 @get_group.command("allocations", short_help="List a pool's allocations.")
@@ -119,8 +124,4 @@ def get_store() -> None:
       netx get store -o json
     """
     with service() as ipam:
-        info = ipam.store_info()
-    if json_mode():
-        output.emit_json(info.to_dict())
-    else:
-        output.fields(info.to_dict().items())
+        _show(ipam.store_info().to_dict())

@@ -38,6 +38,14 @@ def _disjoint_bounds(parsed: Sequence[Any], what: str) -> list[tuple[int, int, i
     return bounds
 
 
+def _parse_ranges(values: Any, convert: Any, what: str, empty: str) -> tuple[list[Any], list[tuple[int, int, int]]]:
+    """The ranges (each through ``convert``) and their sorted disjoint bounds; none at all -> ``IPAMError(empty)``."""
+    parsed = [convert(v) for v in items_of(values, what)]
+    if not parsed:
+        raise IPAMError(empty)
+    return parsed, _disjoint_bounds(parsed, what if what != "ranges" else "pool ranges")
+
+
 def _has_edges(r: IPNet | IPRange) -> bool:
     """True for an IPv4 CIDR whose network and broadcast addresses are never handed out (/0 to /30)."""
     return type(r) is IPNet and r._ver == 4 and r._plen < 31
@@ -180,10 +188,9 @@ class PoolSpec(Spec):
     def __init__(
         self, ranges: Iterable[Any], reserve: Iterable[Any] = (), gateway: Any = None, strategy: str = "lowest"
     ) -> None:
-        parsed = [as_range(r) for r in items_of(ranges, "ranges")]
-        if not parsed:
-            raise IPAMError("a pool needs at least one range (a CIDR like '10.0.0.0/24' or 'first-last')")
-        bounds = _disjoint_bounds(parsed, "pool ranges")
+        parsed, bounds = _parse_ranges(
+            ranges, as_range, "ranges", "a pool needs at least one range (a CIDR like '10.0.0.0/24' or 'first-last')"
+        )
         set_ = object.__setattr__
         set_(self, "strategy", check_strategy(strategy))
         set_(self, "ranges", tuple(parsed))
@@ -254,10 +261,9 @@ class SubnetSpec(Spec):
     _min_plen: dict[int, int]  # family -> shortest parent prefix
 
     def __init__(self, cidrs: Iterable[Any], reserve: Iterable[Any] = ()) -> None:
-        parents = [as_net(c) for c in items_of(cidrs, "parent CIDRs")]
-        if not parents:
-            raise IPAMError("a subnet pool needs at least one parent CIDR (like '10.0.0.0/16')")
-        bounds = _disjoint_bounds(parents, "parent CIDRs")
+        parents, bounds = _parse_ranges(
+            cidrs, as_net, "parent CIDRs", "a subnet pool needs at least one parent CIDR (like '10.0.0.0/16')"
+        )
         set_ = object.__setattr__
         set_(self, "parents", tuple(parents))
         set_(self, "_parent_plens", [parents[b[2]]._plen for b in bounds])

@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL server for netx's tests and benchmarks (not part of the public API).
+"""A throwaway PostgreSQL server for netx's tests and benchmarks (test support, not installed with netx).
 
 ``TempPostgres().start()`` runs ``initdb`` into a fresh temporary directory and starts
 ``postgres`` listening only on a Unix socket in that directory; ``stop()`` kills it
