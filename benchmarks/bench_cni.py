@@ -83,7 +83,8 @@ class Best:
 
 def _pg_url(root: Path) -> tuple[Any, str] | None:
     try:
-        from netx.ipam.store._pgtest import PostgresUnavailable, TempPostgres
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the throwaway server
+        from _pgtest import PostgresUnavailable, TempPostgres
     except ImportError:
         return None
     server = TempPostgres(fast=False)
