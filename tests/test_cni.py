@@ -274,3 +274,22 @@ def test_the_documented_conflist_and_result(tmp_path: Path) -> None:
     assert invoke(env("ADD", "4f1e2d"), conf) == (0, json.loads(session[1]))
     with ipam.open(f"sqlite:///{tmp_path}/pods/netx-ipam.db") as store:
         assert [(str(ip), o) for ip, o in store.pool("pods/0").allocations()] == [("10.244.1.2", "4f1e2d/eth0")]
+
+
+def test_add_imports_stay_light(tmp_path: Path) -> None:
+    """A kubelet starts the plugin once per pod: an ADD on SQLite loads no pydantic, click, orjson,
+    dataclasses/inspect or socket.py (benchmarks/bench_cni.py measures the time)."""
+    import subprocess
+    import sys
+
+    conf = json.dumps(_conf(tmp_path))
+    code = (
+        "import io, sys\n"
+        "from netx.cni.plugin import run\n"
+        f"env = {env('ADD', 'light')!r}\n"
+        f"status = run(env, io.BytesIO({conf.encode()!r}), io.StringIO(), sys.stderr)\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'click', 'orjson', 'dataclasses', 'inspect', 'socket'})\n"
+        "print(status, heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "0 []", done.stdout + done.stderr

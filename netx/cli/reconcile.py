@@ -39,43 +39,34 @@ def _reconcile(pool: str, kind: Literal["address", "subnet"], keep: tuple[str, .
     output.note(f"{verb} {len(gone)} {what} of pool {pool}" + (" (dry run: nothing changed)" if dry_run else ""))
 
 
-_KEEP = click.option("--keep", metavar="O", multiple=True, help="An owner whose allocations stay (repeatable).")
-_KEEP_FILE = click.option("--keep-file", type=click.File("r"), metavar="FILE",
-                          help="Owners to keep, one per line ('-': stdin; an empty file keeps nothing).")
-_DRY_RUN = click.option("--dry-run", is_flag=True, help="Only list what would be released; change nothing.")
+def _command(noun: str, kind: Literal["address", "subnet"], doc: str) -> None:
+    """Register ``netx reconcile NOUN`` (``ip`` / ``subnet``): the same options for both kinds of pool."""
+
+    @reconcile_group.command(noun, short_help=f"Release the {'addresses' if kind == 'address' else 'subnets'} "
+                             "of owners not listed.", help=doc)
+    @click.argument("pool_name", metavar="POOL")
+    @click.option("--keep", metavar="O", multiple=True, help="An owner whose allocations stay (repeatable).")
+    @click.option("--keep-file", type=click.File("r"), metavar="FILE",
+                  help="Owners to keep, one per line ('-': stdin; an empty file keeps nothing).")
+    @click.option("--dry-run", is_flag=True, help="Only list what would be released; change nothing.")
+    @global_options
+    @guard
+    def reconcile(pool_name: str, keep: tuple[str, ...], keep_file: click.File | None, dry_run: bool) -> None:
+        _reconcile(pool_name, kind, keep, keep_file, dry_run)
 
 
-@reconcile_group.command("ip", short_help="Release the addresses of owners not listed.")
-@click.argument("pool_name", metavar="POOL")
-@_KEEP
-@_KEEP_FILE
-@_DRY_RUN
-@global_options
-@guard
-def reconcile_ip(pool_name: str, keep: tuple[str, ...], keep_file: click.File | None, dry_run: bool) -> None:
-    """Release, in one transaction, every address of POOL whose owner is not kept (ownerless ones too);
-    print what was released. --dry-run only lists it (Calico's `ipam check`, CNI GC by hand).
+_command("ip", "address", """Release, in one transaction, every address of POOL whose owner is not kept (ownerless
+    ones too); print what was released. --dry-run only lists it (Calico's `ipam check`, CNI GC by hand).
 
     \b
     Examples:
       netx reconcile ip pods --keep web-1 --keep web-2 --dry-run
       netx reconcile ip pods --keep-file owners.txt
-    """
-    _reconcile(pool_name, "address", keep, keep_file, dry_run)
-
-
-@reconcile_group.command("subnet", short_help="Release the subnets of owners not listed.")
-@click.argument("pool_name", metavar="POOL")
-@_KEEP
-@_KEEP_FILE
-@_DRY_RUN
-@global_options
-@guard
-def reconcile_subnet(pool_name: str, keep: tuple[str, ...], keep_file: click.File | None, dry_run: bool) -> None:
-    """Release, in one transaction, every subnet of POOL whose owner is not kept; print what was released.
+    """)
+_command("subnet", "subnet", """Release, in one transaction, every subnet of POOL whose owner is not kept; print
+    what was released.
 
     \b
     Examples:
       netx reconcile subnet nodes --keep node-1 --keep node-2 --dry-run
-    """
-    _reconcile(pool_name, "subnet", keep, keep_file, dry_run)
+    """)
