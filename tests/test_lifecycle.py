@@ -135,3 +135,99 @@ def test_cli_ensure_and_reconcile(tmp_path: Path) -> None:
     code, out = _netx(db, "reconcile", "ip", "lab", "--keep-file", "-", stdin="")
     assert code == 0 and "released 2 addresses" in out
     assert _netx(db, "get", "pool", "lab", "-o", "json")[1].count('"allocated": 0') == 1
+
+
+# -- leases --------------------------------------------------------------------------------------
+SHORT = 0.3  # seconds: a lease the test outlives (it sleeps past it; nothing asserts timings)
+
+
+def _expire(*_: object) -> None:
+    import time
+
+    time.sleep(SHORT + 0.2)
+
+
+def test_leases_expire_and_are_reclaimed_by_the_next_call_that_needs_space(store_url: str) -> None:
+    import datetime as dt
+
+    pool = _pool(store_url, "10.0.0.0/30", strategy="round_robin")  # two addresses: .1, .2
+    a = pool.allocate("a", ttl=SHORT)
+    b = pool.allocate("b")
+    with pytest.raises(PoolExhausted):  # a's lease is still valid: never handed out
+        pool.allocate("c")
+    (ip_a, owner_a, expires_a), (ip_b, owner_b, expires_b) = list(pool.leases())
+    assert (ip_a, owner_a, ip_b, owner_b, expires_b) == (a, "a", b, "b", None)
+    assert expires_a is not None and expires_a.tzinfo == dt.timezone.utc
+    assert abs((expires_a - dt.datetime.now(dt.timezone.utc)).total_seconds() - SHORT) < 5
+    _expire()
+    # expired: free again, although nothing reclaimed it yet
+    assert not pool.is_allocated(a) and pool.owner_of(a) is None and pool.addresses_of("a") == []
+    assert [ip for ip, _ in pool.allocations()] == [b] and pool.stats().allocated == 1
+    assert a in pool.free_set() and [ip for ip, *_ in pool.leases()] == [b]
+    assert pool.renew(a, 60) is False  # too late
+    assert pool.allocate("c") == a  # the call that needs space reclaims it
+    assert pool.owner_of(a) == "c" and pool.stats() == ipam.PoolStats(2, 2, 0)
+
+
+def test_renew_and_ensure_with_ttl(store_url: str) -> None:
+    pool = _pool(store_url, "10.0.0.0/29")
+    ip = pool.allocate("vm", ttl=SHORT)
+    assert pool.renew(ip, 60) is True and pool.renew("10.0.0.5", 60) is False
+    _expire()
+    assert pool.owner_of(ip) == "vm"  # renewed: still held
+    held = pool.ensure("svc", 2, ttl=SHORT)
+    assert pool.ensure("svc", 2, ttl=60) == held  # idempotent, and renews what it returns
+    _expire()
+    assert pool.addresses_of("svc") == held
+    assert pool.ensure("job", ttl=SHORT) == [IP("10.0.0.4")]
+    _expire()
+    assert pool.addresses_of("job") == [] and pool.ensure("job") == [IP("10.0.0.5")]  # free space first: .4 waits
+    with pytest.raises(IPAMError):
+        pool.allocate("x", ttl=0)
+    with pytest.raises(TypeError):
+        pool.allocate("x", ttl="60")  # type: ignore[arg-type]
+
+
+def test_expired_lease_can_be_asked_for_and_released(store_url: str) -> None:
+    pool = _pool(store_url, "10.0.0.0/29")
+    pool.allocate("old", ip="10.0.0.3", ttl=SHORT)
+    many = pool.allocate_many(2, "batch", ttl=SHORT)
+    with pytest.raises(ipam.AlreadyAllocated):
+        pool.allocate("new", ip="10.0.0.3")
+    _expire()
+    assert pool.allocate("new", ip="10.0.0.3") == IP("10.0.0.3")
+    assert pool.release(many[0]) is False  # a lapsed lease was not allocated any more
+    assert [o for _, o in pool.allocations()] == ["new"]
+    assert pool.reconcile([]) == [(IP("10.0.0.3"), "new")]
+
+
+def test_many_expired_leases_are_reclaimed_a_few_at_a_time(store_url: str) -> None:
+    """An exhausted pool of expired leases: each call reclaims what it needs (oldest first), not all of them."""
+    pool = _pool(store_url, "10.0.0.0/27")  # 30 addresses
+    pool.allocate_many(30, "gone", ttl=SHORT)
+    _expire()
+    assert pool.stats().allocated == 0 and pool.free_set().size == 30
+
+    def stored() -> int:  # rows in the state, expired ones included
+        with pool._state.transaction():
+            return pool._state.alloc_totals().allocations
+
+    pool.allocate("x")
+    assert stored() == 30  # one expired lease reclaimed, one allocation added
+    pool.allocate_many(3, "y")
+    assert stored() == 30 and pool.stats().allocated == 4
+    assert len(pool.ensure("z", 26)) == 26 and stored() == 30 and pool.stats().free == 0
+
+
+def test_postgresql_leases_follow_the_database_clock(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hosts' clocks differ: on PostgreSQL the database decides when a lease ends."""
+    import datetime as dt
+    import time
+
+    pool = _pool(pg_url, "10.0.0.0/29")
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 3600)  # this host's clock is an hour fast
+    pool.allocate("vm", ttl=60)
+    [(_, _, expires)] = list(pool.leases())
+    assert expires is not None
+    assert abs((expires - dt.datetime.fromtimestamp(real(), dt.timezone.utc)).total_seconds() - 60) < 30

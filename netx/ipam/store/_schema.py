@@ -39,6 +39,7 @@ class Dialect(NamedTuple):
     rowid: str  # table suffix for the small key-only tables
     fill: str  # table suffix for tables updated in place
     drop_column: bool  # ALTER TABLE ... DROP COLUMN works
+    real: str = "REAL"  # allocations.expires: seconds since the epoch
 
 
 SQLITE = Dialect(
@@ -49,7 +50,12 @@ SQLITE = Dialect(
 POSTGRES = Dialect(
     name="postgresql", p="%s", blob="bytea", bigint="bigint", id="bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
     timestamp="timestamptz", now="now()", inet="inet", rowid="", fill=" WITH (fillfactor = 50)", drop_column=True,
+    real="double precision",
 )
+
+# Leases (allocations with an expiry) in expiry order: a partial index, so allocations without a lease
+# (the usual case) cost nothing more, and reclaiming the oldest expired ones is one range scan.
+_LEASE_INDEX = "CREATE INDEX allocations_expiry ON {t}allocations (pool, expires) WHERE expires IS NOT NULL"
 
 # {t}: table prefix ('' or '"schema".'); the rest comes from the Dialect.
 _SCHEMA = (
@@ -75,8 +81,10 @@ _SCHEMA = (
         address  {inet} NOT NULL,
         owner    TEXT,
         last_key {blob} CHECK (length(last_key) = 17 AND last_key > key),
+        expires  {real},
         PRIMARY KEY (pool, key)){rowid}""",
     "CREATE INDEX allocations_owner ON {t}allocations (pool, owner, key)",
+    _LEASE_INDEX,
 )
 
 Executor = Callable[[str, Sequence[Any]], list[Any]]
@@ -117,6 +125,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         _cursors_to_ext,
         ("ALTER TABLE {t}pools DROP COLUMN cursor4", "ALTER TABLE {t}pools DROP COLUMN cursor6"),
     ),
+    Migration(
+        4, "leases: allocations.expires and a partial index over the leased rows",
+        ("ALTER TABLE {t}allocations ADD COLUMN expires {real}", _LEASE_INDEX),
+    ),
 )
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
@@ -126,7 +138,7 @@ SCHEMA_VERSION = 1 + len(MIGRATIONS)
 def _fill(template: str, d: Dialect, t: str) -> str:
     return template.format(
         t=t, blob=d.blob, bigint=d.bigint, id=d.id, timestamp=d.timestamp, now=d.now, inet=d.inet, rowid=d.rowid,
-        fill=d.fill,
+        fill=d.fill, real=d.real,
     )
 
 

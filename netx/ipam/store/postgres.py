@@ -107,6 +107,10 @@ class PostgresStore(SqlStore):
             cur.executemany(sql, rows)
             return cur.rowcount
 
+    def _now(self) -> float:
+        """The database's clock (the transaction's start), so hosts whose clocks differ agree on leases."""
+        return float(self._one("SELECT EXTRACT(EPOCH FROM now())", ())[0])
+
     def _begin(self) -> None:
         conn = self._conn
         if conn is None or conn.closed or conn.broken:
