@@ -792,3 +792,12 @@ def test_long_listings_stream(monkeypatch: pytest.MonkeyPatch, db: str) -> None:
     assert ok("get", "allocations", "lab", "--db", db, "-o", "json").stdout == whole_json
     assert json.loads(whole_json)[-1] == {"ip": "2001:db8::4", "owner": None}
     assert ok("get", "allocations", "lab", "--db", db).stdout.splitlines()[:31] == whole_text.splitlines()[:31]
+
+
+def test_read_only_commands_on_a_fresh_machine(tmp_path: Path) -> None:
+    """No --db, no NETX_IPAM_URL, no data directory yet: reading shows an empty store and creates nothing."""
+    assert ok("get", "pools").stderr == "netx: no pools\n"
+    info = as_json("get", "store")
+    assert info["exists"] is False and info["path"] == str(tmp_path / "xdg" / "netx" / "ipam.db")
+    assert "no IPAM store at" in fails("get", "pool", "lab")
+    assert not (tmp_path / "xdg").exists()

@@ -98,8 +98,10 @@ def span_of(item: Any) -> Interval:
 
 
 def items_of(values: Any, what: str) -> list[Any]:
-    """A list from an iterable argument; one string/address/network counts as one item."""
-    if isinstance(values, (str, IP, IPNet, IPRange)) or isinstance(values, _ADDRESS_TYPES + _NETWORK_TYPES):
+    """A list from an iterable argument; one string/address/network (bytes: one packed address) is one item."""
+    if isinstance(values, (str, bytes, bytearray, memoryview, IP, IPNet, IPRange)) or isinstance(
+        values, _ADDRESS_TYPES + _NETWORK_TYPES
+    ):
         return [values]
     try:
         return list(values)

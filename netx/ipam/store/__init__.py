@@ -13,7 +13,7 @@ call is one atomic, durable transaction.
 
 from __future__ import annotations
 
-from ..errors import IPAMError
+from ..errors import IPAMError, StoreNotFound
 from .base import PoolExists, PoolNotFound, Store, StoreError
 from .url import ENV_VAR, data_dir, default_url, env_url, parse_url
 
@@ -29,6 +29,8 @@ def open(url: str | None = None, *, create: bool = True) -> Store:  # noqa: A001
     from_env = url is None and env_url() is not None
     if url is None:
         url = default_url(create=create)
+        if not from_env and not create and not data_dir().is_dir():
+            raise StoreNotFound(f"no IPAM store at {str(data_dir() / 'ipam.db')!r} (nothing was created)", url=url)
     try:
         where = parse_url(url)
     except IPAMError as exc:
