@@ -296,8 +296,8 @@ class Pool(PoolBase[PoolSpec, IP]):
     def renew(self, ip: Any, ttl: float) -> bool:
         """Extend the lease of an allocated address to ``ttl`` seconds from now (an allocation without one
         becomes a lease); False when it is not allocated — an expired lease is not allocated any more."""
-        key = key_of(as_ip(ip))
-        if not self._spec._holds(key):
+        key = self._key_in_pool(ip)
+        if key is None:
             return False
         state = self._state
         with state.transaction():
@@ -398,8 +398,8 @@ class Pool(PoolBase[PoolSpec, IP]):
     # -- release ----------------------------------------------------------------------
     def release(self, ip: Any) -> bool:
         """Give an address back; False when it was not allocated (or is not in the pool)."""
-        key = key_of(as_ip(ip))
-        if not self._spec._holds(key):
+        key = self._key_in_pool(ip)
+        if key is None:
             return False
         state = self._state
         with state.transaction():
@@ -412,9 +412,14 @@ class Pool(PoolBase[PoolSpec, IP]):
         return now is None or not span.expired(now)  # a lapsed lease was free already
 
     # -- queries ------------------------------------------------------------------------
-    def _holder(self, ip: Any) -> Span | None:
+    def _key_in_pool(self, ip: Any) -> int | None:
+        """The key of an address inside the pool's ranges; None for one outside them."""
         key = key_of(as_ip(ip))
-        if not self._spec._holds(key):
+        return key if self._spec._holds(key) else None
+
+    def _holder(self, ip: Any) -> Span | None:
+        key = self._key_in_pool(ip)
+        if key is None:
             return None
         with self._state.transaction():
             span = self._state.alloc_at(key)
