@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import sys
-from socket import AF_INET, AF_INET6, inet_ntop, inet_pton
+from _socket import AF_INET, AF_INET6, inet_ntop, inet_pton  # C: socket.py costs start-up (enums, selectors)
 from functools import partial
 from typing import TYPE_CHECKING, Any, Iterator, overload
 

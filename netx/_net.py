@@ -60,7 +60,7 @@ _PLEN4[""] = 32  # a bare address is a host network
 _PLEN6[""] = 128
 _PREFIX4 = {text: (plen, _HOST4[plen]) for text, plen in _PLEN4.items()}  # text -> (plen, host mask)
 
-if _pton is not __import__("socket").inet_pton:  # pragma: no cover - see netx._ip._pton_agrees
+if _pton is not __import__("_socket").inet_pton:  # pragma: no cover - see netx._ip._pton_agrees
     _PLEN4, _PLEN6, _PREFIX4 = {}, {}, {}  # send every string to the stdlib
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import sys
-from socket import AF_INET, AF_INET6
+from _socket import AF_INET, AF_INET6  # the C module: socket.py costs start-up time (enums, selectors)
 from typing import TYPE_CHECKING, Any, Iterator
 
 from ._errors import AddressError, NetworkError, RangeError, invalid, shorten

@@ -525,7 +525,7 @@ def test_readme_first_command_is_rerunnable(tmp_path: Path) -> None:
     env_clean = {k: v for k, v in os.environ.items() if k != "NETX_IPAM_URL"} | env
     line = (
         f"{script} create pool lab 10.0.0.0/24 --gateway 10.0.0.1 --if-not-exists && "
-        f"{script} allocate ip lab --owner web --count 3 && {script} get pool lab"
+        f"{script} allocate ip lab --owner web --count 3 --ensure && {script} get pool lab"
     )
     first = subprocess.run(["sh", "-c", line], cwd=tmp_path, env=env_clean, capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
@@ -533,8 +533,9 @@ def test_readme_first_command_is_rerunnable(tmp_path: Path) -> None:
     assert "allocated  3\n" in first.stdout
     second = subprocess.run(["sh", "-c", line], cwd=tmp_path, env=env_clean, capture_output=True, text=True)
     assert second.returncode == 0, second.stderr
-    assert second.stdout.startswith("pool lab already exists, left unchanged\n10.0.0.5\n10.0.0.6\n10.0.0.7\n")
-    assert "allocated  6\n" in second.stdout
+    # --ensure: the second run prints the same addresses and allocates nothing more
+    assert second.stdout.startswith("pool lab already exists, left unchanged\n10.0.0.2\n10.0.0.3\n10.0.0.4\n")
+    assert "allocated  3\n" in second.stdout
     assert (tmp_path / "data" / "netx" / "ipam.db").exists()
 
 

@@ -525,12 +525,12 @@ class TestMemoryState:
             s.free_replace(None, [(7, 8)])
             assert list(s.free_iter()) == [(1, 5), (7, 8), (10, 11), (13, 20)]
             s.alloc_put([Span(12, 12, "a"), Span(6, 6, None), Span(9, 9, "a")])
-            assert s.alloc_at(12) == (12, 12, "a") and s.alloc_at(6) == (6, 6, None) and s.alloc_at(4) is None
-            assert s.alloc_of("a") == [(9, 9, "a"), (12, 12, "a")] and s.alloc_totals() == Totals(3, 3)
-            assert list(s.alloc_iter()) == [(6, 6, None), (9, 9, "a"), (12, 12, "a")]
-            assert list(s.alloc_iter(7)) == [(9, 9, "a"), (12, 12, "a")]
+            assert s.alloc_at(12) == Span(12, 12, "a") and s.alloc_at(6) == Span(6, 6, None) and s.alloc_at(4) is None
+            assert s.alloc_of("a") == [Span(9, 9, "a"), Span(12, 12, "a")] and s.alloc_totals() == Totals(3, 3)
+            assert list(s.alloc_iter()) == [Span(6, 6, None), Span(9, 9, "a"), Span(12, 12, "a")]
+            assert list(s.alloc_iter(7)) == [Span(9, 9, "a"), Span(12, 12, "a")]
             s.alloc_del([Span(9, 9, "a")])
-            assert s.alloc_of("a") == [(12, 12, "a")]
+            assert s.alloc_of("a") == [Span(12, 12, "a")]
             assert s.ext_get("round_robin.4") is None
             s.ext_set("round_robin.4", "12")
             assert s.ext_get("round_robin.4") == "12" and s.ext_get("round_robin.6") is None
@@ -554,7 +554,7 @@ class TestMemoryState:
                 raise RuntimeError
         with s.transaction():
             assert list(s.free_iter()) == [(1, 5), (10, 20)]
-            assert list(s.alloc_iter()) == [(30, 30, "x")] and s.alloc_of("x") == [(30, 30, "x")] and s.alloc_of("a") == []
+            assert list(s.alloc_iter()) == [Span(30, 30, "x")] and s.alloc_of("x") == [Span(30, 30, "x")] and s.alloc_of("a") == []
             assert s.ext_get("c") == "30" and s.ext_get("d") is None
 
     @pytest.mark.parametrize("floor_first", [False, True])  # the sorted starts built before or after the changes
@@ -565,22 +565,22 @@ class TestMemoryState:
                 assert s.alloc_floor(50) is None
             s.alloc_put([Span(16, 31, "a"), Span(5, 5, None), Span(64, 127, "a")])
             assert s.alloc_totals() == (3, 16 + 1 + 64)
-            assert s.alloc_floor(4) is None and s.alloc_floor(5) == (5, 5, None) and s.alloc_floor(15) == (5, 5, None)
-            assert s.alloc_floor(20) == (16, 31, "a") and s.alloc_floor(1000) == (64, 127, "a")
-            assert s.alloc_of("a") == [(16, 31, "a"), (64, 127, "a")] and s.alloc_of(None) == [(5, 5, None)]
-            assert list(s.alloc_iter()) == [(5, 5, None), (16, 31, "a"), (64, 127, "a")]
-            assert list(s.alloc_iter(6)) == [(16, 31, "a"), (64, 127, "a")]
+            assert s.alloc_floor(4) is None and s.alloc_floor(5) == Span(5, 5, None) and s.alloc_floor(15) == Span(5, 5, None)
+            assert s.alloc_floor(20) == Span(16, 31, "a") and s.alloc_floor(1000) == Span(64, 127, "a")
+            assert s.alloc_of("a") == [Span(16, 31, "a"), Span(64, 127, "a")] and s.alloc_of(None) == [Span(5, 5, None)]
+            assert list(s.alloc_iter()) == [Span(5, 5, None), Span(16, 31, "a"), Span(64, 127, "a")]
+            assert list(s.alloc_iter(6)) == [Span(16, 31, "a"), Span(64, 127, "a")]
             s.alloc_del([Span(16, 31, "a"), Span(5, 5, None)])
-            assert s.alloc_totals().keys == 64 and s.alloc_floor(40) is None and s.alloc_floor(70) == (64, 127, "a")
+            assert s.alloc_totals().keys == 64 and s.alloc_floor(40) is None and s.alloc_floor(70) == Span(64, 127, "a")
         with pytest.raises(RuntimeError):
             with s.transaction():
                 s.alloc_put([Span(0, 3, "x")])
                 s.alloc_del([Span(64, 127, "a")])
-                assert s.alloc_floor(100) == (0, 3, "x") and s.alloc_totals().keys == 4
+                assert s.alloc_floor(100) == Span(0, 3, "x") and s.alloc_totals().keys == 4
                 raise RuntimeError
         with s.transaction():
-            assert list(s.alloc_iter()) == [(64, 127, "a")] and s.alloc_totals().keys == 64
-            assert s.alloc_floor(3) is None and s.alloc_floor(64) == (64, 127, "a")
+            assert list(s.alloc_iter()) == [Span(64, 127, "a")] and s.alloc_totals().keys == 64
+            assert s.alloc_floor(3) is None and s.alloc_floor(64) == Span(64, 127, "a")
 
     def test_nested_savepoint(self):
         s = MemoryState([(1, 5)])
@@ -590,7 +590,7 @@ class TestMemoryState:
                 with s.transaction():
                     s.alloc_put([Span(8, 8, "inner")])
                     raise RuntimeError
-            assert list(s.alloc_iter()) == [(9, 9, "outer")]
+            assert list(s.alloc_iter()) == [Span(9, 9, "outer")]
         assert s._journal == [] and s._marks == []
 
     def test_bad_initial_free(self):

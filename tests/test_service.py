@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from netx.ipam.store._schema import SCHEMA_VERSION
+
 import netx
 import netx.ipam as ipam
 from netx import IP, IPNet
@@ -178,7 +180,7 @@ def test_read_only_open_creates_nothing(tmp_path: Path) -> None:
         s.create_pool("lab", ["10.0.0.0/30"])
         assert s.store_info().to_dict() == {
             "url": url, "backend": "sqlite", "path": f"{tmp_path}/typo.db", "exists": True,
-            "schema_version": 3, "pools": 1,
+            "schema_version": SCHEMA_VERSION, "pools": 1,
         }
 
 
@@ -186,7 +188,7 @@ def test_store_info_masks_passwords(pg_url: str) -> None:
     with Service.open(pg_url) as s:
         info = s.store_info()
         assert info.backend == "postgresql" and info.schema == pg_url.rsplit("schema=", 1)[1]
-        assert info.schema_version == 3 and info.exists
+        assert info.schema_version == SCHEMA_VERSION and info.exists
     secret = pg_url.replace("postgres@", "postgres:hunter2@")
     with Service.open(secret) as s:
         assert "hunter2" not in s.store_info().url and "***" in s.store_info().url

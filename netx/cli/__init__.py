@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from . import allocate, create, delete, get, lookup, parse, release, transfer  # noqa: F401 - each registers its commands
+from . import allocate, create, delete, get, lookup, parse, reconcile, release, transfer  # noqa: F401 - each registers its commands
 from ..ipam._coerce import STRATEGIES as _STRATEGIES
 from .app import cli
 from .parse import describe_value

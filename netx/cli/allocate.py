@@ -40,28 +40,38 @@ def _show(allocations: list[Any]) -> None:
 @click.option("--count", type=_COUNT, default=1, show_default=True, metavar="N",
               help="How many addresses (all or nothing).")
 @click.option("--version", "version", type=VERSION, help="Only from the pool's IPv4 or IPv6 ranges.")
+@click.option("--ensure", is_flag=True,
+              help="Idempotent: make sure --owner holds N addresses, allocating only what is missing.")
 @global_options
 @guard
-def allocate_ip(pool_name: str, owner: str | None, wanted: Any, count: int, version: str | None) -> None:
+def allocate_ip(pool_name: str, owner: str | None, wanted: Any, count: int, version: str | None, ensure: bool) -> None:
     """Allocate addresses from POOL and print them, exactly one per line.
 
     The pool's strategy picks the addresses; --ip asks for one particular address
     instead. --count N allocates N addresses in one transaction, or none at all
-    when fewer than N are free.
+    when fewer than N are free. With --ensure the command is safe to re-run: it
+    prints the N lowest addresses --owner holds and allocates only the missing ones.
 
     \b
     Examples:
       netx allocate ip lab
       netx allocate ip lab --owner web --count 3
+      netx allocate ip lab --owner web --count 3 --ensure
       netx allocate ip lab --owner db --ip 10.0.0.50
       netx allocate ip dual --version 6
       IP=$(netx allocate ip lab --owner vm-7)
     """
-    if wanted is not None and (count != 1 or version is not None):
-        raise click.UsageError("--ip cannot be combined with --count or --version")
+    if wanted is not None and (count != 1 or version is not None or ensure):
+        raise click.UsageError("--ip cannot be combined with --count, --version or --ensure")
+    if ensure and owner is None:
+        raise click.UsageError("--ensure needs --owner: it ensures what that owner holds")
     with service() as ipam:
-        got = ipam.allocate_ip(pool_name, owner=owner, ip=wanted, count=count,
-                               version=None if version is None else int(version))
+        family = None if version is None else int(version)
+        if ensure:
+            assert owner is not None
+            got = ipam.ensure_ip(pool_name, owner=owner, count=count, version=family)
+        else:
+            got = ipam.allocate_ip(pool_name, owner=owner, ip=wanted, count=count, version=family)
     _show(got)
 
 

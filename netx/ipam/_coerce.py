@@ -148,6 +148,24 @@ def check_owner(owner: Any) -> str | None:
     return text
 
 
+def check_ensure_owner(owner: Any) -> str:
+    """``ensure`` needs an owner: it is what makes the call idempotent (None -> ``IPAMError``)."""
+    if owner is None:
+        raise IPAMError("ensure() needs an owner: the addresses it ensures are the owner's")
+    checked = check_owner(owner)
+    assert checked is not None
+    return checked
+
+
+def check_ttl(ttl: Any) -> float:
+    """A lease's time to live: a positive, finite number of seconds (``IPAMError``), an int or float (``TypeError``)."""
+    if type(ttl) not in (int, float):
+        raise TypeError(f"ttl must be a number of seconds, not {shorten(ttl)}")
+    if not 0 < ttl < 1e12:  # also refuses NaN and infinity
+        raise IPAMError(f"ttl must be a positive number of seconds, not {ttl!r}")
+    return float(ttl)
+
+
 def check_prefixlen(prefixlen: Any) -> int:
     """A prefix length must be an int (``TypeError``); whether a parent can hold it is checked by the pool."""
     if type(prefixlen) is not int:

@@ -10,7 +10,9 @@ of the pool: memory and cost follow the number of intervals and allocations.
 
 from __future__ import annotations
 
+import heapq
 import threading
+import time
 from bisect import bisect_left, bisect_right, insort
 from contextlib import AbstractContextManager
 from typing import Any, Iterable, Iterator, Sequence
@@ -55,7 +57,7 @@ class MemoryState:
 
     __slots__ = (
         "_starts", "_ends", "_owners", "_by_owner", "_lasts", "_keys", "_sorted", "_ext", "_lock", "_marks",
-        "_journal", "_tx",
+        "_journal", "_tx", "_expires", "_by_expiry",
     )
 
     def __init__(self, initial_free: Iterable[Interval] = ()) -> None:
@@ -79,6 +81,8 @@ class MemoryState:
         self._keys = 0  # keys covered by all allocations
         self._sorted: list[int] | None = None  # allocation starts, sorted (built by alloc_floor)
         self._ext: dict[str, str] = {}
+        self._expires: dict[int, float] = {}  # start -> expiry, for leases
+        self._by_expiry: list[tuple[float, int]] = []  # heap of (expiry, start); entries no longer in _expires are stale
         self._lock = threading.RLock()
         self._marks: list[int] = []
         self._journal: list[tuple[Any, ...]] = []
@@ -129,7 +133,7 @@ class MemoryState:
 
     # -- allocations ------------------------------------------------------------
     def _span(self, start: int) -> Span:
-        return Span(start, self._lasts.get(start, start), self._owners[start])
+        return Span(start, self._lasts.get(start, start), self._owners[start], self._expires.get(start))
 
     def alloc_at(self, key: int) -> Span | None:
         return self._span(key) if key in self._owners else None
@@ -143,8 +147,11 @@ class MemoryState:
 
     def alloc_put(self, spans: Sequence[Span]) -> None:
         owners, by_owner, lasts, sorted_ = self._owners, self._by_owner, self._lasts, self._sorted
-        for start, last, owner in spans:
+        for start, last, owner, expires in spans:
             owners[start] = owner
+            if expires is not None:
+                self._expires[start] = expires
+                heapq.heappush(self._by_expiry, (expires, start))
             keys = by_owner.get(owner)
             if keys is None:
                 by_owner[owner] = {start}
@@ -172,7 +179,8 @@ class MemoryState:
             self._keys -= last - start + 1
             if sorted_ is not None:
                 del sorted_[bisect_left(sorted_, start)]
-            gone.append(Span(start, last, owner))
+            expires = self._expires.pop(start, None)  # its heap entry goes stale (dropped when it surfaces)
+            gone.append(Span(start, last, owner, expires))
         if self._marks:
             self._journal.append(("del", gone))
 
@@ -189,6 +197,37 @@ class MemoryState:
 
     def alloc_totals(self) -> Totals:
         return Totals(len(self._owners), self._keys)
+
+    # -- leases -------------------------------------------------------------------------
+    def now(self) -> float:
+        return time.time()
+
+    def alloc_expired(self, now: float, limit: int) -> list[Span]:
+        """The oldest expired leases off the heap (stale entries dropped on the way): O(limit log n)."""
+        heap, live = self._by_expiry, self._expires
+        out: list[Span] = []
+        taken: list[tuple[float, int]] = []
+        while heap and len(out) < limit:
+            expires, start = heap[0]
+            if live.get(start) != expires or any(s == start for _, s in taken):  # stale or a duplicate
+                heapq.heappop(heap)
+                continue
+            if expires > now:
+                break
+            taken.append(heapq.heappop(heap))
+            out.append(self._span(start))
+        for entry in taken:  # looking changes nothing: the caller deletes what it reclaims
+            heapq.heappush(heap, entry)
+        return out
+
+    def alloc_expire(self, span: Span, expires: float | None) -> None:
+        start = span.start
+        old = self._expires.pop(start, None)  # the old heap entry goes stale
+        if expires is not None:
+            self._expires[start] = expires
+            heapq.heappush(self._by_expiry, (expires, start))
+        if self._marks:
+            self._journal.append(("expire", span, old))
 
     # -- extension state ---------------------------------------------------------------
     def ext_get(self, name: str) -> str | None:
@@ -230,6 +269,8 @@ class MemoryState:
             self.alloc_del(entry[1])
         elif kind == "del":
             self.alloc_put(entry[1])
+        elif kind == "expire":
+            self.alloc_expire(entry[1], entry[2])
         else:  # ext
             _, name, previous = entry
             if previous is None:

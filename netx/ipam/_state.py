@@ -28,11 +28,17 @@ Interval = tuple[int, int]
 
 
 class Span(NamedTuple):
-    """One allocation: the keys ``start..last`` (``last == start`` for an address) and its owner."""
+    """One allocation: the keys ``start..last`` (``last == start`` for an address), its owner and,
+    for a lease, when it expires (seconds since the epoch; None: never)."""
 
     start: int
     last: int
     owner: Owner
+    expires: float | None = None
+
+    def expired(self, now: float) -> bool:
+        """True for a lease whose time is up (it is free again, waiting to be reclaimed)."""
+        return self.expires is not None and self.expires <= now
 
 
 class Totals(NamedTuple):
@@ -102,6 +108,21 @@ class PoolState(Protocol):
 
     def alloc_totals(self) -> Totals:
         """How many allocations there are and how many keys they cover (O(1))."""
+        ...
+
+    # -- leases ------------------------------------------------------------------
+    def now(self) -> float:
+        """The clock leases are judged by, in seconds since the epoch: the database's on PostgreSQL
+        (hosts' clocks differ), ``time.time()`` elsewhere."""
+        ...
+
+    def alloc_expired(self, now: float, limit: int) -> list[Span]:
+        """Up to ``limit`` allocations whose lease expired at or before ``now``, the oldest first
+        (one index range scan: the cost follows ``limit``, not how many have expired)."""
+        ...
+
+    def alloc_expire(self, span: Span, expires: float | None) -> None:
+        """Set (None: clear) the expiry of the allocation ``span``."""
         ...
 
     # -- extension state ---------------------------------------------------------

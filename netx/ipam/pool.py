@@ -13,19 +13,22 @@ the interval steps in ``_intervals.py``, what ``SubnetPool`` shares in ``_base.p
 from __future__ import annotations
 
 import random
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from .._ip import IP
 from .._keys import HI, LO, family_of, ip_of, key_of
 from .._net import IPNet
 from .._range import IPRange
-from ._base import PoolBase, PoolStats
-from ._coerce import STRATEGIES, as_ip, check_count, check_owner, check_version
+from ._base import LEASES, PoolBase, PoolStats
+from ._coerce import STRATEGIES, as_ip, check_count, check_ensure_owner, check_owner, check_ttl, check_version
 from ._intervals import carve, free_at_or_after, give_back, holding
 from ._memory import MemoryState
 from ._state import Interval, Owner, PoolState, Span
 from .errors import AlreadyAllocated, IPAMError, NotInPool, PoolExhausted, Reserved
 from .spec import PoolSpec
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 __all__ = ["Pool", "PoolSpec", "PoolStats", "STRATEGIES"]
 
@@ -168,29 +171,57 @@ class Pool(PoolBase[PoolSpec, IP]):
                 return key
         return None
 
-    def allocate(self, owner: str | None = None, *, ip: Any = None, version: int | None = None) -> IP:
+    # -- leases ---------------------------------------------------------------------
+    def _expiry(self, ttl: Any) -> float | None:
+        """Inside a transaction: when a lease of ``ttl`` seconds taken now ends (None: no lease); marks the pool."""
+        if ttl is None:
+            return None
+        seconds = check_ttl(ttl)
+        state = self._state
+        if state.ext_get(LEASES) is None:
+            state.ext_set(LEASES, "1")
+        return state.now() + seconds
+
+    def _take_reclaiming(self, families: Sequence[int], n: int) -> list[int]:
+        """``n`` free keys by the strategy; when too few are free, expired leases are reclaimed first
+        (as many as needed, oldest first) and the pick is retried — all or nothing."""
+        while True:
+            try:
+                if n == 1:
+                    key = self._take_one(families)
+                    if key is None:
+                        raise self._exhausted(families, 0)
+                    return [key]
+                take = self._take_random if self._spec.strategy == "random" else self._take_runs
+                return take(families, n)
+            except PoolExhausted:
+                if not self._reclaim(n):
+                    raise
+
+    def allocate(
+        self, owner: str | None = None, *, ip: Any = None, version: int | None = None, ttl: float | None = None
+    ) -> IP:
         """Hand out one free address (or exactly ``ip``) to ``owner``.
 
         ``version=4``/``6`` picks the family of a dual-stack pool; without it IPv4 is
-        handed out while any is free, then IPv6.
+        handed out while any is free, then IPv6. ``ttl=SECONDS`` makes it a lease: free
+        again once it expires (unless renewed), reclaimed by the next call that needs space.
         """
         owner = check_owner(owner)
         if ip is not None:
-            return self._allocate_ip(as_ip(ip), owner, version)
+            return self._allocate_ip(as_ip(ip), owner, version, ttl)
         families = self._families(version)
         state = self._state
         take = getattr(state, "take", None)  # a store's one-statement path (PostgreSQL)
-        if take is not None and self._spec.strategy != "round_robin":
+        if take is not None and ttl is None and self._spec.strategy != "round_robin":
             key = self._take_fast(take, families, owner)
-            if key != -1:
-                if key is None:
-                    raise self._exhausted(families, 0)
+            if key is not None and key != -1:
                 return ip_of(key)
+            # -1: the store declined; None: no free interval left, but expired leases may be reclaimable
         with state.transaction():
-            key = self._take_one(families)
-            if key is None:
-                raise self._exhausted(families, 0)
-            state.alloc_put([Span(key, key, owner)])
+            expires = self._expiry(ttl)
+            [key] = self._take_reclaiming(families, 1)
+            state.alloc_put([Span(key, key, owner, expires)])
         return ip_of(key)
 
     def _take_fast(self, take: Callable[..., tuple[int | None, int]], families: Sequence[int], owner: Owner) -> int | None:
@@ -215,7 +246,7 @@ class Pool(PoolBase[PoolSpec, IP]):
             return key
         return None
 
-    def _allocate_ip(self, ip: IP, owner: str | None, version: Any) -> IP:
+    def _allocate_ip(self, ip: IP, owner: str | None, version: Any, ttl: Any = None) -> IP:
         if version is not None:
             self._families(version)
             if ip._ver != version:
@@ -225,14 +256,22 @@ class Pool(PoolBase[PoolSpec, IP]):
             raise NotInPool(f"{str(ip)!r} is not in {self._label}", pool=self._name, address=ip)
         state = self._state
         with state.transaction():
+            expires = self._expiry(ttl)
+            holder = None
             iv = holding(state, key)
+            if iv is None:
+                holder = state.alloc_at(key)
+                now = self._clock()
+                if holder is not None and now is not None and holder.expired(now):  # a lapsed lease: free again
+                    state.alloc_del([holder])
+                    give_back(state, [(key, key)])
+                    holder, iv = None, holding(state, key)
             if iv is not None:
                 carve(state, iv, key, key)
-                state.alloc_put([Span(key, key, owner)])
+                state.alloc_put([Span(key, key, owner, expires)])
                 if self._spec.strategy == "round_robin":
                     _set_cursor(state, key)
                 return ip
-            holder = state.alloc_at(key)
         if holder is not None:
             raise AlreadyAllocated(
                 f"{str(ip)!r} is already allocated in {self._label} (owner {holder.owner!r})",
@@ -241,16 +280,73 @@ class Pool(PoolBase[PoolSpec, IP]):
         why = self._spec._why_blocked(key)
         raise Reserved(f"{str(ip)!r} {why} in {self._label}", pool=self._name, address=ip, reason=why)
 
-    def allocate_many(self, n: int, owner: str | None = None, *, version: int | None = None) -> list[IP]:
-        """Hand out ``n`` addresses to ``owner`` at once: all of them, or none (``PoolExhausted``)."""
+    def allocate_many(
+        self, n: int, owner: str | None = None, *, version: int | None = None, ttl: float | None = None
+    ) -> list[IP]:
+        """Hand out ``n`` addresses to ``owner`` at once: all of them, or none (``PoolExhausted``);
+        ``ttl=`` makes them leases."""
         check_count(n)
         owner = check_owner(owner)
         families = self._families(version)
         state = self._state
         with state.transaction():
-            keys = self._take_random(families, n) if self._spec.strategy == "random" else self._take_runs(families, n)
-            state.alloc_put([Span(key, key, owner) for key in keys])
+            expires = self._expiry(ttl)
+            keys = self._take_reclaiming(families, n)
+            state.alloc_put([Span(key, key, owner, expires) for key in keys])
         return [ip_of(key) for key in keys]
+
+    def ensure(self, owner: str, n: int = 1, *, version: int | None = None, ttl: float | None = None) -> list[IP]:
+        """The ``n`` lowest addresses ``owner`` holds (in that family, if given), allocating only what is missing.
+
+        Idempotent: calling it again changes nothing and returns the same addresses. One
+        transaction, all or nothing (``PoolExhausted`` when the missing ones are not free).
+        With ``ttl=`` the ``n`` addresses returned are leases ending ``ttl`` seconds from now
+        (the ones already held are renewed).
+        """
+        owner = check_ensure_owner(owner)
+        check_count(n)
+        families = self._families(version)
+        state = self._state
+        with state.transaction():
+            expires = self._expiry(ttl)
+            spans = self._live(state.alloc_of(owner), self._clock())
+            held = [s for s in spans if family_of(s.start) in families]
+            missing = n - len(held)
+            new = self._take_reclaiming(families, missing) if missing > 0 else []
+            state.alloc_put([Span(key, key, owner, expires) for key in new])
+            keep = sorted([s.start for s in held] + new)[:n]
+            if expires is not None:
+                for span in held:
+                    if span.start in keep:
+                        state.alloc_expire(span, expires)
+        return [ip_of(key) for key in keep]
+
+    def renew(self, ip: Any, ttl: float) -> bool:
+        """Extend the lease of an allocated address to ``ttl`` seconds from now (an allocation without one
+        becomes a lease); False when it is not allocated — an expired lease is not allocated any more."""
+        key = self._key_in_pool(ip)
+        if key is None:
+            return False
+        state = self._state
+        with state.transaction():
+            span = state.alloc_at(key)
+            now = self._clock()
+            if span is None or (now is not None and span.expired(now)):
+                return False
+            state.alloc_expire(span, self._expiry(ttl))
+        return True
+
+    def leases(self) -> Iterator[tuple[IP, str | None, datetime | None]]:
+        """``(address, owner, expires)`` for every allocation in address order; ``expires`` is an aware UTC
+        ``datetime``, or None for an allocation without a lease. Expired leases are not listed."""
+        from datetime import datetime, timezone
+
+        with self._state.transaction():
+            spans = self._live(self._state.alloc_iter(), self._clock())
+        return (
+            (ip_of(s.start), s.owner, None if s.expires is None else datetime.fromtimestamp(s.expires, timezone.utc))
+            for s in spans
+        )
 
     def _count_free(self, families: Sequence[int], n: int) -> int:
         """Free keys in ``families``, counting stops at ``n`` (so it is O(n) at worst)."""
@@ -330,25 +426,33 @@ class Pool(PoolBase[PoolSpec, IP]):
     # -- release ----------------------------------------------------------------------
     def release(self, ip: Any) -> bool:
         """Give an address back; False when it was not allocated (or is not in the pool)."""
-        key = key_of(as_ip(ip))
-        if not self._spec._holds(key):
+        key = self._key_in_pool(ip)
+        if key is None:
             return False
         state = self._state
         with state.transaction():
             span = state.alloc_at(key)
             if span is None:
                 return False
+            now = self._clock() if span.expires is not None else None
             state.alloc_del([span])
             give_back(state, [(key, key)])
-        return True
+        return now is None or not span.expired(now)  # a lapsed lease was free already
 
     # -- queries ------------------------------------------------------------------------
-    def _holder(self, ip: Any) -> Span | None:
+    def _key_in_pool(self, ip: Any) -> int | None:
+        """The key of an address inside the pool's ranges; None for one outside them."""
         key = key_of(as_ip(ip))
-        if not self._spec._holds(key):
+        return key if self._spec._holds(key) else None
+
+    def _holder(self, ip: Any) -> Span | None:
+        key = self._key_in_pool(ip)
+        if key is None:
             return None
         with self._state.transaction(readonly=True):
-            return self._state.alloc_at(key)
+            span = self._state.alloc_at(key)
+            now = self._clock() if span is not None and span.expires is not None else None
+        return None if span is None or (now is not None and span.expired(now)) else span
 
     def owner_of(self, ip: Any) -> str | None:
         """The owner of an allocated address; None if it is not allocated (see ``is_allocated``)."""

@@ -18,8 +18,7 @@ missing one reads as empty, and a call that needs a pool says there is no store.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, NamedTuple, Sequence
 
 from .._ip import IP
 from .._net import IPNet
@@ -47,8 +46,9 @@ PAGE = 1000
 
 
 # -- results ---------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class PoolInfo:
+# NamedTuples, not dataclasses: importing ``dataclasses`` (and ``inspect`` with it) and building
+# each class would cost a short-lived process such as the CNI plugin more than its calls.
+class PoolInfo(NamedTuple):
     """A pool as ``get pool`` shows it: definition and counts (in addresses, for both kinds)."""
 
     name: str
@@ -69,8 +69,7 @@ class PoolInfo:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class Created:
+class Created(NamedTuple):
     """The outcome of ``create_pool``: the pool, and whether this call created it."""
 
     pool: PoolInfo
@@ -80,8 +79,7 @@ class Created:
         return {**self.pool.to_dict(), "created": self.created}
 
 
-@dataclass(frozen=True, slots=True)
-class Deleted:
+class Deleted(NamedTuple):
     name: str
     deleted: bool
 
@@ -89,8 +87,7 @@ class Deleted:
         return {"name": self.name, "deleted": self.deleted}
 
 
-@dataclass(frozen=True, slots=True)
-class Allocation:
+class Allocation(NamedTuple):
     """One allocation: an address (``IP``) of an address pool, or a subnet (``IPNet``) of a subnet pool."""
 
     item: IP | IPNet
@@ -100,19 +97,17 @@ class Allocation:
         return {"subnet" if isinstance(self.item, IPNet) else "ip": self.item, "owner": self.owner}
 
 
-@dataclass(frozen=True, slots=True)
-class Released:
+class Released(NamedTuple):
     """What ``release`` gave back, and which of the given items were not allocated."""
 
-    released: list[IP | IPNet] = field(default_factory=list)
-    not_allocated: list[IP | IPNet] = field(default_factory=list)
+    released: list[IP | IPNet]
+    not_allocated: list[IP | IPNet]
 
     def to_dict(self) -> dict[str, Any]:
         return {"released": self.released, "not_allocated": self.not_allocated}
 
 
-@dataclass(frozen=True, slots=True)
-class StoreInfo:
+class StoreInfo(NamedTuple):
     """Which store is in use: its URL (password masked), backend, file or schema, and layout version."""
 
     url: str
@@ -301,6 +296,24 @@ class Service:
             ips = p.allocate_many(count, owner, version=version)
         return [Allocation(item, owner) for item in ips]
 
+    def ensure_ip(
+        self, pool: str, *, owner: str, count: int = 1, version: int | None = None
+    ) -> list[Allocation]:
+        """The ``count`` lowest addresses ``owner`` holds, allocating only what is missing (``Pool.ensure``):
+        idempotent, so a retried or re-run request changes nothing."""
+        p = self._address_pool(pool)
+        return [Allocation(item, owner) for item in p.ensure(owner, count, version=version)]
+
+    def reconcile(
+        self, pool: str, valid_owners: Sequence[str | None], *, dry_run: bool = False,
+        where: Callable[[str | None], bool] | None = None, kind: Kind | None = None,
+    ) -> list[Allocation]:
+        """Release (with ``dry_run``: only list) every allocation whose owner is not in ``valid_owners``,
+        in one transaction (``Pool.reconcile``); ``where`` narrows which owners are reconciled; ``kind``
+        (when given) is the kind of pool expected (else ``WrongPoolKind``)."""
+        p = self._pool(pool, kind)
+        return [Allocation(item, owner) for item, owner in p.reconcile(valid_owners, dry_run=dry_run, where=where)]
+
     def allocate_subnet(
         self, pool: str, *, prefixlen: int | None = None, owner: str | None = None, subnet: Any = None,
         count: int = 1, version: int | None = None,
@@ -333,7 +346,7 @@ class Service:
             )
         p = self._pool(pool, kind)
         if owner is not None:
-            return Released(list(p.release_owner(check_owner(owner))))
+            return Released(list(p.release_owner(check_owner(owner))), [])
         subnet = p.spec.kind == "subnet"
         unique = list(dict.fromkeys(as_net(i) if subnet else as_ip(i) for i in items))
         outside = [item for item in unique if item not in p]
@@ -342,7 +355,7 @@ class Service:
                 f"not in pool {pool!r}: {', '.join(map(str, outside))}", pool=pool,
                 address=outside[0] if len(outside) == 1 else outside,
             )
-        out = Released()
+        out = Released([], [])
         for item in unique:
             (out.released if p.release(item) else out.not_allocated).append(item)
         return out

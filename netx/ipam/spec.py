@@ -12,7 +12,7 @@ import random
 from bisect import bisect_right
 from typing import Any, ClassVar, Iterable, Sequence
 
-import orjson
+import json  # stdlib, not orjson: a short-lived process (the CNI plugin) pays for importing orjson
 
 from .._errors import NetxError, shorten
 from .._ip import IP
@@ -112,7 +112,7 @@ class Spec:
 
     def to_json(self) -> str:
         """JSON text that ``from_json`` turns back into an equal spec."""
-        return orjson.dumps({"format": _SPEC_FORMAT, **self._fields()}, option=orjson.OPT_SORT_KEYS).decode()
+        return json.dumps({"format": _SPEC_FORMAT, **self._fields()}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
     def _build(cls, fields: dict[str, Any]) -> Spec:  # pragma: no cover - abstract
@@ -123,8 +123,8 @@ class Spec:
         """The spec saved by ``to_json`` (bad text -> ``IPAMError``)."""
         what = "pool" if cls.kind == "address" else "subnet pool"
         try:
-            data = orjson.loads(text)
-        except (orjson.JSONDecodeError, TypeError):
+            data = json.loads(text)
+        except (ValueError, TypeError, RecursionError):
             raise IPAMError(f"invalid {what} spec JSON {shorten(text)}") from None
         lists, strings, optional = cls._json_lists, cls._json_strings, cls._json_optional
         ok = (

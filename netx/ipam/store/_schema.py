@@ -18,16 +18,14 @@ Adding a column is one new ``Migration`` at the end plus the column in ``SCHEMA`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
-import orjson
+import json
 
 __all__ = ["Dialect", "SQLITE", "POSTGRES", "SCHEMA_VERSION", "MIGRATIONS", "Migration", "create", "migrate"]
 
 
-@dataclass(frozen=True, slots=True)
-class Dialect:
+class Dialect(NamedTuple):
     """What differs between the SQL backends' DDL (the statements themselves are shared)."""
 
     name: str
@@ -41,6 +39,7 @@ class Dialect:
     rowid: str  # table suffix for the small key-only tables
     fill: str  # table suffix for tables updated in place
     drop_column: bool  # ALTER TABLE ... DROP COLUMN works
+    real: str = "REAL"  # allocations.expires: seconds since the epoch
 
 
 SQLITE = Dialect(
@@ -51,7 +50,12 @@ SQLITE = Dialect(
 POSTGRES = Dialect(
     name="postgresql", p="%s", blob="bytea", bigint="bigint", id="bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
     timestamp="timestamptz", now="now()", inet="inet", rowid="", fill=" WITH (fillfactor = 50)", drop_column=True,
+    real="double precision",
 )
+
+# Leases (allocations with an expiry) in expiry order: a partial index, so allocations without a lease
+# (the usual case) cost nothing more, and reclaiming the oldest expired ones is one range scan.
+_LEASE_INDEX = "CREATE INDEX allocations_expiry ON {t}allocations (pool, expires) WHERE expires IS NOT NULL"
 
 # {t}: table prefix ('' or '"schema".'); the rest comes from the Dialect.
 _SCHEMA = (
@@ -77,16 +81,17 @@ _SCHEMA = (
         address  {inet} NOT NULL,
         owner    TEXT,
         last_key {blob} CHECK (length(last_key) = 17 AND last_key > key),
+        expires  {real},
         PRIMARY KEY (pool, key)){rowid}""",
     "CREATE INDEX allocations_owner ON {t}allocations (pool, owner, key)",
+    _LEASE_INDEX,
 )
 
 Executor = Callable[[str, Sequence[Any]], list[Any]]
 """Runs one statement with parameters and returns its rows (``[]`` for statements without)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Migration:
+class Migration(NamedTuple):
     """One schema step: statements (templated like ``SCHEMA``) and an optional data step run after them."""
 
     version: int  # the version this step produces
@@ -101,7 +106,7 @@ def _cursors_to_ext(run: Executor, d: Dialect, t: str) -> None:
     rows = run(f"SELECT id, cursor4, cursor6 FROM {t}pools WHERE cursor4 IS NOT NULL OR cursor6 IS NOT NULL", ())
     for pid, c4, c6 in rows:
         ext = {f"round_robin.{fam}": str(int.from_bytes(bytes(c), "big")) for fam, c in ((4, c4), (6, c6)) if c}
-        run(f"UPDATE {t}pools SET ext = {d.p} WHERE id = {d.p}", (orjson.dumps(ext).decode(), pid))
+        run(f"UPDATE {t}pools SET ext = {d.p} WHERE id = {d.p}", (json.dumps(ext, separators=(",", ":")), pid))
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -120,6 +125,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         _cursors_to_ext,
         ("ALTER TABLE {t}pools DROP COLUMN cursor4", "ALTER TABLE {t}pools DROP COLUMN cursor6"),
     ),
+    Migration(
+        4, "leases: allocations.expires and a partial index over the leased rows",
+        ("ALTER TABLE {t}allocations ADD COLUMN expires {real}", _LEASE_INDEX),
+    ),
 )
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
@@ -129,7 +138,7 @@ SCHEMA_VERSION = 1 + len(MIGRATIONS)
 def _fill(template: str, d: Dialect, t: str) -> str:
     return template.format(
         t=t, blob=d.blob, bigint=d.bigint, id=d.id, timestamp=d.timestamp, now=d.now, inet=d.inet, rowid=d.rowid,
-        fill=d.fill,
+        fill=d.fill, real=d.real,
     )
 
 

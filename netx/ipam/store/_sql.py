@@ -27,7 +27,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator, Protocol, Sequence
 
-import orjson
+import json  # stdlib, not orjson: see netx/ipam/spec.py
 
 from ..._errors import shorten
 from ..._ip import _fmt4, _fmt6
@@ -94,7 +94,7 @@ class Queries:
         "free_update", "free_delete", "free_insert",
         "alloc_at", "alloc_put", "alloc_del", "alloc_of", "alloc_of_null", "alloc_iter_first", "alloc_iter_after",
         "alloc_any", "pool_by_name", "pool_by_name_read", "pool_names", "pool_insert", "pool_delete", "free_drop", "alloc_drop",
-        "alloc_floor",
+        "alloc_floor", "alloc_expired", "alloc_expire",
     )
 
     def __init__(self, t: str, p: str, lock: str, address: str = "") -> None:
@@ -119,22 +119,31 @@ class Queries:
         self.free_update = f"UPDATE {free} SET lo = {p}, hi = {p} WHERE pool = {p} AND hi = {holding} AND lo = {p}"
         self.free_delete = f"DELETE FROM {free} WHERE pool = {p} AND hi = {holding} AND lo = {p}"
         self.free_insert = f"INSERT INTO {free} (pool, lo, hi) VALUES ({p}, {p}, {p})"
-        self.alloc_at = f"SELECT owner, last_key FROM {allocs} WHERE pool = {p} AND key = {p}"
+        self.alloc_at = f"SELECT owner, last_key, expires FROM {allocs} WHERE pool = {p} AND key = {p}"
         self.alloc_put = (
-            f"INSERT INTO {allocs} (pool, key, last_key, address, owner) VALUES ({p}, {p}, {p}, {p}{address}, {p})"
+            f"INSERT INTO {allocs} (pool, key, last_key, address, owner, expires)"
+            f" VALUES ({p}, {p}, {p}, {p}{address}, {p}, {p})"
         )
+        self.alloc_expired = (
+            f"SELECT key, last_key, owner, expires FROM {allocs}"
+            f" WHERE pool = {p} AND expires IS NOT NULL AND expires <= {p} ORDER BY expires LIMIT {p}"
+        )
+        self.alloc_expire = f"UPDATE {allocs} SET expires = {p} WHERE pool = {p} AND key = {p}"
         self.alloc_del = f"DELETE FROM {allocs} WHERE pool = {p} AND key = {p}"
-        self.alloc_of = f"SELECT key, last_key FROM {allocs} WHERE pool = {p} AND owner = {p} ORDER BY key"
-        self.alloc_of_null = f"SELECT key, last_key FROM {allocs} WHERE pool = {p} AND owner IS NULL ORDER BY key"
+        self.alloc_of = f"SELECT key, last_key, expires FROM {allocs} WHERE pool = {p} AND owner = {p} ORDER BY key"
+        self.alloc_of_null = (
+            f"SELECT key, last_key, expires FROM {allocs} WHERE pool = {p} AND owner IS NULL ORDER BY key"
+        )
         self.alloc_iter_first = (
-            f"SELECT key, owner, last_key FROM {allocs} WHERE pool = {p} AND key >= {p} ORDER BY key LIMIT {p}"
+            f"SELECT key, owner, last_key, expires FROM {allocs} WHERE pool = {p} AND key >= {p} ORDER BY key LIMIT {p}"
         )
         self.alloc_iter_after = (
-            f"SELECT key, owner, last_key FROM {allocs} WHERE pool = {p} AND key > {p} ORDER BY key LIMIT {p}"
+            f"SELECT key, owner, last_key, expires FROM {allocs} WHERE pool = {p} AND key > {p} ORDER BY key LIMIT {p}"
         )
         self.alloc_any = f"SELECT count(*) FROM {allocs} WHERE pool = {p}"
         self.alloc_floor = (
-            f"SELECT key, last_key, owner FROM {allocs} WHERE pool = {p} AND key <= {p} ORDER BY key DESC LIMIT 1"
+            f"SELECT key, last_key, owner, expires FROM {allocs} WHERE pool = {p} AND key <= {p}"
+            " ORDER BY key DESC LIMIT 1"
         )
         self.pool_by_name = f"SELECT id, spec, kind FROM {pools} WHERE name = {p}{lock}"
         self.pool_by_name_read = f"SELECT id, spec, kind FROM {pools} WHERE name = {p}"
@@ -220,6 +229,12 @@ class SqlStore(Store):
 
     def _rollback(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _now(self) -> float:
+        """The clock leases are judged by: this process's (PostgreSQL overrides it with the database's)."""
+        import time
+
+        return time.time()
 
     def _translate(self, exc: BaseException) -> BaseException:
         """The exception to raise for ``exc`` (database errors become ``StoreError``)."""
@@ -408,14 +423,14 @@ class SqlState:
         if row is None:
             raise self._store._gone(self._name)
         count, keys, ext = row
-        self._ext = {} if ext is None else orjson.loads(ext)
+        self._ext = {} if ext is None else json.loads(ext)
         self._count = int(count)
         self._keys = self._count if keys is None else ki(keys)
         self._dirty = False
 
     def _flush(self) -> None:
         if self._dirty:
-            ext = orjson.dumps(self._ext, option=orjson.OPT_SORT_KEYS).decode() if self._ext else None
+            ext = json.dumps(self._ext, sort_keys=True, separators=(",", ":")) if self._ext else None
             self._store._run(self._store._q.flush, (self._count, kb(self._keys), ext, self._id))
             self._dirty = False
 
@@ -483,12 +498,12 @@ class SqlState:
     def alloc_at(self, key: int) -> Span | None:
         """The allocation starting exactly at ``key``, or None."""
         row = self._store._one(self._store._q.alloc_at, (self._id, kb(key)))
-        return None if row is None else Span(key, key if row[1] is None else ki(row[1]), row[0])
+        return None if row is None else Span(key, key if row[1] is None else ki(row[1]), row[0], row[2])
 
     def alloc_floor(self, key: int) -> Span | None:
         """The allocation with the greatest start <= key, or None."""
         row = self._store._one(self._store._q.alloc_floor, (self._id, kb(key)))
-        return None if row is None else _span(row[0], row[1], row[2])
+        return None if row is None else _span(row[0], row[1], row[2], row[3])
 
     def alloc_put(self, spans: Sequence[Span]) -> None:
         """Record allocations; the primary key (pool, key) refuses any duplicate."""
@@ -497,8 +512,8 @@ class SqlState:
         pid = self._id
         rows = []
         keys = 0
-        for start, last, owner in spans:
-            rows.append((pid, kb(start), None if last == start else kb(last), address_text(start, last), owner))
+        for start, last, owner, expires in spans:
+            rows.append((pid, kb(start), None if last == start else kb(last), address_text(start, last), owner, expires))
             keys += last - start + 1
         self._store._many(self._store._q.alloc_put, rows)
         self._count += len(rows)
@@ -527,7 +542,7 @@ class SqlState:
             rows = store._all(store._q.alloc_of_null, (self._id,))
         else:
             rows = store._all(store._q.alloc_of, (self._id, owner))
-        return [_span(key, last, owner) for key, last in rows]
+        return [_span(key, last, owner, expires) for key, last, expires in rows]
 
     def alloc_iter(self, key: int = 0) -> Iterator[Span]:
         """Allocations starting at or after ``key``, in key order, fetched lazily in growing batches."""
@@ -535,8 +550,8 @@ class SqlState:
         size = _BATCH0
         rows = store._all(store._q.alloc_iter_first, (pid, kb(key), size))
         while True:
-            for start, owner, last in rows:
-                yield _span(start, last, owner)
+            for start, owner, last, expires in rows:
+                yield _span(start, last, owner, expires)
             if len(rows) < size:
                 return
             size = min(size * 4, _BATCH_MAX)
@@ -545,6 +560,20 @@ class SqlState:
     def alloc_totals(self) -> Totals:
         """How many allocations and keys (kept in the pool's row, so O(1))."""
         return Totals(self._count, self._keys)
+
+    # -- leases -------------------------------------------------------------------------
+    def now(self) -> float:
+        """The clock leases are judged by (``SqlStore._now``: the database's on PostgreSQL)."""
+        return self._store._now()
+
+    def alloc_expired(self, now: float, limit: int) -> list[Span]:
+        """Up to ``limit`` expired leases, oldest first: one range scan of the partial expiry index."""
+        rows = self._store._all(self._store._q.alloc_expired, (self._id, now, limit))
+        return [_span(key, last, owner, expires) for key, last, owner, expires in rows]
+
+    def alloc_expire(self, span: Span, expires: float | None) -> None:
+        """Set (None: clear) one allocation's expiry."""
+        self._store._run(self._store._q.alloc_expire, (expires, self._id, kb(span.start)))
 
     # -- extension state ---------------------------------------------------------------
     def ext_get(self, name: str) -> str | None:
@@ -560,7 +589,7 @@ class SqlState:
         self._dirty = True
 
 
-def _span(key: bytes, last: bytes | None, owner: Owner) -> Span:
+def _span(key: bytes, last: bytes | None, owner: Owner, expires: float | None = None) -> Span:
     """A stored allocation as a ``Span``."""
     start = ki(key)
-    return Span(start, start if last is None else ki(last), owner)
+    return Span(start, start if last is None else ki(last), owner, None if expires is None else float(expires))

@@ -295,6 +295,10 @@ class PostgresStore(SqlStore):
             cur.executemany(sql, rows)
             return cur.rowcount
 
+    def _now(self) -> float:
+        """The database's clock (the transaction's start), so hosts whose clocks differ agree on leases."""
+        return float(self._one("SELECT EXTRACT(EPOCH FROM now())", ())[0])
+
     def _begin(self, readonly: bool = False) -> None:
         self._check_fork()
         conn = self._conn

@@ -9,7 +9,6 @@ guarantee that one address is never recorded twice.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import random
 import sqlite3
@@ -29,7 +28,7 @@ BUSY_TIMEOUT = 30.0
 """Seconds a call waits for another connection's write lock before giving up with ``StoreError``
 (``?timeout=SECONDS`` in the URL overrides it)."""
 
-_DIALECT = dataclasses.replace(SQLITE, drop_column=sqlite3.sqlite_version_info >= (3, 35, 0))
+_DIALECT = SQLITE._replace(drop_column=sqlite3.sqlite_version_info >= (3, 35, 0))
 
 _BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 

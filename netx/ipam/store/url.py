@@ -9,12 +9,14 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from ..._errors import shorten
 from ..errors import IPAMError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["StoreURL", "parse_url", "default_url", "env_url", "data_dir", "mask_url", "ENV_VAR", "DEFAULT_TIMEOUT"]
 
@@ -26,9 +28,11 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _KINDS = {"memory": "memory", "sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
 
 
-@dataclass(frozen=True, slots=True)
-class StoreURL:
-    """A checked store URL: its kind (memory, sqlite, postgresql) and what that kind needs."""
+class StoreURL(NamedTuple):
+    """A checked store URL: its kind (memory, sqlite, postgresql) and what that kind needs.
+
+    (NamedTuples, not dataclasses, on the path that opens a store: importing ``dataclasses``
+    pulls in ``inspect``, which costs a short-lived process such as the CNI plugin more than its work.)"""
 
     url: str
     kind: str
