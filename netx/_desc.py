@@ -16,7 +16,6 @@ type and ``isinstance`` test the version.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from typing import Any, Callable, Generic, Literal, Mapping, TypeVar
 
 from ._errors import NetxError
@@ -26,7 +25,6 @@ __all__ = ["TypeDesc", "Constrained", "desc_of", "find_desc"]
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, eq=False)
 class TypeDesc(Generic[T]):
     """How a netx value type reads, writes and describes itself (``cls.__netx__``).
 
@@ -49,6 +47,13 @@ class TypeDesc(Generic[T]):
       hot paths (a slot such as ``"_ver"`` reads at C speed; default ``"version"``).
     """
 
+    # Written out by hand, not a dataclass: importing ``dataclasses`` (and ``inspect`` with it)
+    # costs every short-lived process (the CNI plugin) start-up time.
+    __slots__ = (
+        "cls", "name", "code", "error", "accepts", "from_python", "to_json_value", "from_json_value",
+        "json_schema", "json_input", "version", "version_attr",
+    )
+
     cls: type[T]
     name: str
     code: str
@@ -58,9 +63,43 @@ class TypeDesc(Generic[T]):
     to_json_value: Callable[[T], Any]
     from_json_value: Callable[[Any], T]
     json_schema: Mapping[str, Any]
-    json_input: Literal["string", "array"] = "string"
-    version: int | None = None
-    version_attr: str = "version"
+    json_input: Literal["string", "array"]
+    version: int | None
+    version_attr: str
+
+    def __init__(
+        self,
+        cls: type[T],
+        name: str,
+        code: str,
+        error: type[NetxError],
+        accepts: str,
+        from_python: Callable[[Any], T],
+        to_json_value: Callable[[T], Any],
+        from_json_value: Callable[[Any], T],
+        json_schema: Mapping[str, Any],
+        json_input: Literal["string", "array"] = "string",
+        version: int | None = None,
+        version_attr: str = "version",
+    ) -> None:
+        fields = locals()
+        for field in self.__slots__:
+            object.__setattr__(self, field, fields[field])
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"TypeDesc is immutable (cannot set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"TypeDesc is immutable (cannot delete {name!r})")
+
+    def __repr__(self) -> str:
+        return f"TypeDesc({self.cls.__name__}, {self.name!r}, version={self.version})"
+
+    def replace(self, **changes: Any) -> TypeDesc[T]:
+        """A copy with ``changes`` applied (``dataclasses.replace`` for this class)."""
+        fields: dict[str, Any] = {field: getattr(self, field) for field in self.__slots__}
+        fields.update(changes)
+        return TypeDesc(**fields)
 
     def schema(self) -> dict[str, Any]:
         """A fresh copy of ``json_schema`` (callers may change it)."""

@@ -8,7 +8,6 @@ stdlib object built lazily.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -1032,7 +1031,7 @@ class _Masked:
             raise TypeError(f"netx.Masked applies to IPNet, IPv4Net or IPv6Net, not {source!r}")
         build = partial(_net_of_version, desc.version) if desc.version else IPNet
         masked = partial(build, strict=False)
-        return replace(desc, from_python=masked, from_json_value=masked)
+        return desc.replace(from_python=masked, from_json_value=masked)
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         from ._pydantic import core_schema_of

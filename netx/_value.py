@@ -137,12 +137,9 @@ def constrained_form(name: str, base: type, version: int, build: Any, from_json_
     """A version-constrained form of ``base`` (``netx.IPv4`` & co, public as ``netx.<name>``):
     calling it runs ``build``, ``isinstance`` tests the version, pydantic and the JSON adapters
     read its ``__netx__`` (``base``'s description narrowed to ``version``)."""
-    from dataclasses import replace
-
     from ._desc import Constrained
 
-    desc = replace(
-        base.__netx__,  # type: ignore[attr-defined]
+    desc = base.__netx__.replace(  # type: ignore[attr-defined]
         name=base.__netx__.name.replace("IP ", f"IPv{version} ", 1),  # type: ignore[attr-defined]
         code=base.__netx__.code.replace("ip_", f"ip_v{version}_", 1),  # type: ignore[attr-defined]
         from_python=build, from_json_value=from_json_value, json_schema=json_schema,
