@@ -54,8 +54,13 @@ def _counted(s: str) -> str:
         f"WHEN pg_try_advisory_xact_lock({LOCK_SPACE}, (%(pool)s %% 33554432)::int * {SHARDS} + {i}) THEN {i}"
         for i in range(8)
     )
-    return f"""counted AS (INSERT INTO {s}.counts AS c (pool, shard, n)
-                SELECT %(pool)s, CASE {tries} ELSE 8 + floor(random() * {SHARDS - 8})::int END, 1 FROM done
+    # a plain UPDATE of the row when it exists (the usual case: rows are made once and kept); INSERT ... ON
+    # CONFLICT only for a new row, as it locks the row it finds (one more WAL record) before updating it
+    return f"""shard AS (SELECT CASE {tries} ELSE 8 + floor(random() * {SHARDS - 8})::int END AS i FROM done),
+    bumped AS (UPDATE {s}.counts c SET n = c.n + 1 FROM shard WHERE c.pool = %(pool)s AND c.shard = shard.i
+               RETURNING 1),
+    counted AS (INSERT INTO {s}.counts AS c (pool, shard, n)
+                SELECT %(pool)s, i, 1 FROM shard WHERE NOT EXISTS (SELECT 1 FROM bumped)
                 ON CONFLICT (pool, shard) DO UPDATE SET n = c.n + 1)"""
 
 
@@ -68,6 +73,10 @@ _DONE = "done AS (SELECT 1 AS ok FROM gone UNION ALL SELECT 1 FROM kept LIMIT 1)
 _POOL = "WITH pool AS (SELECT id FROM {s}.pools WHERE id = %(pool)s FOR KEY SHARE)"
 
 
+# lo + 1 where lo < b1 (the last key of lo's aligned block): lo's last byte is below 255, so no carry
+_NEXT = "set_byte(r.lo, 16, get_byte(r.lo, 16) + 1)"
+
+
 def lowest_sql(s: str) -> str:
     """``lowest``'s common case as one plain statement (no PL/pgSQL): take the first key of the first free
     interval no concurrent call holds, split the interval after its block, count it, record it; the new key,
@@ -76,16 +85,22 @@ def lowest_sql(s: str) -> str:
     f AS (SELECT f.lo, f.hi, set_byte(f.lo, 16, get_byte(f.lo, 16) | {BLOCK - 1}) AS b1 FROM {s}.free f
           WHERE f.pool = (SELECT id FROM pool) AND f.hi >= %(lo)s AND f.hi <= %(hi)s
           ORDER BY f.hi LIMIT 1 FOR UPDATE SKIP LOCKED),
-    -- m: how many whole blocks after the taken key's block also become intervals of their own
-    r AS (SELECT lo, hi, b1, (SELECT count(*)::int FROM generate_series(1, {AHEAD}) AS i
-                              WHERE {s}.netx_add(b1, {BLOCK} * i) < hi) AS m FROM f),
+    -- m: how many whole blocks after the taken key's block also become intervals of their own (0 when the
+    -- interval ends inside that block, the usual case; each netx_add is a PL/pgSQL call, so the common cases need
+    -- none or one)
+    r AS (SELECT lo, hi, b1, CASE WHEN hi <= b1 THEN 0 WHEN {s}.netx_add(b1, {BLOCK * AHEAD}) < hi THEN {AHEAD}
+                                  ELSE (SELECT count(*)::int FROM generate_series(1, {AHEAD - 1}) AS i
+                                        WHERE {s}.netx_add(b1, {BLOCK} * i) < hi) END AS m FROM f
+          -- the row as this statement's snapshot sees it: changed since (a concurrent call took from it and
+          -- split blocks off that this snapshot cannot see), nothing happens and TAKE looks afresh
+          WHERE f.lo = (SELECT v.lo FROM {s}.free v WHERE v.pool = %(pool)s AND v.hi = f.hi)),
     gone AS (DELETE FROM {s}.free f USING r WHERE f.pool = %(pool)s AND f.hi = r.hi AND r.lo = r.hi RETURNING 1),
     kept AS (UPDATE {s}.free f
-             SET lo = CASE WHEN r.hi <= r.b1 THEN {s}.netx_succ(r.lo) ELSE {s}.netx_add(r.b1, {BLOCK} * r.m + 1) END
+             SET lo = CASE WHEN r.hi <= r.b1 THEN {_NEXT} ELSE {s}.netx_add(r.b1, {BLOCK} * r.m + 1) END
              FROM r WHERE f.pool = %(pool)s AND f.hi = r.hi AND r.lo < r.hi RETURNING 1),
     {_DONE},
     block AS (INSERT INTO {s}.free (pool, lo, hi)
-              SELECT %(pool)s, {s}.netx_succ(r.lo), r.b1 FROM r, done WHERE r.hi > r.b1 AND r.lo < r.b1
+              SELECT %(pool)s, {_NEXT}, r.b1 FROM r, done WHERE r.hi > r.b1 AND r.lo < r.b1
               UNION ALL
               SELECT %(pool)s, {s}.netx_add(r.b1, {BLOCK} * (i - 1) + 1), {s}.netx_add(r.b1, {BLOCK} * i)
               FROM r, done, generate_series(1, r.m) AS i WHERE r.hi > r.b1),
