@@ -24,10 +24,10 @@ BIN = Path(sys.executable).parent
 
 LEAF_COMMANDS = [
     ["parse"], ["create", "pool"], ["create", "subnet-pool"], ["get", "pools"], ["get", "pool"],
-    ["get", "allocations"], ["allocate", "ip"], ["allocate", "subnet"], ["release", "ip"], ["release", "subnet"],
-    ["delete", "pool"], ["get", "store"],
+    ["get", "allocations"], ["allocate", "ip"], ["get", "leases"], ["renew", "ip"], ["allocate", "subnet"],
+    ["release", "ip"], ["release", "subnet"], ["delete", "pool"], ["get", "store"],
 ]
-GROUPS = [[], ["create"], ["get"], ["allocate"], ["release"], ["delete"]]
+GROUPS = [[], ["create"], ["get"], ["allocate"], ["release"], ["delete"], ["renew"]]
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 import netx.ipam as ipam
 from netx import IP, IPNet
 from netx.cli import cli
-from netx.ipam import IPAMError, PoolExhausted
+from netx.ipam import IPAMError, NotInPool, PoolExhausted
 
 _STORES: list[Any] = []
 
@@ -231,3 +231,156 @@ def test_postgresql_leases_follow_the_database_clock(pg_url: str, monkeypatch: p
     [(_, _, expires)] = list(pool.leases())
     assert expires is not None
     assert abs((expires - dt.datetime.fromtimestamp(real(), dt.timezone.utc)).total_seconds() - 60) < 30
+
+
+# -- SubnetPool.ensure ---------------------------------------------------------------------------
+def _subnets(url: str, *parents: str) -> ipam.SubnetPool:
+    store = ipam.open(url)
+    _STORES.append(store)
+    return store.create_subnet_pool("s", *parents)
+
+
+def test_subnet_ensure_is_idempotent(store_url: str) -> None:
+    nodes = _subnets(store_url, "10.244.0.0/22", "fd00::/62")
+    first = nodes.ensure("node-1", 24, 2)
+    assert first == [IPNet("10.244.0.0/24"), IPNet("10.244.1.0/24")]
+    assert nodes.ensure("node-1", 24, 2) == first  # again: nothing changes
+    assert nodes.allocate(24, "node-2") == IPNet("10.244.2.0/24")
+    assert nodes.ensure("node-1", 24, 1) == first[:1] and nodes.subnets_of("node-1") == first  # fewer: none released
+    assert nodes.ensure("node-1", 24, 3) == [*first, IPNet("10.244.3.0/24")]  # only the missing one allocated
+    assert nodes.ensure("node-1", 64, 1) == [IPNet("fd00::/64")]  # other sizes: neither counted nor touched
+    assert nodes.ensure("node-1", 64, 1, version=6) == [IPNet("fd00::/64")]
+    assert len(nodes.subnets_of("node-1")) == 4 and nodes.stats().allocated == 4 * 256 + (1 << 64)
+    nodes.release("10.244.1.0/24")
+    assert nodes.ensure("node-1", 24, 3) == [IPNet("10.244.0.0/24"), IPNet("10.244.1.0/24"), IPNet("10.244.3.0/24")]
+
+
+def test_subnet_ensure_is_all_or_nothing(store_url: str) -> None:
+    blocks = _subnets(store_url, "10.0.0.0/24")
+    blocks.allocate(26, "a", subnet="10.0.0.64/26")
+    assert blocks.ensure("b", 26) == [IPNet("10.0.0.0/26")]
+    with pytest.raises(PoolExhausted) as caught:  # b holds one, needs three more, two are free
+        blocks.ensure("b", 26, 4)
+    assert (caught.value.requested, caught.value.free, caught.value.prefixlen) == (3, 2, 26)
+    assert blocks.subnets_of("b") == [IPNet("10.0.0.0/26")] and blocks.stats().allocated == 128  # nothing taken
+    assert blocks.ensure("b", 26, 3) == [IPNet("10.0.0.0/26"), IPNet("10.0.0.128/26"), IPNet("10.0.0.192/26")]
+    with pytest.raises(IPAMError):
+        blocks.ensure(None, 26)  # type: ignore[arg-type]
+    with pytest.raises(IPAMError):
+        blocks.ensure("b", 16)  # no parent holds a /16
+    with pytest.raises(NotInPool):
+        blocks.ensure("b", 64, version=6)
+    with pytest.raises(IPAMError):
+        blocks.ensure("b", 26, 0)
+
+
+# -- leases and SubnetPool.ensure through the service layer and the CLI --------------------------
+def test_service_leases_renew_and_ensure(store_url: str) -> None:
+    import datetime as dt
+
+    from netx.ipam.service import Lease, Renewed, Service
+
+    with Service.open(store_url) as svc:
+        svc.create_pool("dhcp", ["10.0.0.0/29"])
+        [a] = svc.allocate_ip("dhcp", owner="laptop", ttl=SHORT)
+        b, c = (x.item for x in svc.allocate_ip("dhcp", owner="tv", count=2, ttl=60))
+        [d] = svc.allocate_ip("dhcp", owner="printer", ip="10.0.0.6", ttl=60)
+        [e] = svc.allocate_ip("dhcp", owner="nas")
+        got = svc.ensure_ip("dhcp", owner="tv", count=2, ttl=120)
+        assert [x.item for x in got] == [b, c]
+        leases = list(svc.leases("dhcp"))
+        assert [(x.item, x.owner) for x in leases] == [
+            (a.item, "laptop"), (b, "tv"), (c, "tv"), (e.item, "nas"), (d.item, "printer")
+        ]
+        assert all(isinstance(x, Lease) for x in leases) and leases[3].expires is None
+        now = dt.datetime.now(dt.timezone.utc)
+        assert 100 < (leases[1].expires - now).total_seconds() < 130  # type: ignore[operator]  # ensure renewed it
+        assert leases[3].to_dict() == {"ip": e.item, "owner": "nas", "expires": None}
+        assert svc.renew("dhcp", [e.item, "10.0.0.5", e.item], ttl=30) == Renewed([e.item], [IP("10.0.0.5")])
+        with pytest.raises(NotInPool):
+            svc.renew("dhcp", ["10.0.0.2", "10.9.9.9"], ttl=30)  # checked before any is renewed
+        with pytest.raises(IPAMError):
+            svc.renew("dhcp", [e.item], ttl=0)
+        with pytest.raises(IPAMError):
+            svc.allocate_ip("dhcp", owner="x", ttl=-1)
+        _expire()
+        assert a.item not in [x.item for x in svc.leases("dhcp")]  # the laptop's lease ran out
+        assert svc.renew("dhcp", [a.item], ttl=60) == Renewed([], [a.item])
+        svc.create_subnet_pool("nodes", ["10.244.0.0/16"])
+        with pytest.raises(ipam.WrongPoolKind):
+            list(svc.leases("nodes"))
+        first = svc.ensure_subnet("nodes", owner="n1", prefixlen=24, count=2)
+        assert svc.ensure_subnet("nodes", owner="n1", prefixlen=24, count=2) == first
+        assert [x.to_dict() for x in first] == [
+            {"subnet": IPNet("10.244.0.0/24"), "owner": "n1"}, {"subnet": IPNet("10.244.1.0/24"), "owner": "n1"}
+        ]
+
+
+def test_service_leases_page_through_many(store_url: str) -> None:
+    from netx.ipam.service import PAGE, Service
+
+    with Service.open(store_url) as svc:
+        svc.create_pool("big", ["10.0.0.0/20"])
+        svc.allocate_ip("big", owner="a", count=PAGE + 5, ttl=600)
+        leases = list(svc.leases("big"))
+        assert len(leases) == PAGE + 5 and len({x.item for x in leases}) == PAGE + 5
+        assert [x.item for x in leases] == sorted(x.item for x in leases)
+
+
+def test_cli_leases_and_subnet_ensure(durable_url: str) -> None:
+    import datetime as dt
+
+    db = durable_url
+    assert _netx(db, "create", "pool", "dhcp", "192.168.1.0/29")[0] == 0
+    assert _netx(db, "allocate", "ip", "dhcp", "--owner", "laptop", "--ttl", "3600") == (0, "192.168.1.1\n")
+    assert _netx(db, "allocate", "ip", "dhcp", "--owner", "nas") == (0, "192.168.1.2\n")
+    assert _netx(db, "allocate", "ip", "dhcp", "--owner", "tv", "--count", "2", "--ensure", "--ttl", "60.5") == (
+        0, "192.168.1.3\n192.168.1.4\n"
+    )
+    assert _netx(db, "allocate", "ip", "dhcp", "--owner", "tv", "--count", "2", "--ensure", "--ttl", "90")[1] == (
+        "192.168.1.3\n192.168.1.4\n"
+    )
+    for bad in ("0", "-5", "nan", "inf", "ten", "1e13", ""):
+        code, out = _netx(db, "allocate", "ip", "dhcp", "--ttl", bad)
+        assert code == 2 and "--ttl" in out and "positive number of seconds" in out, (bad, out)
+    code, out = _netx(db, "get", "leases", "dhcp")
+    rows = [line.split() for line in out.splitlines()]
+    assert code == 0 and rows[0] == ["ADDRESS", "OWNER", "EXPIRES"]
+    assert [r[:2] for r in rows[1:]] == [["192.168.1.1", "laptop"], ["192.168.1.2", "nas"],
+                                         ["192.168.1.3", "tv"], ["192.168.1.4", "tv"]]
+    assert rows[2][2] == "-"
+    now = dt.datetime.now(dt.timezone.utc)
+    laptop = dt.datetime.fromisoformat(rows[1][2])
+    assert 3500 < (laptop - now).total_seconds() < 3700
+    code, out = _netx(db, "get", "leases", "dhcp", "-o", "json")
+    items = json.loads(out)
+    assert code == 0 and [i["ip"] for i in items] == ["192.168.1.1", "192.168.1.2", "192.168.1.3", "192.168.1.4"]
+    assert items[1] == {"ip": "192.168.1.2", "owner": "nas", "expires": None}
+    tv = dt.datetime.fromisoformat(items[2]["expires"])
+    assert 60 < (tv - now).total_seconds() < 120  # the second --ensure renewed it to 90 s
+    assert _netx(db, "renew", "ip", "dhcp", "192.168.1.2", "--ttl", "30") == (0, "192.168.1.2\n")
+    code, out = _netx(db, "renew", "ip", "dhcp", "192.168.1.2", "192.168.1.6", "--ttl", "30")
+    assert code == 1 and out.startswith("192.168.1.2\n") and "not allocated in pool 'dhcp': 192.168.1.6" in out
+    code, out = _netx(db, "renew", "ip", "dhcp", "192.168.1.6", "--ttl", "30", "-o", "json")
+    assert code == 1 and json.loads(out.split("netx: error")[0]) == {"renewed": [], "not_allocated": ["192.168.1.6"]}
+    assert _netx(db, "renew", "ip", "dhcp", "10.0.0.1", "--ttl", "30")[0] == 1  # not in the pool
+    assert _netx(db, "renew", "ip", "dhcp", "192.168.1.2")[0] == 2  # --ttl is required
+    assert _netx(db, "renew", "ip", "dhcp", "--ttl", "30")[0] == 2  # and an address
+    assert _netx(db, "renew", "ip", "dhcp", "192.168.1.2", "--ttl", "0")[0] == 2
+    assert json.loads(_netx(db, "get", "leases", "dhcp", "-o", "json")[1])[1]["expires"] is not None
+    assert _netx(db, "get", "leases", "nope")[0] == 1
+    # subnets: --ensure
+    assert _netx(db, "create", "subnet-pool", "nodes", "10.244.0.0/16")[0] == 0
+    first = _netx(db, "allocate", "subnet", "nodes", "--prefix", "24", "--owner", "n1", "--count", "2", "--ensure")
+    assert first == (0, "10.244.0.0/24\n10.244.1.0/24\n")
+    assert _netx(db, "allocate", "subnet", "nodes", "--prefix", "24", "--owner", "n1", "--count", "2", "--ensure") == first
+    assert _netx(db, "allocate", "subnet", "nodes", "--prefix", "24", "--owner", "n2", "--ensure") == (
+        0, "10.244.2.0/24\n"
+    )
+    assert _netx(db, "allocate", "subnet", "nodes", "--prefix", "24", "--ensure")[0] == 2  # needs --owner
+    assert _netx(db, "allocate", "subnet", "nodes", "--subnet", "10.244.9.0/24", "--owner", "x", "--ensure")[0] == 2
+    assert _netx(db, "allocate", "subnet", "nodes", "--prefix", "24", "--owner", "n3", "--count", "999",
+                 "--ensure")[0] == 1
+    assert _netx(db, "get", "leases", "nodes")[0] == 1  # a subnet pool has no leases
+    code, out = _netx(db, "get", "allocations", "nodes", "-o", "json")
+    assert [i["owner"] for i in json.loads(out)] == ["n1", "n1", "n2"]

@@ -7,9 +7,10 @@ A thin adapter over the IPAM service layer (``netx.ipam.service``):
     output.py    text and JSON renderers (text escapes control characters)
     parse.py     netx parse
     create.py    netx create pool|subnet-pool
-    get.py       netx get pools|pool|allocations|store
+    get.py       netx get pools|pool|allocations|leases|store
     allocate.py  netx allocate ip|subnet
     release.py   netx release ip|subnet
+    renew.py     netx renew ip (leases)
     delete.py    netx delete pool
     lookup.py    netx lookup (longest-prefix match over a file of CIDRs); MACs and endpoints for parse
     transfer.py  netx export, netx import
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from . import allocate, create, delete, get, lookup, parse, reconcile, release, transfer  # noqa: F401 - each registers its commands
+from . import allocate, create, delete, get, lookup, parse, reconcile, release, renew, transfer  # noqa: F401 - each registers its commands
 from ..ipam._coerce import STRATEGIES as _STRATEGIES
 from .app import cli
 from .parse import describe_value

@@ -8,7 +8,7 @@ import click
 
 from . import output
 from .app import global_options, group, guard, json_mode, service
-from .params import IP_ADDRESS, NETWORK, VERSION, once
+from .params import IP_ADDRESS, NETWORK, TTL, VERSION, once
 
 __all__ = ["allocate_group"]
 
@@ -42,21 +42,27 @@ def _show(allocations: list[Any]) -> None:
 @click.option("--version", "version", type=VERSION, help="Only from the pool's IPv4 or IPv6 ranges.")
 @click.option("--ensure", is_flag=True,
               help="Idempotent: make sure --owner holds N addresses, allocating only what is missing.")
+@click.option("--ttl", type=TTL, metavar="SECONDS",
+              help="Make them leases: free again SECONDS from now unless renewed (netx renew ip).")
 @global_options
 @guard
-def allocate_ip(pool_name: str, owner: str | None, wanted: Any, count: int, version: str | None, ensure: bool) -> None:
+def allocate_ip(pool_name: str, owner: str | None, wanted: Any, count: int, version: str | None, ensure: bool,
+                ttl: float | None) -> None:
     """Allocate addresses from POOL and print them, exactly one per line.
 
     The pool's strategy picks the addresses; --ip asks for one particular address
     instead. --count N allocates N addresses in one transaction, or none at all
     when fewer than N are free. With --ensure the command is safe to re-run: it
     prints the N lowest addresses --owner holds and allocates only the missing ones.
+    --ttl SECONDS makes them leases (with --ensure the held ones are renewed): an
+    expired lease is free again; `netx get leases POOL` shows when each one ends.
 
     \b
     Examples:
       netx allocate ip lab
       netx allocate ip lab --owner web --count 3
       netx allocate ip lab --owner web --count 3 --ensure
+      netx allocate ip lab --owner laptop --ttl 3600
       netx allocate ip lab --owner db --ip 10.0.0.50
       netx allocate ip dual --version 6
       IP=$(netx allocate ip lab --owner vm-7)
@@ -69,9 +75,9 @@ def allocate_ip(pool_name: str, owner: str | None, wanted: Any, count: int, vers
         family = None if version is None else int(version)
         if ensure:
             assert owner is not None
-            got = ipam.ensure_ip(pool_name, owner=owner, count=count, version=family)
+            got = ipam.ensure_ip(pool_name, owner=owner, count=count, version=family, ttl=ttl)
         else:
-            got = ipam.allocate_ip(pool_name, owner=owner, ip=wanted, count=count, version=family)
+            got = ipam.allocate_ip(pool_name, owner=owner, ip=wanted, count=count, version=family, ttl=ttl)
     _show(got)
 
 
@@ -86,28 +92,40 @@ def allocate_ip(pool_name: str, owner: str | None, wanted: Any, count: int, vers
 @click.option("--count", type=_COUNT, default=1, show_default=True, metavar="N",
               help="How many subnets (all or nothing).")
 @click.option("--version", "version", type=VERSION, help="Only from the pool's IPv4 or IPv6 parents.")
+@click.option("--ensure", is_flag=True,
+              help="Idempotent: make sure --owner holds N subnets of /--prefix, allocating only what is missing.")
 @global_options
 @guard
 def allocate_subnet(pool_name: str, prefixlen: int | None, owner: str | None, wanted: Any, count: int,
-                    version: str | None) -> None:
+                    version: str | None, ensure: bool) -> None:
     """Allocate aligned subnets from the subnet pool POOL and print them, one CIDR per line.
 
     --prefix N hands out the lowest free aligned /N of a parent at least that big;
     --subnet CIDR asks for one particular subnet instead. --count N allocates N
-    subnets in one transaction, or none at all when fewer than N are free.
+    subnets in one transaction, or none at all when fewer than N are free. With
+    --ensure the command is safe to re-run: it prints the N lowest /--prefix subnets
+    --owner holds and allocates only the missing ones.
 
     \b
     Examples:
       netx allocate subnet nodes --prefix 24 --owner node-1
       netx allocate subnet blocks --prefix 26 --count 4 --owner host-a
+      netx allocate subnet blocks --prefix 26 --count 4 --owner host-a --ensure
       netx allocate subnet nodes --subnet 10.244.7.0/24 --owner node-7
       CIDR=$(netx allocate subnet nodes --prefix 24 --owner node-2)
     """
-    if wanted is not None and (count != 1 or version is not None):
-        raise click.UsageError("--subnet cannot be combined with --count or --version")
+    if wanted is not None and (count != 1 or version is not None or ensure):
+        raise click.UsageError("--subnet cannot be combined with --count, --version or --ensure")
     if wanted is None and prefixlen is None:
         raise click.UsageError("give --prefix N (or --subnet CIDR)")
+    if ensure and owner is None:
+        raise click.UsageError("--ensure needs --owner: it ensures what that owner holds")
+    family = None if version is None else int(version)
     with service() as ipam:
-        got = ipam.allocate_subnet(pool_name, prefixlen=prefixlen, owner=owner, subnet=wanted, count=count,
-                                   version=None if version is None else int(version))
+        if ensure:
+            assert owner is not None and prefixlen is not None
+            got = ipam.ensure_subnet(pool_name, owner=owner, prefixlen=prefixlen, count=count, version=family)
+        else:
+            got = ipam.allocate_subnet(pool_name, prefixlen=prefixlen, owner=owner, subnet=wanted, count=count,
+                                       version=family)
     _show(got)

@@ -1,4 +1,4 @@
-"""``netx get pools|pool|allocations|store``: read-only, so they never create a store."""
+"""``netx get pools|pool|allocations|leases|store``: read-only, so they never create a store."""
 
 from __future__ import annotations
 
@@ -20,13 +20,14 @@ def _show(info: dict[str, Any]) -> None:
     else:
         output.fields(info.items())
 
-get_group = group("get", """Show pools, allocations and the store: `netx get pools|pool|allocations|store`.
+get_group = group("get", """Show pools, allocations, leases and the store: `netx get pools|pool|allocations|leases|store`.
 
     \b
     Examples:
       netx get pools
       netx get pool lab -o json
       netx get allocations lab --owner web
+      netx get leases lab
       netx get store
     """)
 
@@ -109,6 +110,39 @@ def get_allocations(pool_name: str, owner: str | None) -> None:
             return
         rows = ([a.item, a.owner] for a in itertools.chain([first], items))
         output.table([header, "OWNER"], rows)
+
+
+@get_group.command("leases", short_help="List a pool's addresses with their lease expiry.")
+@click.argument("pool_name", metavar="POOL")
+@global_options
+@guard
+def get_leases(pool_name: str) -> None:
+    """List the allocated addresses of POOL with their owners and when each lease expires, in order.
+
+    EXPIRES is a UTC time (ISO 8601, to the second; JSON has it exactly), `-` (null in
+    JSON) for an address allocated without --ttl, which is held until released. An
+    expired lease is free again and is not listed. JSON items are
+    `{"ip": ..., "owner": ..., "expires": ...}`.
+
+    \b
+    Examples:
+      netx get leases lab
+      netx get leases lab -o json
+    """
+    with service() as ipam:
+        items = ipam.leases(pool_name)
+        if json_mode():
+            output.stream_json(a.to_dict() for a in items)
+            return
+        first = next(items, None)
+        if first is None:
+            output.note(f"no allocations in pool {pool_name}")
+            return
+        rows = (
+            [a.item, a.owner, None if a.expires is None else a.expires.isoformat(timespec="seconds")]
+            for a in itertools.chain([first], items)
+        )
+        output.table(["ADDRESS", "OWNER", "EXPIRES"], rows)
 
 
 @get_group.command("store", short_help="Show which store is in use.")

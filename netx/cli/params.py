@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
-from .._errors import NetxError
-from ..ipam._coerce import STRATEGIES, as_ip, as_item, as_net, as_range
+from .._errors import NetxError, shorten
+from ..ipam._coerce import STRATEGIES, as_ip, as_item, as_net, as_range, check_ttl
+from ..ipam.errors import IPAMError
 
-__all__ = ["IP_ADDRESS", "NETWORK", "POOL_RANGE", "RESERVE_ITEM", "STRATEGY", "VERSION", "once"]
+__all__ = ["IP_ADDRESS", "NETWORK", "POOL_RANGE", "RESERVE_ITEM", "STRATEGY", "TTL", "VERSION", "once"]
 
 
 if TYPE_CHECKING:
@@ -48,6 +49,18 @@ POOL_RANGE = _NetxType("cidr|range", as_range)
 RESERVE_ITEM = _NetxType("ip|cidr|range", as_item)
 """A reserve entry: an address, a CIDR or ``first-last``."""
 STRATEGY = click.Choice(STRATEGIES)
+
+
+def _ttl(text: str) -> float:
+    """A ``--ttl`` value: what ``check_ttl`` accepts, written as a number; the message quotes the input."""
+    try:
+        return check_ttl(float(text))
+    except (ValueError, IPAMError):  # IPAMError is a ValueError too: not a number, or not a positive one
+        raise IPAMError(f"ttl must be a positive number of seconds, not {shorten(text)}") from None
+
+
+TTL = _NetxType("seconds", _ttl)
+"""A lease's time to live in seconds: a positive number (what ``Pool.allocate(ttl=)`` accepts, NaN refused)."""
 VERSION = click.Choice(["4", "6"])
 
 

@@ -21,21 +21,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, NamedTuple, Sequence
 
 from .._ip import IP
+from .._keys import ip_of
 from .._net import IPNet
 from .._range import IPRange
-from ._coerce import MAX_MANY, as_ip, as_net, check_count, check_owner
+from ._coerce import MAX_MANY, as_ip, as_net, check_count, check_owner, check_ttl
 from .errors import IPAMError, NotInPool, PoolDefinitionMismatch, PoolExists, PoolNotFound, StoreNotFound, WrongPoolKind
 from .spec import PoolSpec, SubnetSpec
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from types import TracebackType
 
+    from ._state import Span
     from .pool import Pool
     from .store import Store
     from .subnet import SubnetPool
 
 __all__ = [
-    "Service", "PoolInfo", "Created", "Deleted", "Allocation", "Released", "StoreInfo", "Kind", "PAGE", "MAX_MANY",
+    "Service", "PoolInfo", "Created", "Deleted", "Allocation", "Lease", "Released", "Renewed", "StoreInfo", "Kind", "PAGE",
+    "MAX_MANY",
 ]
 
 Kind = Literal["address", "subnet"]
@@ -97,6 +101,17 @@ class Allocation(NamedTuple):
         return {"subnet" if isinstance(self.item, IPNet) else "ip": self.item, "owner": self.owner}
 
 
+class Lease(NamedTuple):
+    """One allocated address and when it expires (an aware UTC ``datetime``; None: held until released)."""
+
+    item: IP
+    owner: str | None
+    expires: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ip": self.item, "owner": self.owner, "expires": self.expires}
+
+
 class Released(NamedTuple):
     """What ``release`` gave back, and which of the given items were not allocated."""
 
@@ -105,6 +120,16 @@ class Released(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         return {"released": self.released, "not_allocated": self.not_allocated}
+
+
+class Renewed(NamedTuple):
+    """What ``renew`` extended, and which of the given addresses were not allocated."""
+
+    renewed: list[IP]
+    not_allocated: list[IP]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"renewed": self.renewed, "not_allocated": self.not_allocated}
 
 
 class StoreInfo(NamedTuple):
@@ -280,29 +305,57 @@ class Service:
 
     # -- allocations -------------------------------------------------------------------------
     def allocate_ip(
-        self, pool: str, *, owner: str | None = None, ip: Any = None, count: int = 1, version: int | None = None
+        self, pool: str, *, owner: str | None = None, ip: Any = None, count: int = 1, version: int | None = None,
+        ttl: float | None = None,
     ) -> list[Allocation]:
-        """Hand out ``count`` addresses (all or nothing), or exactly ``ip``, to ``owner``."""
+        """Hand out ``count`` addresses (all or nothing), or exactly ``ip``, to ``owner``; ``ttl=SECONDS``
+        makes them leases (``Pool.allocate``)."""
         owner = check_owner(owner)
         check_count(count)
+        if ttl is not None:
+            check_ttl(ttl)
         p = self._address_pool(pool)
         if ip is not None:
             if count != 1:
                 raise IPAMError("ip= allocates one particular address: it cannot be combined with count", pool=pool)
-            ips = [p.allocate(owner, ip=as_ip(ip), version=version)]
+            ips = [p.allocate(owner, ip=as_ip(ip), version=version, ttl=ttl)]
         elif count == 1:
-            ips = [p.allocate(owner, version=version)]
+            ips = [p.allocate(owner, version=version, ttl=ttl)]
         else:
-            ips = p.allocate_many(count, owner, version=version)
+            ips = p.allocate_many(count, owner, version=version, ttl=ttl)
         return [Allocation(item, owner) for item in ips]
 
     def ensure_ip(
-        self, pool: str, *, owner: str, count: int = 1, version: int | None = None
+        self, pool: str, *, owner: str, count: int = 1, version: int | None = None, ttl: float | None = None
     ) -> list[Allocation]:
         """The ``count`` lowest addresses ``owner`` holds, allocating only what is missing (``Pool.ensure``):
-        idempotent, so a retried or re-run request changes nothing."""
+        idempotent, so a retried or re-run request changes nothing. With ``ttl`` they are (renewed) leases."""
         p = self._address_pool(pool)
-        return [Allocation(item, owner) for item in p.ensure(owner, count, version=version)]
+        return [Allocation(item, owner) for item in p.ensure(owner, count, version=version, ttl=ttl)]
+
+    def renew(self, pool: str, ips: Sequence[Any], *, ttl: float) -> Renewed:
+        """Make the leases of ``ips`` end ``ttl`` seconds from now (``Pool.renew``; one without a lease becomes
+        one). Every address is checked to lie in the pool first (else ``NotInPool`` listing them); those not
+        allocated (an expired lease is not) are reported, not raised."""
+        check_ttl(ttl)
+        p = self._address_pool(pool)
+        out = Renewed([], [])
+        for ip in _inside(p, pool, [as_ip(i) for i in ips]):
+            (out.renewed if p.renew(ip, ttl) else out.not_allocated).append(ip)
+        return out
+
+    def leases(self, pool: str) -> Iterator[Lease]:
+        """The allocated addresses of the address pool ``pool`` with their expiry, in address order, read
+        ``PAGE`` rows at a time (like ``allocations``). Expired leases are not listed."""
+        return self._lease_pages(self._address_pool(pool))
+
+    @staticmethod
+    def _lease_pages(p: Pool) -> Iterator[Lease]:
+        from datetime import datetime, timezone
+
+        for span in _spans(p):
+            when = None if span.expires is None else datetime.fromtimestamp(span.expires, timezone.utc)
+            yield Lease(ip_of(span.start), span.owner, when)
 
     def reconcile(
         self, pool: str, valid_owners: Sequence[str | None], *, dry_run: bool = False,
@@ -334,6 +387,14 @@ class Service:
             nets = p.allocate_many(count, prefixlen, owner, version=version)
         return [Allocation(item, owner) for item in nets]
 
+    def ensure_subnet(
+        self, pool: str, *, owner: str, prefixlen: int, count: int = 1, version: int | None = None
+    ) -> list[Allocation]:
+        """The ``count`` lowest /prefixlen subnets ``owner`` holds, allocating only what is missing
+        (``SubnetPool.ensure``): idempotent, like ``ensure_ip``."""
+        p = self._subnet_pool(pool)
+        return [Allocation(item, owner) for item in p.ensure(owner, prefixlen, count, version=version)]
+
     def release(
         self, pool: str, items: Sequence[Any] = (), *, owner: str | None = None, kind: Kind | None = None
     ) -> Released:
@@ -348,15 +409,8 @@ class Service:
         if owner is not None:
             return Released(list(p.release_owner(check_owner(owner))), [])
         subnet = p.spec.kind == "subnet"
-        unique = list(dict.fromkeys(as_net(i) if subnet else as_ip(i) for i in items))
-        outside = [item for item in unique if item not in p]
-        if outside:
-            raise NotInPool(
-                f"not in pool {pool!r}: {', '.join(map(str, outside))}", pool=pool,
-                address=outside[0] if len(outside) == 1 else outside,
-            )
         out = Released([], [])
-        for item in unique:
+        for item in _inside(p, pool, [as_net(i) if subnet else as_ip(i) for i in items]):
             (out.released if p.release(item) else out.not_allocated).append(item)
         return out
 
@@ -371,11 +425,27 @@ class Service:
 
     @staticmethod
     def _pages(p: Pool | SubnetPool) -> Iterator[Allocation]:
-        after = None
-        while True:
-            page = p._page(after, PAGE)
-            for span in page:
-                yield Allocation(p._item(span), span.owner)
-            if len(page) < PAGE:
-                return
-            after = page[-1].start
+        return (Allocation(p._item(span), span.owner) for span in _spans(p))
+
+
+def _inside(p: Pool | SubnetPool, pool: str, items: list[Any]) -> list[Any]:
+    """``items`` without repeats, once every one is known to lie in ``p`` (else ``NotInPool`` listing those outside)."""
+    unique = list(dict.fromkeys(items))
+    outside = [item for item in unique if item not in p]
+    if outside:
+        raise NotInPool(
+            f"not in pool {pool!r}: {', '.join(map(str, outside))}", pool=pool,
+            address=outside[0] if len(outside) == 1 else outside,
+        )
+    return unique
+
+
+def _spans(p: Pool | SubnetPool) -> Iterator[Span]:
+    """Every live allocation of ``p`` in key order, ``PAGE`` rows per read transaction."""
+    after = None
+    while True:
+        page = p._page(after, PAGE)
+        yield from page
+        if len(page) < PAGE:
+            return
+        after = page[-1].start

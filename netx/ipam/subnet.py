@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from .._keys import family_of, ip_of
 from .._net import IPNet, _make_net
 from ._base import PoolBase
-from ._coerce import as_net, check_count, check_owner, check_prefixlen, check_version, key_bounds, span_of
+from ._coerce import as_net, check_count, check_ensure_owner, check_owner, check_prefixlen, check_version, key_bounds, span_of
 from ._intervals import carve, give_back, holding
 from ._memory import MemoryState
 from ._state import Interval, Span
@@ -149,6 +149,30 @@ class SubnetPool(PoolBase[SubnetSpec, IPNet]):
                     raise self._exhausted(prefixlen, len(nets), n, version)
                 nets.append(net)
         return nets
+
+    def ensure(self, owner: str, prefixlen: int, n: int = 1, *, version: int | None = None) -> list[IPNet]:
+        """The ``n`` lowest /prefixlen subnets ``owner`` holds (in that family, if given), allocating only
+        what is missing, lowest aligned free block first.
+
+        Idempotent: calling it again changes nothing and returns the same subnets (held subnets of
+        other sizes are neither counted nor touched). One transaction, all or nothing
+        (``PoolExhausted`` when the missing ones are not free).
+        """
+        owner = check_ensure_owner(owner)
+        check_count(n)
+        families = self._families(check_prefixlen(prefixlen), version)
+        size = {family: 1 << (_BITS[family] - prefixlen) for family in families}
+        state = self._state
+        with state.transaction():
+            spans = self._live(state.alloc_of(owner), self._clock())
+            held = [s.start for s in spans if size.get(family_of(s.start)) == s.last - s.start + 1]
+            new: list[IPNet] = []
+            for _ in range(n - len(held)):
+                net = self._take_lowest(families, prefixlen, owner)
+                if net is None:
+                    raise self._exhausted(prefixlen, len(new), n - len(held), version)
+                new.append(net)
+        return sorted([_net_at(start, prefixlen) for start in held] + new, key=key_bounds)[:n]
 
     def _take_lowest(self, families: list[int], prefixlen: int, owner: str | None) -> IPNet | None:
         """Hand out the lowest free aligned /prefixlen of ``families`` (IPv4 first), or None (in a transaction)."""
