@@ -17,6 +17,12 @@ Layout (pure Python, tuned for CPython's C-speed dicts, lists and ``bisect``):
   flat list ``[fallback, start_0 .. start_n-1, label_0 .. label_n-1]`` (fewer objects to
   reach than three lists). A bulk build leaves buckets unswept (``[fallback]``) and sweeps
   each from the sorted codes the first time a lookup or a change reaches it.
+* IPv4 lookups read neither of those but ``_fast``, the same 65,536 slots as lookups want
+  them: ``False`` (nothing holds the slot), the ``(IPNet, value)`` pair of its one answer, or
+  ``[starts, pairs]`` (a bucket's intervals, each with its answer's pair). So a lookup is a
+  list index and at most one ``bisect``, returning an object that already exists: no code
+  to dereference, no dict to probe. An entry is made from its slot the first time a lookup
+  reaches it, and forgotten (``None``) when a change touches a prefix that reaches the slot.
 * IPv6: prefix lengths are cut into bands of 16 bits; a prefix of a band lies inside one
   aligned bucket (a /32 for lengths 33-48, ...), a bucket as above whose fallback is the
   answer of the shorter bands. A lookup probes one ``dict.get`` per non-empty band,
@@ -120,13 +126,14 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
     ``ip``, ``m.covering(x)`` every prefix holding it, ``m.covered(net)`` every prefix inside.
     """
 
-    __slots__ = ("_exact", "_pairs", "_order", "_top", "_unswept", "_bands", "_probe6", "_lens", "_desc",
+    __slots__ = ("_exact", "_pairs", "_order", "_top", "_fast", "_unswept", "_bands", "_probe6", "_lens", "_desc",
                  "_version", "__weakref__")
 
     _exact: dict[int, V]  # code -> value
     _pairs: dict[int, tuple[IPNet, V]]  # code -> (IPNet, value), made on first use
     _order: _Codes
     _top: list[Any] | None  # IPv4 slots: None, a code, or a bucket
+    _fast: list[Any] | None  # IPv4 slots as lookups read them: None (stale), False, a pair, or [starts, pairs]
     _unswept: list[int]  # the sorted IPv4 /17+ codes of the bulk build, swept per slot on first use
     _bands: list[dict[int, Bucket]]  # IPv6
     _probe6: tuple[tuple[int, dict[int, Bucket]], ...]
@@ -143,6 +150,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         self._pairs = {}
         self._order = _Codes()
         self._top = None
+        self._fast = None
         self._unswept = []
         self._bands = [{} for _ in range(_NBANDS)]
         self._probe6 = ()
@@ -206,17 +214,16 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         split = bisect_left(codes, _V6_CODE)  # IPv4 codes sort first
         v4, v6 = codes[:split], codes[split:]
         # (list comprehensions and Counter: the per-prefix work stays in C where it can)
-        plens4 = [code & 0xFF for code in v4]
-        self._lens[4].update(Counter(plens4))
+        self._lens[4].update(Counter([code & 0xFF for code in v4]))
         self._desc.clear()
         if v4:
             top = self._top = [None] * (1 << _TOP)
-            for code, plen in zip(v4, plens4):  # ancestors first, so each more specific prefix overwrites them
-                if plen <= _TOP:
-                    lo = code >> (8 + 32 - _TOP)
-                    n = 1 << (_TOP - plen)
-                    top[lo:lo + n] = [code] * n
-            self._unswept = [code for code, plen in zip(v4, plens4) if plen > _TOP]
+            self._fast = [None] * (1 << _TOP)
+            for code in [code for code in v4 if code & 0xFF <= _TOP]:  # ancestors first: the more specific overwrite
+                lo = code >> (8 + 32 - _TOP)
+                n = 1 << (_TOP - (code & 0xFF))
+                top[lo:lo + n] = [code] * n
+            self._unswept = [code for code in v4 if code & 0xFF > _TOP]
             for slot in {code >> (8 + 32 - _TOP) for code in self._unswept}:
                 top[slot] = [top[slot]]  # an unswept bucket: only its fallback
         groups: dict[int, list[int]] = {}
@@ -247,6 +254,46 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
             hi = bisect_left(unswept, (slot + 1) << (8 + 32 - _TOP), lo)
             bucket[1:] = _buckets(unswept[lo:hi], 32, 32 - _TOP, 0)[slot][1:]
         return bucket
+
+    def _stale(self, code: int) -> None:
+        """Forget the lookup entries of the IPv4 slots that prefix ``code`` reaches (they are remade on use)."""
+        fast = self._fast
+        assert fast is not None
+        lo, plen = code >> (8 + 32 - _TOP), code & 0xFF
+        if plen <= _TOP:
+            n = 1 << (_TOP - plen)
+            fast[lo:lo + n] = [None] * n
+        else:
+            fast[lo] = None
+
+    def _entry(self, slot: int) -> Any:
+        """The lookup entry of an IPv4 slot, made from its slot or bucket: ``False`` (no prefix holds
+        it), the ``(IPNet, value)`` pair of its one answer, or ``[starts, answers]`` (the bucket's
+        interval starts, and each interval's answer: its code, replaced by its pair when first
+        returned, or ``None`` for none)."""
+        assert self._top is not None
+        e = self._top[slot]
+        if e.__class__ is not list:
+            return False if e is None else self._pair(e)
+        b = self._swept(slot)
+        fallback, n = b[0], (len(b) - 1) >> 1
+        return [b[1:n + 1], [label if label is not None else fallback for label in b[n + 1:]]]
+
+    def _longest4_stale(self, k: int) -> Any:
+        """``longest`` for an IPv4 int whose slot's lookup entry is stale: remake it, then read it."""
+        assert self._fast is not None
+        f = self._fast[k >> 16] = self._entry(k >> 16)
+        if f.__class__ is list:
+            return self._answer(f[1], bisect_right(f[0], k) - 1)
+        return f or None
+
+    def _answer(self, answers: list[Any], i: int) -> tuple[IPNet, V] | None:
+        """Interval ``i``'s answer in an IPv4 lookup entry, its code replaced by its pair (once)."""
+        code = answers[i]
+        if code is None or code.__class__ is tuple:
+            return code
+        pair = answers[i] = self._pair(code)
+        return pair
 
     def _below(self, k: int, band: int) -> int | None:
         """The most specific IPv6 prefix holding ``k`` among the bands below ``band``."""
@@ -297,6 +344,10 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
     def __setitem__(self, key: Any, value: V) -> None:
         code = _code(key)
         exact = self._exact
+        if code < _V6_CODE:
+            if self._top is None:
+                self._top, self._fast = [None] * (1 << _TOP), [None] * (1 << _TOP)
+            self._stale(code)
         if code in exact:  # a new value for a present prefix: the labels (codes) stay
             exact[code] = value
             self._pairs.pop(code, None)
@@ -311,8 +362,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         self._version += 1
         if ver == 4:
             top = self._top
-            if top is None:
-                top = self._top = [None] * (1 << _TOP)
+            assert top is not None
             if plen <= _TOP:  # every slot it covers whose answer was shorter (or nothing)
                 lo = start >> (32 - _TOP)
                 for b in range(lo, lo + (1 << (_TOP - plen))):
@@ -383,8 +433,10 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
             raise KeyError(key)
         start, plen = code >> 8, code & 0xFF
         ver = 4 if code < _V6_CODE else 6
-        if ver == 4 and plen > _TOP:
-            self._swept(start >> (32 - _TOP))  # (before the code leaves the map)
+        if ver == 4:
+            self._stale(code)
+            if plen > _TOP:
+                self._swept(start >> (32 - _TOP))  # (before the code leaves the map)
         del exact[code]
         self._pairs.pop(code, None)
         self._order.remove(code)
@@ -524,7 +576,6 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         """``(IPNet, value)`` of the most specific prefix holding ``x`` (an ``IP``, ``IPNet`` or
         string); ``KeyError`` when none does, or ``default`` if given."""
         # Hot path first and inline: an IPv4 string or IP is one slot, and in a bucket one bisect.
-        e: Any
         if x.__class__ is str and len(x) <= MAX_TEXT:  # (a CIDR fails inet_pton: the slow path takes it)
             if ":" in x:
                 try:
@@ -541,22 +592,23 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
             k = x._int
         else:
             return self._longest_net(x, default)
-        top = self._top
-        if top is not None:
-            b = top[k >> 16]
-            if b.__class__ is list:
-                n = (len(b) - 1) >> 1
-                if not n:  # a bucket the bulk build left unswept: sweep it now
-                    b = self._swept(k >> 16)
-                    n = (len(b) - 1) >> 1
-                e = b[n + bisect_right(b, k, 1, n + 1) - 1]
-                if e is None:
-                    e = b[0]
-            else:
-                e = b
-            if e is not None:
-                pair = self._pairs.get(e)
-                return pair if pair is not None else self._pair(e)
+        fast = self._fast
+        if fast is not None:
+            f = fast[k >> 16]
+            if f.__class__ is list:  # intervals and their answers: one bisect
+                starts, answers = f
+                i = bisect_right(starts, k) - 1
+                f = answers[i]
+                if f.__class__ is tuple:
+                    return f
+                if f is not None:  # a code: its pair, made now and kept
+                    return self._answer(answers, i)
+            elif f.__class__ is tuple:  # the slot's one answer
+                return f
+            elif f is None:  # stale (a change reached it, or never used): remade now
+                f = self._longest4_stale(k)
+                if f is not None:
+                    return f
         if default is _MISSING:
             raise KeyError(x)
         return default
@@ -631,7 +683,14 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
                 if code < _V6_CODE and code & 0xFF <= _TOP:
                     lo, n = code >> 8 >> (32 - _TOP), 1 << (_TOP - (code & 0xFF))
                     expected[lo:lo + n] = [code] * n
+            assert self._fast is not None
             for b, e in enumerate(self._top):
+                f = self._fast[b]
+                if f.__class__ is list:  # the lookup entries are current (the pairs made so far too)
+                    made = [a for a in f[1] if a.__class__ is tuple]
+                    assert all(a == self._pair(_code(a[0])) for a in made)
+                    f = [f[0], [a if a.__class__ is not tuple else _code(a[0]) for a in f[1]]]
+                assert f is None or f == self._entry(b), (b, f)
                 if e.__class__ is list:
                     buckets.append((b << 16, self._swept(b), expected[b]))
                 else:
