@@ -145,6 +145,13 @@ class PoolBase(Generic[SpecT, ItemT]):
         state = self._state
         return state.now() if state.ext_get(LEASES) is not None else None
 
+    def _alive(self, span: Span | None) -> Span | None:
+        """Inside a transaction: ``span``, unless it is None or a lease past its expiry (free again)."""
+        if span is None or span.expires is None:
+            return span
+        now = self._clock()
+        return None if now is not None and span.expired(now) else span
+
     def _live(self, spans: Iterable[Span], now: float | None) -> list[Span]:
         """The spans that are really allocated (not leases past their expiry)."""
         return list(spans) if now is None else [s for s in spans if not s.expired(now)]

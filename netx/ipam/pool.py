@@ -329,9 +329,8 @@ class Pool(PoolBase[PoolSpec, IP]):
             return False
         state = self._state
         with state.transaction():
-            span = state.alloc_at(key)
-            now = self._clock()
-            if span is None or (now is not None and span.expired(now)):
+            span = self._alive(state.alloc_at(key))
+            if span is None:
                 return False
             state.alloc_expire(span, self._expiry(ttl))
         return True
@@ -450,9 +449,7 @@ class Pool(PoolBase[PoolSpec, IP]):
         if key is None:
             return None
         with self._state.transaction(readonly=True):
-            span = self._state.alloc_at(key)
-            now = self._clock() if span is not None and span.expires is not None else None
-        return None if span is None or (now is not None and span.expired(now)) else span
+            return self._alive(self._state.alloc_at(key))
 
     def owner_of(self, ip: Any) -> str | None:
         """The owner of an allocated address; None if it is not allocated (see ``is_allocated``)."""
