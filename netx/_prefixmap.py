@@ -37,9 +37,12 @@ Integers are exact at any width, so IPv6 is exact at every prefix length.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping
+from itertools import chain, compress, repeat
+from operator import and_, gt, not_, rshift
 from typing import Any, Generic, TypeVar, overload
 
 from ._desc import TypeDesc
@@ -53,6 +56,7 @@ __all__ = ["PrefixMap"]
 V = TypeVar("V")
 D = TypeVar("D")
 
+_CIDR4 = {text: v for text, v in _PREFIX4.items() if text}  # IPNet's "0".."32" (a bare address goes to IPNet)
 _MISSING: Any = object()
 _new = object.__new__
 _BITS = {4: 32, 6: 128}
@@ -65,6 +69,30 @@ _V6_CODE = V6_BASE << 8  # codes from here on are IPv6
 _BLOCK = 512  # codes per block of the ordered index (split at twice that)
 
 Bucket = list[Any]  # [fallback code or None, n interval starts, their n labels (codes or None)]
+
+
+_ONES = bytes([1]) * 256  # the cells of a slot with one answer (or none): all at position 1
+_NOTHING = (_ONES, False)  # the lookup entry of a slot that no prefix reaches
+_STALE = (bytes(256),)  # ... of a slot to remake: its cells lead to its cells (a ``bytes``)
+
+
+class _NoSlots:
+    """The lookup slots of a map without IPv4 prefixes: nothing reaches any of them."""
+
+    __slots__ = ()
+
+    def __getitem__(self, slot: int) -> tuple[bytes, bool]:
+        return _NOTHING
+
+
+_NO_SLOTS = _NoSlots()
+
+
+class _Dir(tuple):  # type: ignore[type-arg]
+    """The lookup entry of a /24 that longer prefixes cut: ``(cells, answer_1, ...)`` as a slot's
+    entry, over its 256 addresses (a class of its own, so that a lookup tells it from a pair)."""
+
+    __slots__ = ()
 
 
 class _Codes:
@@ -127,19 +155,20 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
     """
 
     __slots__ = ("_exact", "_pairs", "_order", "_top", "_fast", "_unswept", "_bands", "_probe6", "_lens", "_desc",
-                 "_version", "__weakref__")
+                 "_version", "_pending", "__weakref__")
 
     _exact: dict[int, V]  # code -> value
     _pairs: dict[int, tuple[IPNet, V]]  # code -> (IPNet, value), made on first use
     _order: _Codes
     _top: list[Any] | None  # IPv4 slots: None, a code, or a bucket
-    _fast: list[Any] | None  # IPv4 slots as lookups read them: None (stale), False, a pair, or [starts, pairs]
+    _fast: list[Any] | _NoSlots  # IPv4 slots as lookups read them: (cells, answers...) tuples
     _unswept: list[int]  # the sorted IPv4 /17+ codes of the bulk build, swept per slot on first use
     _bands: list[dict[int, Bucket]]  # IPv6
     _probe6: tuple[tuple[int, dict[int, Bucket]], ...]
     _lens: dict[int, dict[int, int]]  # version -> prefix length -> how many
     _desc: dict[int, list[int]]  # version -> its present prefix lengths, longest first (cached)
     _version: int
+    _pending: list[int] | None  # the sorted codes of a bulk build whose slots and buckets are not built yet
 
     def __init__(self, items: Mapping[Any, V] | Iterable[tuple[Any, V]] = ()) -> None:
         self._reset()
@@ -150,8 +179,9 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         self._pairs = {}
         self._order = _Codes()
         self._top = None
-        self._fast = None
+        self._fast = _NO_SLOTS
         self._unswept = []
+        self._pending = None
         self._bands = [{} for _ in range(_NBANDS)]
         self._probe6 = ()
         self._lens = {4: {}, 6: {}}
@@ -160,6 +190,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
 
     def _lengths(self, ver: int) -> list[int]:
         """The prefix lengths present in family ``ver``, longest first."""
+        self._ready()
         lengths = self._desc.get(ver)
         if lengths is None:
             lengths = self._desc[ver] = sorted(self._lens[ver], reverse=True)
@@ -176,55 +207,73 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
 
     # -- building ----------------------------------------------------------------------------
     def _bulk(self, items: Mapping[Any, V] | Iterable[tuple[Any, V]]) -> None:
-        """Add many items; into an empty map with one sort (no per-item splicing)."""
+        """Add many items: into an empty map (or one smaller than the batch) with one sort and no
+        per-item splicing, the slots and buckets left for the first lookup or change (``_ready``)."""
         pairs: Iterable[Any] = items.items() if isinstance(items, Mapping) else items
-        if self._exact:
-            for key, value in pairs:
-                self[key] = value
-            return
+        new = _parse(pairs)
         exact = self._exact
-        pton, from_bytes, prefixes = _pton, _from_bytes, _PREFIX4
-        for item in pairs:
-            try:
-                key, value = item
-            except (TypeError, ValueError):
-                raise TypeError(f"PrefixMap items must be (network, value) pairs, not {shorten(item)}") from None
-            if type(key) is str and len(key) <= MAX_TEXT:
-                # IPNet's own fast path, inline and without making the IPNet: "a.b.c.d/len"
-                addr, _, ptext = key.partition("/")
-                try:
-                    i = from_bytes(pton(_AF4, addr))
-                    plen, host = prefixes[ptext]
-                except (OSError, ValueError, KeyError):
-                    pass
-                else:
-                    if not (i & host or not ptext):  # else: host bits (the error), "a.b.c.d/", a bare address
-                        exact[(i << 8) | plen] = value
-                        continue
-            exact[_code(key)] = value
-        if exact:
-            codes = sorted(exact)
-            self._order = _Codes(codes)
+        if exact and len(new) * 4 < len(exact):  # a few into many: each into its place
+            for code, value in new.items():
+                self._set(code, value)
+            return
+        if not new:
+            return
+        exact.update(new)
+        version = self._version
+        self._reset()
+        self._exact = exact
+        codes = sorted(exact, key=float)  # (floats compare faster than 2-digit ints, and keep the order ...
+        if codes[-1] >> 53:  # ... but tie above 2**53: an IPv6 map needs a second, nearly linear pass)
+            codes.sort()
+        self._order = _Codes(codes)
+        self._pending = codes
+        if codes[0] < _V6_CODE:
+            self._fast = [_STALE] * (1 << _TOP)  # every slot stale: the first lookup of each makes it
+        self._version = version + 1
+
+    def update(self, other: Any = (), /, **kwds: V) -> None:
+        """Add the items of a mapping or of ``(network, value)`` pairs (and ``kwds``), as ``dict.update``:
+        many at once take the bulk path (one parse, one sort), a few into a big map their places."""
+        if isinstance(other, Mapping):
+            pairs: Iterable[Any] = other.items()
+        elif hasattr(other, "keys"):
+            pairs = ((key, other[key]) for key in other.keys())
+        else:
+            pairs = other
+        self._bulk(chain(pairs, kwds.items()) if kwds else pairs)
+
+    @classmethod
+    def fromkeys(cls, keys: Iterable[Any], value: Any = None) -> PrefixMap[Any]:
+        """A map of ``keys`` (networks) all to ``value``, as ``dict.fromkeys`` (built in bulk)."""
+        return cls(zip(keys, repeat(value)))
+
+    def _ready(self) -> None:
+        """Build the slots and buckets a bulk build left for later (lookups and changes call this)."""
+        codes = self._pending
+        if codes is not None:
+            self._pending = None
             self._sweep(codes)
-            self._version += 1
 
     def _sweep(self, codes: list[int]) -> None:
         """Build the slots and buckets from the sorted codes (parents sort before their children).
         IPv4 buckets are only marked here and swept per slot on first use (``_swept``)."""
         split = bisect_left(codes, _V6_CODE)  # IPv4 codes sort first
         v4, v6 = codes[:split], codes[split:]
-        # (list comprehensions and Counter: the per-prefix work stays in C where it can)
-        self._lens[4].update(Counter([code & 0xFF for code in v4]))
+        # (map, compress and Counter: the per-prefix work stays in C)
+        plens = list(map(and_, v4, repeat(0xFF)))
+        self._lens[4].update(Counter(plens))
         self._desc.clear()
         if v4:
             top = self._top = [None] * (1 << _TOP)
-            self._fast = [None] * (1 << _TOP)
-            for code in [code for code in v4 if code & 0xFF <= _TOP]:  # ancestors first: the more specific overwrite
+            if not isinstance(self._fast, list):
+                self._fast = [_STALE] * (1 << _TOP)
+            long = list(map(gt, plens, repeat(_TOP)))
+            for code in compress(v4, map(not_, long)):  # ancestors first: the more specific overwrite
                 lo = code >> (8 + 32 - _TOP)
                 n = 1 << (_TOP - (code & 0xFF))
                 top[lo:lo + n] = [code] * n
-            self._unswept = [code for code in v4 if code & 0xFF > _TOP]
-            for slot in {code >> (8 + 32 - _TOP) for code in self._unswept}:
+            self._unswept = list(compress(v4, long))
+            for slot in set(map(rshift, self._unswept, repeat(8 + 32 - _TOP))):
                 top[slot] = [top[slot]]  # an unswept bucket: only its fallback
         groups: dict[int, list[int]] = {}
         counts6 = self._lens[6]
@@ -258,42 +307,69 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
     def _stale(self, code: int) -> None:
         """Forget the lookup entries of the IPv4 slots that prefix ``code`` reaches (they are remade on use)."""
         fast = self._fast
-        assert fast is not None
+        assert isinstance(fast, list)
         lo, plen = code >> (8 + 32 - _TOP), code & 0xFF
         if plen <= _TOP:
             n = 1 << (_TOP - plen)
-            fast[lo:lo + n] = [None] * n
+            fast[lo:lo + n] = [_STALE] * n
         else:
-            fast[lo] = None
+            fast[lo] = _STALE
 
-    def _entry(self, slot: int) -> Any:
-        """The lookup entry of an IPv4 slot, made from its slot or bucket: ``False`` (no prefix holds
-        it), the ``(IPNet, value)`` pair of its one answer, or ``[starts, answers]`` (the bucket's
-        interval starts, and each interval's answer: its code, replaced by its pair when first
-        returned, or ``None`` for none)."""
+    def _entry(self, slot: int) -> tuple[Any, ...]:
+        """The lookup entry of an IPv4 slot, made from its slot or bucket: ``(cells, answer_1, ...)``,
+        where ``cells`` holds, for each /24 of the slot, the position of its answer in the tuple:
+        the ``(IPNet, value)`` pair of the most specific prefix holding it, ``False`` for none, or
+        the ``_Dir`` of a /24 that longer prefixes cut (the same over its 256 addresses)."""
+        self._ready()
         assert self._top is not None
         e = self._top[slot]
         if e.__class__ is not list:
-            return False if e is None else self._pair(e)
+            return _NOTHING if e is None else (_ONES, self._pair(e))
         b = self._swept(slot)
         fallback, n = b[0], (len(b) - 1) >> 1
-        return [b[1:n + 1], [label if label is not None else fallback for label in b[n + 1:]]]
+        labels = [label if label is not None else fallback for label in b[n + 1:]]
+        return self._dir(b[1:n + 1], labels, slot << 16, 8, tuple)
 
-    def _longest4_stale(self, k: int) -> Any:
-        """``longest`` for an IPv4 int whose slot's lookup entry is stale: remake it, then read it."""
-        assert self._fast is not None
-        f = self._fast[k >> 16] = self._entry(k >> 16)
-        if f.__class__ is list:
-            return self._answer(f[1], bisect_right(f[0], k) - 1)
-        return f or None
+    def _dir(self, starts: list[int], labels: list[int | None], base: int, shift: int,
+             kind: type[tuple[Any, ...]]) -> tuple[Any, ...]:
+        """The entry of the 256 cells of ``1 << shift`` addresses from ``base``, from the intervals
+        (``starts[0] == base``, each labelled with its answer's code or ``None``) that cover them.
+        A cell that an interval boundary cuts gets a ``_Dir`` of its own (its addresses, ``shift`` 0)."""
+        answers: list[Any] = []  # the entry's items after the cells
+        index: dict[int | None, int] = {}  # label -> its position in the entry
+        table = [0] * 256
+        cut = []
+        n = len(starts)
+        for t in range(n):
+            s = starts[t] - base
+            label = labels[t]
+            pos = index.get(label)
+            if pos is None:
+                pos = index[label] = len(answers) + 1
+                answers.append(False if label is None else self._pair(label))
+            lo, hi = -(-s >> shift), (starts[t + 1] - base if t + 1 < n else 256 << shift) >> shift
+            if lo < hi:
+                table[lo:hi] = [pos] * (hi - lo)
+            if s & ((1 << shift) - 1):
+                cut.append(s >> shift)
+        for c in dict.fromkeys(cut):  # (in order, once each)
+            first = base + (c << shift)
+            i = bisect_right(starts, first) - 1
+            j = bisect_left(starts, first + (1 << shift), i)
+            answers.append(self._dir([first, *starts[i + 1:j]], labels[i:j], first, shift - 8, _Dir))
+            table[c] = len(answers)
+        return kind((bytes(table) if len(answers) < 256 else array("H", table), *answers))
 
-    def _answer(self, answers: list[Any], i: int) -> tuple[IPNet, V] | None:
-        """Interval ``i``'s answer in an IPv4 lookup entry, its code replaced by its pair (once)."""
-        code = answers[i]
-        if code is None or code.__class__ is tuple:
-            return code
-        pair = answers[i] = self._pair(code)
-        return pair
+    def _longest4_rest(self, f: Any, k: int) -> Any:
+        """``longest`` for an IPv4 int whose cell in its slot's entry is a ``_Dir`` (read its cell) or
+        the stale mark (a ``bytes``: remake the slot's entry, then read it); a pair or ``False``."""
+        if f.__class__ is bytes:
+            assert isinstance(self._fast, list)  # (an IPv4-less map has no stale slots)
+            f = self._fast[k >> 16] = self._entry(k >> 16)
+            f = f[f[0][k >> 8 & 0xFF]]
+        if f.__class__ is _Dir:
+            f = f[f[0][k & 0xFF]]
+        return f
 
     def _below(self, k: int, band: int) -> int | None:
         """The most specific IPv6 prefix holding ``k`` among the bands below ``band``."""
@@ -342,11 +418,14 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
 
     # -- mapping -------------------------------------------------------------------------------
     def __setitem__(self, key: Any, value: V) -> None:
-        code = _code(key)
+        self._set(_code(key), value)
+
+    def _set(self, code: int, value: V) -> None:
+        self._ready()
         exact = self._exact
         if code < _V6_CODE:
             if self._top is None:
-                self._top, self._fast = [None] * (1 << _TOP), [None] * (1 << _TOP)
+                self._top, self._fast = [None] * (1 << _TOP), [_STALE] * (1 << _TOP)
             self._stale(code)
         if code in exact:  # a new value for a present prefix: the labels (codes) stay
             exact[code] = value
@@ -428,6 +507,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
 
     def __delitem__(self, key: Any) -> None:
         code = _code(key)
+        self._ready()
         exact = self._exact
         if code not in exact:
             raise KeyError(key)
@@ -575,45 +655,42 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
     def longest(self, x: Any, default: Any = _MISSING) -> Any:
         """``(IPNet, value)`` of the most specific prefix holding ``x`` (an ``IP``, ``IPNet`` or
         string); ``KeyError`` when none does, or ``default`` if given."""
-        # Hot path first and inline: an IPv4 string or IP is one slot, and in a bucket one bisect.
-        if x.__class__ is str and len(x) <= MAX_TEXT:  # (a CIDR fails inet_pton: the slow path takes it)
-            if ":" in x:
-                try:
-                    return self._longest6(_from_bytes(_pton(_AF6, x)), x, default)
-                except (OSError, ValueError):
-                    return self._longest_slow(x, default)
+        # Hot path first and inline: an IPv4 string or IP is one slot, and at most two table cells.
+        if x.__class__ is str:
+            if len(x) > 15:  # longer than any dotted quad
+                return self._longest_text(x, default)
             try:
-                k = _from_bytes(_pton(_AF4, x))
-            except (OSError, ValueError):
-                return self._longest_slow(x, default)
+                k = _from_bytes(_pton(_AF4, x))  # exactly the strict dotted quads, as ipaddress
+            except (OSError, ValueError):  # a short IPv6 address, a CIDR, junk
+                return self._longest_text(x, default)
+            # the slot's entry, its /24's cell: the answer's position in the entry
+            f = self._fast[k >> 16]
+            f = f[f[0][k >> 8 & 0xFF]]
+            if f.__class__ is tuple:
+                return f
+            if f is not False:  # a /24 cut by longer prefixes, or a stale slot
+                f = self._longest4_rest(f, k)
         elif x.__class__ is IP:
             if x._ver == 6:
                 return self._longest6(x._int, x, default)
             k = x._int
+            f = self._fast[k >> 16]
+            f = f[f[0][k >> 8 & 0xFF]]
+            if f.__class__ is tuple:
+                return f
+            if f is not False:
+                f = self._longest4_rest(f, k)
         else:
             return self._longest_net(x, default)
-        fast = self._fast
-        if fast is not None:
-            f = fast[k >> 16]
-            if f.__class__ is list:  # intervals and their answers: one bisect
-                starts, answers = f
-                i = bisect_right(starts, k) - 1
-                f = answers[i]
-                if f.__class__ is tuple:
-                    return f
-                if f is not None:  # a code: its pair, made now and kept
-                    return self._answer(answers, i)
-            elif f.__class__ is tuple:  # the slot's one answer
-                return f
-            elif f is None:  # stale (a change reached it, or never used): remade now
-                f = self._longest4_stale(k)
-                if f is not None:
-                    return f
+        if f:
+            return f
         if default is _MISSING:
             raise KeyError(x)
         return default
 
     def _longest6(self, k: int, x: Any, default: Any) -> Any:
+        if self._pending is not None:
+            self._ready()
         for shift, buckets in self._probe6:
             bucket = buckets.get(k >> shift)
             if bucket is not None:
@@ -627,6 +704,15 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         if default is _MISSING:
             raise KeyError(x)
         return default
+
+    def _longest_text(self, x: str, default: Any) -> Any:
+        """``longest`` of a string that is no dotted quad: IPv6 text inline, the rest through ``IP`` / ``IPNet``."""
+        if len(x) <= MAX_TEXT and ":" in x:  # (a huge string goes to IP, which refuses it unread)
+            try:
+                return self._longest6(_from_bytes(_pton(_AF6, x)), x, default)
+            except (OSError, ValueError):
+                pass
+        return self._longest_slow(x, default)
 
     def _longest_slow(self, x: str, default: Any) -> Any:
         if "/" in x:
@@ -669,6 +755,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
 
     def _check(self) -> None:
         """Assert the internal invariants (the tests call this after every step)."""
+        self._ready()
         assert list(self._order) == sorted(self._exact)
         for ver, lengths in self._desc.items():
             assert lengths == sorted(self._lens[ver], reverse=True)
@@ -683,14 +770,10 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
                 if code < _V6_CODE and code & 0xFF <= _TOP:
                     lo, n = code >> 8 >> (32 - _TOP), 1 << (_TOP - (code & 0xFF))
                     expected[lo:lo + n] = [code] * n
-            assert self._fast is not None
+            assert isinstance(self._fast, list)
             for b, e in enumerate(self._top):
-                f = self._fast[b]
-                if f.__class__ is list:  # the lookup entries are current (the pairs made so far too)
-                    made = [a for a in f[1] if a.__class__ is tuple]
-                    assert all(a == self._pair(_code(a[0])) for a in made)
-                    f = [f[0], [a if a.__class__ is not tuple else _code(a[0]) for a in f[1]]]
-                assert f is None or f == self._entry(b), (b, f)
+                f = self._fast[b]  # the lookup entries are current: stale, or as they would be made now
+                assert f is _STALE or f == self._entry(b), (b, f)
                 if e.__class__ is list:
                     buckets.append((b << 16, self._swept(b), expected[b]))
                 else:
@@ -771,6 +854,32 @@ def _close(starts: list[int], vals: list[Any], ends: list[int], opens: list[int]
             else:
                 starts.append(end)
                 vals.append(label)
+
+
+def _parse(pairs: Iterable[Any]) -> dict[int, Any]:
+    """``code -> value`` of many ``(network, value)`` pairs (later pairs win, as in a dict).
+    A canonical ``"a.b.c.d/len"`` string takes IPNet's own inline checks (``inet_pton``, the
+    prefix-length table, host bits) without making the IPNet; anything else is ``IPNet(key)``."""
+    out: dict[int, Any] = {}
+    pton, from_bytes, prefixes, af4 = _pton, _from_bytes, _CIDR4, _AF4
+    for item in pairs:
+        try:
+            key, value = item
+        except (TypeError, ValueError):
+            raise TypeError(f"PrefixMap items must be (network, value) pairs, not {shorten(item)}") from None
+        if key.__class__ is str and len(key) <= MAX_TEXT:
+            addr, _, ptext = key.partition("/")
+            try:
+                i = from_bytes(pton(af4, addr))
+                plen, host = prefixes[ptext]
+            except (OSError, ValueError, KeyError):
+                pass
+            else:
+                if not i & host:  # else: host bits (IPNet raises the error)
+                    out[i << 8 | plen] = value
+                    continue
+        out[_code(key)] = value
+    return out
 
 
 def _net_of(key: Any) -> IPNet:
