@@ -37,10 +37,11 @@ class TypeDesc(Generic[T]):
     - ``accepts``: the Python input ``from_python`` takes, for type-error messages.
     - ``from_python(value) -> T``: lax Python input, anything the constructor takes
       (raises ``error`` for a bad value, ``TypeError`` for a wrong type).
-    - ``to_json_value(obj) -> str | list[str]``: the JSON value (``"10.0.0.1"``).
+    - ``to_json_value(obj) -> str | list[str] | dict[str, Any]``: the JSON value (``"10.0.0.1"``).
     - ``from_json_value(value) -> T``: the inverse, from a decoded JSON value of
       shape ``json_input`` (raises ``error``).
-    - ``json_input``: ``"string"`` or ``"array"`` (of strings): the JSON shape.
+    - ``json_input``: ``"string"``, ``"array"`` (of strings) or ``"object"`` (string keys,
+      any values; a generic type such as ``PrefixMap[V]`` gets them decoded as ``V``): the JSON shape.
     - ``json_schema``: the JSON Schema of the JSON value (copied when handed out).
     - ``version``: 4 or 6 for a version-constrained form, else None.
     - ``version_attr``: the attribute holding a value's version, which adapters read on
@@ -63,7 +64,7 @@ class TypeDesc(Generic[T]):
     to_json_value: Callable[[T], Any]
     from_json_value: Callable[[Any], T]
     json_schema: Mapping[str, Any]
-    json_input: Literal["string", "array"]
+    json_input: Literal["string", "array", "object"]
     version: int | None
     version_attr: str
 
@@ -78,7 +79,7 @@ class TypeDesc(Generic[T]):
         to_json_value: Callable[[T], Any],
         from_json_value: Callable[[Any], T],
         json_schema: Mapping[str, Any],
-        json_input: Literal["string", "array"] = "string",
+        json_input: Literal["string", "array", "object"] = "string",
         version: int | None = None,
         version_attr: str = "version",
     ) -> None:

@@ -71,6 +71,7 @@ _BLOCK = 512  # codes per block of the ordered index (split at twice that)
 Bucket = list[Any]  # [fallback code or None, n interval starts, their n labels (codes or None)]
 
 
+_BYTES = [bytes([i]) for i in range(256)]
 _ONES = bytes([1]) * 256  # the cells of a slot with one answer (or none): all at position 1
 _NOTHING = (_ONES, False)  # the lookup entry of a slot that no prefix reaches
 _STALE = (bytes(256),)  # ... of a slot to remake: its cells lead to its cells (a ``bytes``)
@@ -155,7 +156,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
     """
 
     __slots__ = ("_exact", "_pairs", "_order", "_top", "_fast", "_unswept", "_bands", "_probe6", "_lens", "_desc",
-                 "_version", "_pending", "__weakref__")
+                 "_version", "_pending", "_cells", "__weakref__")
 
     _exact: dict[int, V]  # code -> value
     _pairs: dict[int, tuple[IPNet, V]]  # code -> (IPNet, value), made on first use
@@ -169,6 +170,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
     _desc: dict[int, list[int]]  # version -> its present prefix lengths, longest first (cached)
     _version: int
     _pending: list[int] | None  # the sorted codes of a bulk build whose slots and buckets are not built yet
+    _cells: dict[bytes, bytes]  # the lookup entries' cells, one object per pattern
 
     def __init__(self, items: Mapping[Any, V] | Iterable[tuple[Any, V]] = ()) -> None:
         self._reset()
@@ -182,6 +184,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         self._fast = _NO_SLOTS
         self._unswept = []
         self._pending = None
+        self._cells = {}
         self._bands = [{} for _ in range(_NBANDS)]
         self._probe6 = ()
         self._lens = {4: {}, 6: {}}
@@ -218,7 +221,10 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
             return
         if not new:
             return
-        exact.update(new)
+        if exact:
+            exact.update(new)
+        else:
+            exact = new
         version = self._version
         self._reset()
         self._exact = exact
@@ -337,7 +343,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         A cell that an interval boundary cuts gets a ``_Dir`` of its own (its addresses, ``shift`` 0)."""
         answers: list[Any] = []  # the entry's items after the cells
         index: dict[int | None, int] = {}  # label -> its position in the entry
-        table = [0] * 256
+        fills = []  # (first cell, end cell, position)
         cut = []
         n = len(starts)
         for t in range(n):
@@ -349,7 +355,7 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
                 answers.append(False if label is None else self._pair(label))
             lo, hi = -(-s >> shift), (starts[t + 1] - base if t + 1 < n else 256 << shift) >> shift
             if lo < hi:
-                table[lo:hi] = [pos] * (hi - lo)
+                fills.append((lo, hi, pos))
             if s & ((1 << shift) - 1):
                 cut.append(s >> shift)
         for c in dict.fromkeys(cut):  # (in order, once each)
@@ -357,8 +363,21 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
             i = bisect_right(starts, first) - 1
             j = bisect_left(starts, first + (1 << shift), i)
             answers.append(self._dir([first, *starts[i + 1:j]], labels[i:j], first, shift - 8, _Dir))
-            table[c] = len(answers)
-        return kind((bytes(table) if len(answers) < 256 else array("H", table), *answers))
+            fills.append((c, c + 1, len(answers)))
+        if len(answers) < 256:  # (bytes from slices: a list of 256 ints to bytes costs ten times more)
+            table: Any = bytearray(256)
+            for lo, hi, pos in fills:
+                table[lo:hi] = _BYTES[pos] * (hi - lo)
+            table = bytes(table)
+            cells = self._cells  # one object per distinct pattern: the common ones stay in cache
+            if len(cells) > 1 << 17:
+                cells.clear()
+            table = cells.setdefault(table, table)
+        else:
+            table = array("H", bytes(512))
+            for lo, hi, pos in fills:
+                table[lo:hi] = array("H", [pos]) * (hi - lo)
+        return kind((table, *answers))
 
     def _longest4_rest(self, f: Any, k: int) -> Any:
         """``longest`` for an IPv4 int whose cell in its slot's entry is a ``_Dir`` (read its cell) or
@@ -935,5 +954,5 @@ PrefixMap.__netx__ = TypeDesc(  # type: ignore[attr-defined]
     accepts="a mapping or (network, value) pairs",
     from_python=PrefixMap, to_json_value=_json_value, from_json_value=PrefixMap,
     json_schema={"type": "object", "description": "Networks (CIDR) -> values, e.g. {\"10.0.0.0/8\": \"corp\"}"},
-    json_input="object",  # type: ignore[arg-type]  # a JSON object (the description knows strings and arrays)
+    json_input="object",
 )

@@ -104,6 +104,18 @@ def _version_checked(cls: Any, attr: str, version: int, convert: _Validator) -> 
 _CORE: dict[tuple[TypeDesc[Any], str], Any] = {}
 
 
+def _json_shape(desc: TypeDesc[Any]) -> Any:
+    """The core schema of a description's JSON value (``json_input``): a str, a list of str, or
+    an object of str keys (its values are the type's own business)."""
+    from pydantic_core import core_schema as cs
+
+    if desc.json_input == "string":
+        return cs.str_schema()
+    if desc.json_input == "array":
+        return cs.list_schema(cs.str_schema())
+    return cs.dict_schema(cs.str_schema(), cs.any_schema())
+
+
 def _serialization(desc: TypeDesc[Any]) -> Any:
     """Serialize to the JSON value in JSON mode; keep the object in Python mode."""
     from pydantic_core import core_schema as cs
@@ -113,7 +125,7 @@ def _serialization(desc: TypeDesc[Any]) -> Any:
             return cs.to_string_ser_schema(when_used="json-unless-none")  # str() in Rust: the fast path
         return_schema: Any = cs.str_schema()
     else:
-        return_schema = cs.list_schema(cs.str_schema())
+        return_schema = _json_shape(desc)
     return cs.plain_serializer_function_ser_schema(
         desc.to_json_value, return_schema=return_schema, when_used="json-unless-none"
     )
@@ -129,7 +141,7 @@ def core_schema_of(desc: TypeDesc[Any], shown: str | None = None) -> Any:
         from pydantic_core import core_schema as cs
 
         python, strict, from_json = _validators(desc, shown)
-        json_input = cs.str_schema() if desc.json_input == "string" else cs.list_schema(cs.str_schema())
+        json_input = _json_shape(desc)
 
         def json_schema(core: Any, handler: Any) -> dict[str, Any]:
             return desc.schema()

@@ -13,7 +13,7 @@ import builtins
 import ipaddress
 import json
 from functools import lru_cache
-from typing import Any, Callable, TypeVar, overload
+from typing import Any, Callable, TypeVar, get_args, get_origin, overload
 
 import orjson
 
@@ -127,13 +127,26 @@ def dec_hook(type: Any, obj: Any) -> Any:
     Builds a netx value (or a version-constrained form's value) from its decoded JSON
     value; a bad value raises the netx error (a ``ValueError``), which msgspec reports as a
     ``ValidationError`` at its path; so does a type netx does not describe (a ``TypeError``).
+    A generic netx type decoded from a JSON object (``PrefixMap[IP]``) gets its values
+    converted to its type argument by msgspec first (with this hook).
     """
     desc = find_desc(type)
+    args: tuple[Any, ...] = ()
     if desc is None:
-        raise TypeError(f"netx.json.dec_hook does not decode {type!r}")
+        desc = find_desc(get_origin(type))  # a generic netx type: PrefixMap[int]
+        args = get_args(type)
+        if desc is None:
+            raise TypeError(f"netx.json.dec_hook does not decode {type!r}")
     if desc.json_input == "string":
         if not isinstance(obj, str):
             raise TypeError(f"Expected `str`, got `{obj.__class__.__name__}`")
+    elif desc.json_input == "object":
+        if not isinstance(obj, dict) or not all(isinstance(key, str) for key in obj):
+            raise TypeError(f"Expected `object` with `str` keys, got `{obj.__class__.__name__}`")
+        if args:
+            import msgspec
+
+            obj = msgspec.convert(obj, dict[str, args[-1]], dec_hook=dec_hook)  # type: ignore[valid-type]
     elif not isinstance(obj, list) or not all(isinstance(item, str) for item in obj):
         raise TypeError(f"Expected `array` of `str`, got `{obj.__class__.__name__}`")
     return desc.from_json_value(obj)

@@ -8,6 +8,7 @@ import ipaddress
 import pickle
 import random
 import time
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -189,6 +190,87 @@ def test_values_may_be_none_or_falsy() -> None:
     assert m.longest("10.1.1.1") == (IPNet("10.1.1.0/24"), "")
 
 
+# -- the IPv4 lookup tables and the bulk paths ---------------------------------------------
+def _brute_longest(table: dict[IPNet, int], x: IP) -> tuple[IPNet, int] | None:
+    hits = [n for n in table if n.version == x.version and x in n]
+    return max(((n, table[n]) for n in hits), key=lambda p: p[0].prefixlen, default=None)
+
+
+def test_dense_slots_and_cut_cells_agree_with_brute_force() -> None:
+    """A /16 with more than 255 distinct answers (its cells no longer fit a byte), /24s cut by
+    /25-/32 prefixes (a table per address), and slots reached only by short prefixes."""
+    rng = random.Random(3)
+    table: dict[IPNet, int] = {IPNet("10.0.0.0/8"): -1, IPNet("10.7.0.0/16"): -2}
+    table.update({IPNet(f"10.7.{c}.0/24"): c for c in range(256)})  # 256 /24 answers + the /16 + the /8
+    for _ in range(40):  # longer prefixes inside some of them, nested
+        plen = rng.randint(25, 32)
+        value = (10 << 24 | 7 << 16 | rng.getrandbits(16)) & ~((1 << (32 - plen)) - 1)
+        table[IPNet((IP(value, version=4), plen))] = plen
+    del table[IPNet("10.7.9.0/24")], table[IPNet("10.7.200.0/24")]  # two holes down to the /16
+    table[IPNet("10.9.0.128/25")] = 99  # a cut /24 in a slot whose only other answer is the /8
+    built = PrefixMap(table)
+    incremental: PrefixMap[int] = PrefixMap()
+    for net, value in table.items():
+        incremental[net] = value
+    probes = [IP(10 << 24 | 7 << 16 | rng.getrandbits(16), version=4) for _ in range(3000)]
+    probes += [IP(f"10.9.0.{i}") for i in range(256)] + [IP("10.8.0.1"), IP("11.0.0.0"), IP("9.255.255.255")]
+    probes += [n.first for n in table] + [n.last for n in table]
+    for m in (built, incremental):
+        for ip in probes:
+            want = _brute_longest(table, ip)
+            assert m.longest(ip, None) == want, ip
+            assert m.longest(str(ip), None) == want, ip
+    built._check()
+    incremental._check()
+
+
+def test_text_lookups_accept_exactly_what_ipaddress_accepts() -> None:
+    """The text fast path (inet_pton for short strings) against the stdlib, odd strings included."""
+    m = PrefixMap({"0.0.0.0/0": 4, "::/0": 6})
+    cases = ["1.2.3.4", "255.255.255.255", "0.0.0.0", "01.2.3.4", "1.2.3.04", "1.2.3", "1.2.3.4.5", "1.2.3.4 ",
+             " 1.2.3.4", "1.2.3.256", "1.2.3.-1", "0x1.2.3.4", "1.2.3.4\x00", "\u0661.2.3.4", "1..2.3", "",
+             "123.123.123.123", "1234.1.1.1", "::1", "::", "1::", "::ffff:1.2.3.4", "fe80::1%eth0", "2001:db8::1",
+             "2001:0db8:0000:0000:0000:0000:0000:0001", "1.2.3.4/32", "1.2.3.4%x", "::1::", ":::", "1:2:3:4:5:6:7:8:9"]
+    for text in cases:
+        try:  # (a CIDR string looks up a network)
+            want: Any = ipaddress.ip_network(text) if "/" in text else ipaddress.ip_address(text)
+        except ValueError:
+            with pytest.raises((AddressError, NetworkError)):
+                m.longest(text)
+            continue
+        assert m.longest(text)[1] == want.version, text
+
+
+def test_bulk_paths_update_and_fromkeys() -> None:
+    base = {f"10.{i}.0.0/16": i for i in range(40)}
+    m = PrefixMap(base)
+    m.update({"10.1.2.0/24": "a"})  # a few into many: each into its place
+    m.update([("10.1.3.0/24", "b")], **{"192.168.0.0/16": "c"})
+    assert m.longest("10.1.2.3") == (IPNet("10.1.2.0/24"), "a") and m["192.168.0.0/16"] == "c"
+    big = {f"172.16.{i}.0/24": i for i in range(200)}
+    m.update(big)  # many into few: one rebuild
+    assert len(m) == 40 + 3 + 200 and m.longest("172.16.7.9") == (IPNet("172.16.7.0/24"), 7)
+    assert m.longest("10.1.3.1")[1] == "b" and m.longest("10.3.1.1")[1] == 3
+    m._check()
+    mixed = [(IPNet("10.0.0.0/8"), 1), (("10.1.0.0", 16), 2), ("10.2.0.1", 3), (ipaddress.ip_network("::/0"), 4)]
+    mm = PrefixMap(mixed)  # keys of every kind IPNet takes; a bare address is a host network
+    assert list(mm) == [IPNet("10.0.0.0/8"), IPNet("10.1.0.0/16"), IPNet("10.2.0.1/32"), IPNet("::/0")]
+    with pytest.raises(NetworkError, match="host bits set"):
+        m.update([("10.9.9.0/24", 1), ("10.0.0.1/8", 2)])
+    assert "10.9.9.0/24" not in m  # the batch is parsed first: nothing of it went in
+    with pytest.raises(NetworkError):
+        PrefixMap([("10.0.0.0/", 1)])
+    odd = PrefixMap([("10.0.0.0/08", 1), ("10.1.0.0/255.255.0.0", 2)])  # what ipaddress takes, via IPNet
+    assert list(odd) == [IPNet("10.0.0.0/8"), IPNet("10.1.0.0/16")]
+    f = PrefixMap.fromkeys(["10.0.0.0/8", "::/0"], "x")
+    assert f == {IPNet("10.0.0.0/8"): "x", IPNet("::/0"): "x"} and f.longest("::1") == (IPNet("::/0"), "x")
+    it = iter(m)
+    next(it)
+    m.update(dict.fromkeys((f"172.{17 + i // 256}.{i % 256}.0/24" for i in range(500)), 0))
+    with pytest.raises(RuntimeError):
+        next(it)
+
+
 # -- differential: a brute-force model -----------------------------------------------------
 def _net(version: int, bits: int, plen: int, cluster: int) -> IPNet:
     width = 32 if version == 4 else 128
@@ -326,3 +408,51 @@ def test_json_and_pydantic() -> None:
     with pytest.raises(ValidationError, match="invalid IP:port"):
         Table(routes={"10.0.0.0/8": "nowhere"})
     assert Table.model_json_schema()["properties"]["routes"]["type"] == "object"
+
+
+def test_msgspec_round_trips() -> None:
+    import msgspec
+
+    class Site(msgspec.Struct):
+        name: str
+        routes: PrefixMap[str]
+        gateways: PrefixMap[IP]
+        plain: PrefixMap  # type: ignore[type-arg]  # no value type: values as decoded
+
+    site = Site("lab", PrefixMap({"10.0.0.0/8": "corp", "2001:db8::/32": "docs"}),
+                PrefixMap({"0.0.0.0/0": IP("10.0.0.1"), "::/0": IP("2001:db8::1")}), PrefixMap({"10.1.0.0/16": [1, 2]}))
+    data = msgspec.json.encode(site, enc_hook=netx.json.enc_hook)
+    assert data == (b'{"name":"lab","routes":{"10.0.0.0/8":"corp","2001:db8::/32":"docs"},'
+                    b'"gateways":{"0.0.0.0/0":"10.0.0.1","::/0":"2001:db8::1"},"plain":{"10.1.0.0/16":[1,2]}}')
+    back = msgspec.json.decode(data, type=Site, dec_hook=netx.json.dec_hook)
+    assert back == site and type(back.routes) is PrefixMap and back.gateways.longest("10.9.9.9")[1] == IP("10.0.0.1")
+    assert msgspec.msgpack.decode(msgspec.msgpack.encode(site, enc_hook=netx.json.enc_hook), type=Site,
+                                  dec_hook=netx.json.dec_hook) == site
+    with pytest.raises(msgspec.ValidationError, match=r"host bits set.*\$\.routes"):
+        msgspec.json.decode(b'{"name":"x","routes":{"10.0.0.1/8":"a"},"gateways":{},"plain":{}}', type=Site,
+                            dec_hook=netx.json.dec_hook)
+    with pytest.raises(msgspec.ValidationError, match=r"invalid IP address 'nope'"):
+        msgspec.json.decode(b'{"name":"x","routes":{},"gateways":{"::/0":"nope"},"plain":{}}', type=Site,
+                            dec_hook=netx.json.dec_hook)
+    with pytest.raises(msgspec.ValidationError, match=r"Expected `object`.*got `list`"):
+        msgspec.json.decode(b'{"name":"x","routes":["10.0.0.0/8"],"gateways":{},"plain":{}}', type=Site,
+                            dec_hook=netx.json.dec_hook)
+
+
+def test_the_object_kind_in_the_generic_pydantic_schema() -> None:
+    """A type described as a JSON object gets a working schema from the generic adapter too
+    (PrefixMap itself brings its own, generic in the value type)."""
+    from pydantic import TypeAdapter
+
+    from netx._pydantic import core_schema_of
+
+    class Table(PrefixMap[Any]):
+        @classmethod
+        def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+            return core_schema_of(PrefixMap.__netx__, "PrefixMap")  # type: ignore[attr-defined]
+
+    adapter: TypeAdapter[Any] = TypeAdapter(Table)
+    m = adapter.validate_json('{"10.0.0.0/8": 1, "::/0": [2]}')
+    assert type(m) is PrefixMap and m.longest("10.1.1.1") == (IPNet("10.0.0.0/8"), 1)
+    assert adapter.dump_json(m) == b'{"10.0.0.0/8":1,"::/0":[2]}'
+    assert adapter.validate_python({"10.0.0.0/8": 1}) == {IPNet("10.0.0.0/8"): 1}
