@@ -408,12 +408,11 @@ def interface_slow(text: str, what: str = "IP interface") -> tuple[int, int, str
     return int(iface), iface.version, getattr(iface, "scope_id", None), iface.network.prefixlen
 
 
-def interface(text: str) -> tuple[int, int, str | None, int]:
-    """``(int, version, zone, prefixlen)`` of an interface string (``NetworkError`` if bad).
-
-    Inlined in ``IPInterface()``."""
+def interface(text: str, what: str = "IP interface") -> tuple[int, int, str | None, int]:
+    """``(int, version, zone, prefixlen)`` of an interface string (``NetworkError`` naming ``what``
+    if bad). Inlined in ``IPInterface()``."""
     if len(text) > MAX_TEXT:
-        return interface_slow(text)
+        return interface_slow(text, what)
     addr, slash, ptext = text.partition("/")
     try:
         if ":" in addr:
@@ -421,17 +420,18 @@ def interface(text: str) -> tuple[int, int, str | None, int]:
         else:
             i, ver, plen = _from_bytes(_pton(_AF4, addr)), 4, PLEN4[ptext]  # "" (no '/') -> 32
     except (OSError, ValueError, KeyError):
-        return interface_slow(text)
+        return interface_slow(text, what)
     if slash and not ptext:  # "addr/" with nothing after the '/'
-        return interface_slow(text)
+        return interface_slow(text, what)
     return i, ver, None, plen
 
 
 def cidr(text: str) -> tuple[int, int, str | None, int]:
-    """``interface(text)`` for Go's ``ParseCIDR``: the '/' and prefix length are required."""
+    """``interface(text)`` for Go's ``ParseCIDR``: the '/' and prefix length are required.
+    Errors read ``invalid CIDR <input>: <reason>``, the reason ``IPInterface`` gives."""
     if len(text) <= MAX_TEXT and "/" not in text:
         raise invalid(NetworkError, "CIDR", text, "no '/' and prefix length")
-    return interface(text)
+    return interface(text, "CIDR")
 
 
 # -- keys of netx's key space (IPRange, IPSet) ---------------------------------------------------
