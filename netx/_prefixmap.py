@@ -12,17 +12,21 @@ Layout (pure Python, tuned for CPython's C-speed dicts, lists and ``bisect``):
   every slot they cover (at most 65,536 slots for a /0, one for a /16: bounded, however
   big the map). A slot whose /16 holds longer prefixes instead holds a *bucket*: those
   prefixes flattened into disjoint intervals (sorted starts, each labelled with the most
-  specific prefix covering it) plus the slot's own /0-/16 answer as the fallback. A lookup
-  is one list index and, in a bucket, one ``bisect`` over a short list. A bucket is one
-  flat list ``[fallback, start_0 .. start_n-1, label_0 .. label_n-1]`` (fewer objects to
-  reach than three lists). A bulk build leaves buckets unswept (``[fallback]``) and sweeps
-  each from the sorted codes the first time a lookup or a change reaches it.
+  specific prefix covering it) plus the slot's own /0-/16 answer as the fallback. A bucket
+  is one flat list ``[fallback, start_0 .. start_n-1, label_0 .. label_n-1]`` (fewer objects
+  to reach than three lists). A bulk build parses and sorts only (``_pending``); the slots
+  are written by the first lookup or change (``_ready``), and each bucket is swept from the
+  sorted codes the first time a lookup or a change reaches its slot.
 * IPv4 lookups read neither of those but ``_fast``, the same 65,536 slots as lookups want
-  them: ``False`` (nothing holds the slot), the ``(IPNet, value)`` pair of its one answer, or
-  ``[starts, pairs]`` (a bucket's intervals, each with its answer's pair). So a lookup is a
-  list index and at most one ``bisect``, returning an object that already exists: no code
-  to dereference, no dict to probe. An entry is made from its slot the first time a lookup
-  reaches it, and forgotten (``None``) when a change touches a prefix that reaches the slot.
+  them: a tuple ``(cells, answer_1, ...)`` per slot, where ``cells`` (256 bytes, one per /24
+  of the slot; one shared object per distinct pattern, ``_cells``) holds the position in the
+  tuple of that /24's answer: its ``(IPNet, value)`` pair, ``False`` for none, or for a /24
+  that longer prefixes cut a ``_Dir`` of the same shape over its 256 addresses. So a lookup
+  is a list index, two tuple indexes and a bytes index, no ``bisect``, no comparison,
+  returning an object that already exists. Memory more than bytecodes bounds a lookup of a
+  random probe: each step is one object. An entry is made from its slot the first time a
+  lookup reaches it, and replaced by ``_STALE`` (whose cells lead to a ``bytes``: "remake")
+  when a change touches a prefix that reaches the slot.
 * IPv6: prefix lengths are cut into bands of 16 bits; a prefix of a band lies inside one
   aligned bucket (a /32 for lengths 33-48, ...), a bucket as above whose fallback is the
   answer of the shorter bands. A lookup probes one ``dict.get`` per non-empty band,
