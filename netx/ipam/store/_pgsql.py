@@ -35,10 +35,10 @@ __all__ = ["BLOCK", "FAST_VERSION", "fast_sql", "TAKE", "PROC", "lowest_sql", "d
 
 BLOCK = 16
 """Keys per aligned block the free intervals are split into where allocations happen (a power of two <= 256)."""
-AHEAD = 7
+AHEAD = 15
 """Blocks more that ``lowest`` splits off at once, so concurrent callers find that many unheld intervals."""
 
-FAST_VERSION = "netx fast path 5"
+FAST_VERSION = "netx fast path 6"
 """Version of the objects below, the comment on ``netx_take``; a different one is (re)created on open."""
 
 POOL_LOCK = 0x6E657470
