@@ -58,6 +58,11 @@ _INTERFACES = (ipaddress.IPv4Interface, ipaddress.IPv6Interface)
 
 
 # -- the binary key (non-PostgreSQL storage) ------------------------------------------------
+_IFACE = 2 * _KEY + 1  # an interface key: network key, prefix length, address key (then the zone, if any)
+_ADDR_BITS = 8 * _KEY
+_ADDR_MASK = (1 << _ADDR_BITS) - 1
+
+
 def _k17(version: int, i: int) -> bytes:
     """The 17-byte key of address ``i``: IPv4 keys all sort below IPv6 ones."""
     return (i + V6_BASE if version == 6 else i).to_bytes(_KEY, "big")
@@ -139,23 +144,24 @@ def _iface_bind(value: Any) -> bytearray | None:
     else:
         addr = ip._int
         net = addr & ~((1 << (32 - plen)) - 1)
-    key = bytearray((net << 8 | plen).to_bytes(_KEY + 1, "big"))
-    key += addr.to_bytes(_KEY, "big")
+    key = ((net << 8 | plen) << _ADDR_BITS | addr).to_bytes(_IFACE, "big")  # one int, one conversion
     if ip._zone:
-        key += ip._zone.encode("utf-8", "surrogatepass")
-    return key
+        return bytearray(key + ip._zone.encode("utf-8", "surrogatepass"))
+    return bytearray(key)
 
 
 def _iface_load(key: Any) -> IPInterface | None:
     if key is None:
         return None
-    k = _from_bytes(key[_KEY + 1:2 * _KEY + 1], "big")
+    # the address key is the low 17 bytes of the first 35, read as one int (no slice)
+    k = _from_bytes(key if len(key) == _IFACE else key[:_IFACE], "big") & _ADDR_MASK
     ip = _new(IP)
     if k >= V6_BASE:
         ip._int, ip._ver = k - V6_BASE, 6
+        ip._zone = _zone_of(key, _IFACE)
     else:
         ip._int, ip._ver = k, 4
-    ip._zone = _zone_of(key, 2 * _KEY + 1)
+        ip._zone = None
     ip._str = ip._obj = None
     iface = _new(IPInterface)
     iface._ip, iface._plen, iface._str, iface._obj = ip, key[_KEY], None, None

@@ -217,7 +217,8 @@ def _mutations(rng: random.Random, base: Any, depth: int = 0) -> Any:
     return rng.choice(junk)
 
 
-def test_bad_input_is_always_a_cni_error_never_a_traceback(tmp_path: Path) -> None:
+def test_bad_input_is_always_a_cni_error_never_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a junk relative dataDir ("fe80::1%eth0") is made here, not in the checkout
     rng = random.Random(7)
     base = _conf(
         tmp_path, [{"subnet": "10.22.0.0/24", "rangeStart": "10.22.0.5", "gateway": "10.22.0.1"}], [{"subnet": "fd00::/64"}],

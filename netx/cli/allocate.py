@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import click
 
@@ -22,6 +22,36 @@ allocate_group = group("allocate", """Allocate addresses or subnets: `netx alloc
     """)
 
 _COUNT = click.IntRange(min=1)
+_Decorator = Callable[[Callable[..., None]], Callable[..., None]]
+
+
+def _options(one: str, what: str, flag: str, metavar: str, kind: click.ParamType[Any], owners: str, where: str,
+             ensure: str) -> _Decorator:
+    """The options ``allocate ip`` and ``allocate subnet`` share, worded for ``one`` / ``what`` (address(es), subnet(s))."""
+    stack = [
+        click.option("--owner", metavar="O", multiple=True, callback=once, help=f"Record this owner ({owners}...)."),
+        click.option(flag, "wanted", metavar=metavar, type=kind, multiple=True, callback=once,
+                     help=f"Allocate this particular {one}."),
+        click.option("--count", type=_COUNT, default=1, show_default=True, metavar="N",
+                     help=f"How many {what} (all or nothing)."),
+        click.option("--version", "version", type=VERSION, help=f"Only from the pool's IPv4 or IPv6 {where}."),
+        click.option("--ensure", is_flag=True,
+                     help=f"Idempotent: make sure --owner holds N {ensure}, allocating only what is missing."),
+    ]
+
+    def apply(fn: Callable[..., None]) -> Callable[..., None]:
+        for option in reversed(stack):
+            fn = option(fn)
+        return fn
+
+    return apply
+
+
+def _check(flag: str, wanted: Any, count: int, version: str | None, ensure: bool, owner: str | None) -> None:
+    if wanted is not None and (count != 1 or version is not None or ensure):
+        raise click.UsageError(f"{flag} cannot be combined with --count, --version or --ensure")
+    if ensure and owner is None:
+        raise click.UsageError("--ensure needs --owner: it ensures what that owner holds")
 
 
 def _show(allocations: list[Any]) -> None:
@@ -33,15 +63,7 @@ def _show(allocations: list[Any]) -> None:
 
 @allocate_group.command("ip", short_help="Allocate addresses from a pool.")
 @click.argument("pool_name", metavar="POOL")
-@click.option("--owner", metavar="O", multiple=True, callback=once,
-              help="Record this owner (a host, container, interface...).")
-@click.option("--ip", "wanted", metavar="IP", type=IP_ADDRESS, multiple=True, callback=once,
-              help="Allocate this particular address.")
-@click.option("--count", type=_COUNT, default=1, show_default=True, metavar="N",
-              help="How many addresses (all or nothing).")
-@click.option("--version", "version", type=VERSION, help="Only from the pool's IPv4 or IPv6 ranges.")
-@click.option("--ensure", is_flag=True,
-              help="Idempotent: make sure --owner holds N addresses, allocating only what is missing.")
+@_options("address", "addresses", "--ip", "IP", IP_ADDRESS, "a host, container, interface", "ranges", "addresses")
 @click.option("--ttl", type=TTL, metavar="SECONDS",
               help="Make them leases: free again SECONDS from now unless renewed (netx renew ip).")
 @global_options
@@ -67,10 +89,7 @@ def allocate_ip(pool_name: str, owner: str | None, wanted: Any, count: int, vers
       netx allocate ip dual --version 6
       IP=$(netx allocate ip lab --owner vm-7)
     """
-    if wanted is not None and (count != 1 or version is not None or ensure):
-        raise click.UsageError("--ip cannot be combined with --count, --version or --ensure")
-    if ensure and owner is None:
-        raise click.UsageError("--ensure needs --owner: it ensures what that owner holds")
+    _check("--ip", wanted, count, version, ensure, owner)
     with service() as ipam:
         family = None if version is None else int(version)
         if ensure:
@@ -85,15 +104,7 @@ def allocate_ip(pool_name: str, owner: str | None, wanted: Any, count: int, vers
 @click.argument("pool_name", metavar="POOL")
 @click.option("--prefix", "prefixlen", type=click.IntRange(min=0, max=128), metavar="N",
               help="Prefix length of the subnet(s) to hand out (required unless --subnet).")
-@click.option("--owner", metavar="O", multiple=True, callback=once,
-              help="Record this owner (a node, a site, a tenant...).")
-@click.option("--subnet", "wanted", metavar="CIDR", type=NETWORK, multiple=True, callback=once,
-              help="Allocate this particular subnet.")
-@click.option("--count", type=_COUNT, default=1, show_default=True, metavar="N",
-              help="How many subnets (all or nothing).")
-@click.option("--version", "version", type=VERSION, help="Only from the pool's IPv4 or IPv6 parents.")
-@click.option("--ensure", is_flag=True,
-              help="Idempotent: make sure --owner holds N subnets of /--prefix, allocating only what is missing.")
+@_options("subnet", "subnets", "--subnet", "CIDR", NETWORK, "a node, a site, a tenant", "parents", "subnets of /--prefix")
 @global_options
 @guard
 def allocate_subnet(pool_name: str, prefixlen: int | None, owner: str | None, wanted: Any, count: int,
@@ -114,12 +125,9 @@ def allocate_subnet(pool_name: str, prefixlen: int | None, owner: str | None, wa
       netx allocate subnet nodes --subnet 10.244.7.0/24 --owner node-7
       CIDR=$(netx allocate subnet nodes --prefix 24 --owner node-2)
     """
-    if wanted is not None and (count != 1 or version is not None or ensure):
-        raise click.UsageError("--subnet cannot be combined with --count, --version or --ensure")
+    _check("--subnet", wanted, count, version, ensure, owner)
     if wanted is None and prefixlen is None:
         raise click.UsageError("give --prefix N (or --subnet CIDR)")
-    if ensure and owner is None:
-        raise click.UsageError("--ensure needs --owner: it ensures what that owner holds")
     family = None if version is None else int(version)
     with service() as ipam:
         if ensure:

@@ -45,6 +45,19 @@ def _is_database_error(exc: BaseException) -> bool:
     return module.split(".")[0] in ("sqlite3", "psycopg", "psycopg2", "psycopg_binary")
 
 
+def _wrong_kind(exc: WrongPoolKind) -> str:
+    """What to say when a command met the other kind of pool: the same command for that kind, if it exists."""
+    found = "a subnet" if exc.kind == "subnet" else "an address"
+    said = f"pool {exc.pool!r} is {found} pool"
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or ctx.parent is None or not isinstance(ctx.parent.command, click.Group):
+        return said
+    twin = "subnet" if exc.kind == "subnet" else "ip"
+    if ctx.parent.command.get_command(ctx.parent, twin) is not None and ctx.info_name in ("ip", "subnet"):
+        return f"{said}: use {ctx.parent.command_path} {twin}"
+    return f"{said}; {ctx.command_path} works on {'an address' if exc.kind == 'subnet' else 'a subnet'} pool"
+
+
 def guard(func: Callable[P, R]) -> Callable[P, R]:
     """Turn every error of a command into one line on stderr (exit 1); set NETX_DEBUG=1 for tracebacks."""
 
@@ -55,11 +68,7 @@ def guard(func: Callable[P, R]) -> Callable[P, R]:
         except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError, KeyboardInterrupt):
             raise
         except WrongPoolKind as exc:
-            found = "a subnet" if exc.kind == "subnet" else "an address"
-            verbs = "netx allocate subnet / netx release subnet" if exc.kind == "subnet" else (
-                "netx allocate ip / netx release ip"
-            )
-            raise CLIError(f"pool {exc.pool!r} is {found} pool: use {verbs}") from None
+            raise CLIError(_wrong_kind(exc)) from None
         except Error as exc:  # bad input (netx.NetxError) and store outages (netx.ipam.StoreError)
             raise CLIError(str(exc)) from None
         except Exception as exc:

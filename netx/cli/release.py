@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 import click
 
@@ -43,14 +43,23 @@ def _release(pool: str, kind: Literal["address", "subnet"], items: tuple[Any, ..
         raise CLIError(f"not allocated in pool {pool!r}: {', '.join(map(str, done.not_allocated))}")
 
 
-@release_group.command("ip", short_help="Release addresses of a pool.")
-@click.argument("pool_name", metavar="POOL")
-@click.argument("addresses", nargs=-1, metavar="[IP]...", type=IP_ADDRESS)
-@click.option("--owner", metavar="O", multiple=True, callback=once,
-              help="Release every address allocated to this owner.")
-@click.option("--ignore-missing", is_flag=True, help="Exit 0 even when a given address was not allocated.")
-@global_options
-@guard
+def _command(name: str, short_help: str, one: str, items: str, metavar: str, kind: click.ParamType[Any]
+             ) -> Callable[[Callable[..., None]], click.Command]:
+    """``release ip`` / ``release subnet``: the pool, the items (``one`` each), --owner, --ignore-missing."""
+    def make(fn: Callable[..., None]) -> click.Command:
+        for decorate in (guard, global_options,
+                         click.option("--ignore-missing", is_flag=True,
+                                      help=f"Exit 0 even when a given {one} was not allocated."),
+                         click.option("--owner", metavar="O", multiple=True, callback=once,
+                                      help=f"Release every {one} allocated to this owner."),
+                         click.argument(items, nargs=-1, metavar=f"[{metavar}]...", type=kind),
+                         click.argument("pool_name", metavar="POOL")):
+            fn = decorate(fn)
+        return release_group.command(name, short_help=short_help)(fn)
+    return make
+
+
+@_command("ip", "Release addresses of a pool.", "address", "addresses", "IP", IP_ADDRESS)
 def release_ip(pool_name: str, addresses: tuple[Any, ...], owner: str | None, ignore_missing: bool) -> None:
     """Release the given addresses (or every address of --owner) in POOL; print those released.
 
@@ -69,14 +78,7 @@ def release_ip(pool_name: str, addresses: tuple[Any, ...], owner: str | None, ig
     _release(pool_name, "address", addresses, owner, ignore_missing)
 
 
-@release_group.command("subnet", short_help="Release subnets of a subnet pool.")
-@click.argument("pool_name", metavar="POOL")
-@click.argument("subnets", nargs=-1, metavar="[CIDR]...", type=NETWORK)
-@click.option("--owner", metavar="O", multiple=True, callback=once,
-              help="Release every subnet allocated to this owner.")
-@click.option("--ignore-missing", is_flag=True, help="Exit 0 even when a given subnet was not allocated.")
-@global_options
-@guard
+@_command("subnet", "Release subnets of a subnet pool.", "subnet", "subnets", "CIDR", NETWORK)
 def release_subnet(pool_name: str, subnets: tuple[Any, ...], owner: str | None, ignore_missing: bool) -> None:
     """Release the given subnets (or every subnet of --owner) in POOL; print those released.
 
