@@ -38,7 +38,7 @@ BLOCK = 16
 AHEAD = 15
 """Blocks more that ``lowest`` splits off at once, so concurrent callers find that many unheld intervals."""
 
-FAST_VERSION = "netx fast path 6"
+FAST_VERSION = "netx fast path 7"
 """Version of the objects below, the comment on ``netx_take``; a different one is (re)created on open."""
 
 POOL_LOCK = 0x6E657470
@@ -185,13 +185,16 @@ def fast_sql(s: str) -> list[str]:
               SELECT f.lo, f.hi INTO r FROM {s}.free f
                 WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi ORDER BY f.hi LIMIT 1 FOR UPDATE SKIP LOCKED;
               EXIT WHEN FOUND;
-              -- every free interval is held by a concurrent call (or none is left): wait for the first
-              SELECT f.lo, f.hi INTO r FROM {s}.free f
+              -- every free interval is held by a concurrent call (or none is left): wait for the first, then
+              -- look again afresh (the interval waited for may have been split meanwhile: the blocks split off
+              -- are visible only to a later statement's snapshot, and come first)
+              PERFORM 1 FROM {s}.free f
                 WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi ORDER BY f.hi LIMIT 1 FOR UPDATE;
-              EXIT WHEN FOUND;
-              PERFORM 1 FROM {s}.free f WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi LIMIT 1;
               IF NOT FOUND THEN
-                RETURN;  -- nothing free: k is NULL
+                PERFORM 1 FROM {s}.free f WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi LIMIT 1;
+                IF NOT FOUND THEN
+                  RETURN;  -- nothing free: k is NULL
+                END IF;
               END IF;
               IF attempt >= 32 THEN
                 RAISE EXCEPTION 'netx: free intervals kept changing under concurrent calls' USING ERRCODE = '40001';
