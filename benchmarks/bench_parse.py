@@ -23,6 +23,8 @@ import netaddr
 
 import netx
 from netx import IP, IPInterface, IPNet, parse_ip
+from netx import _codec
+from netx._ip import _make
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # benchmarks/ is not a package
 from _harness import Row, interleaved, print_header, print_table, quick_flag, row  # noqa: E402
@@ -95,8 +97,20 @@ def run(quick: bool) -> list[Row]:
             ("floor: partition+inet_pton", _floor_net, None),
         ])
 
-    compare("IPv4 interface: netx.IPInterface(s)", IPInterface, [s.replace(".0/", ".1/") for s in data["cidr4"]],
+    ifaces4 = [s.replace(".0/", ".1/") for s in data["cidr4"]]
+    compare("IPv4 interface: netx.IPInterface(s)", IPInterface, ifaces4,
             [("ipaddress.ip_interface", ipaddress.ip_interface, None)])
+
+    # Do the constructors' inlined copies of the codec's fast paths pay? The same class
+    # calling netx._codec instead (ratio = codec-call time / inlined time; > 1 pays).
+    for label, mine, items, codec_call in (
+        ("IPv4 address: netx.IP(s)", IP, data["v4"], _CodecIP),
+        ("IPv6 address: netx.IP(s)", IP, data["v6"], _CodecIP),
+        ("IPv4 address: netx.parse_ip(s)", parse_ip, data["v4"], _codec_parse_ip),
+        ("IPv4 CIDR: netx.IPNet(s)", IPNet, data["cidr4"], _CodecNet),
+        ("IPv4 interface: netx.IPInterface(s)", IPInterface, ifaces4, _CodecInterface),
+    ):
+        compare(label, mine, items, [("calling netx._codec instead of the inlined path", codec_call, None)])
 
     # str() of a freshly parsed address (netx caches the text, so each repeat parses anew)
     for label, items in (("IPv4", data["v4"]), ("IPv6", data["v6"])):
@@ -125,6 +139,42 @@ def run(quick: bool) -> list[Row]:
     rows.append(row(f"sorted() {size} mixed IPs, per item", mine_ns, by_int, "stdlib sorted(key=(version, int))"))
     rows += hot_paths(quick, rng)
     return rows
+
+
+class _CodecIP(IP):
+    """``IP`` whose constructor calls the codec instead of its inlined copy."""
+
+    __slots__ = ()
+
+    def __init__(self, value: str) -> None:
+        self._int, self._ver, self._zone, self._str = _codec.address(value)
+        self._key4 = self._int if self._ver == 4 else self._int + _codec.V6_BASE
+        self._obj = None
+
+
+def _codec_parse_ip(text: str) -> IP:
+    return _make(*_codec.address(text))
+
+
+class _CodecNet(IPNet):
+    """``IPNet`` whose constructor calls the codec instead of its inlined IPv4 copy."""
+
+    __slots__ = ()
+
+    def __init__(self, value: str) -> None:
+        self._int, self._plen, self._ver, self._zone = _codec.network(value, True)
+        self._str = self._obj = None
+
+
+class _CodecInterface(IPInterface):
+    """``IPInterface`` whose constructor calls the codec instead of its inlined copy."""
+
+    __slots__ = ()
+
+    def __init__(self, value: str) -> None:
+        i, ver, zone, self._plen = _codec.interface(value)
+        self._ip = _make(i, ver, zone)
+        self._str = self._obj = None
 
 
 class _Floor:

@@ -1,20 +1,29 @@
 """``IP``: one IPv4 or IPv6 address, a value type that composes the stdlib address.
 
-Parsing goes through ``socket.inet_pton`` (C) and keeps the canonical text; the
-stdlib ``ipaddress`` object is built only when something asks for it. Anything the
-fast path does not take is decided by ``ipaddress`` itself, so netx accepts exactly
-the strings the stdlib accepts (an import-time self-test falls back to the stdlib
-on platforms whose ``inet_pton`` / ``inet_ntop`` disagree with it).
+Parsing goes through ``netx._codec`` (``socket.inet_pton`` in C for the common forms,
+``ipaddress`` for the rest) and keeps the canonical text; the stdlib ``ipaddress``
+object is built only when something asks for it. ``IP()`` and ``parse_ip`` inline the
+codec's address fast path (a call there costs the parse target).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import sys
-from _socket import AF_INET, AF_INET6, inet_ntop, inet_pton  # C: socket.py costs start-up (enums, selectors)
 from functools import partial
 from typing import TYPE_CHECKING, Any, Iterator, overload
 
+from ._codec import _AF4 as _AF4  # (re-exported: netx._prefixmap reads the codec's C parser from here)
+from ._codec import _AF6 as _AF6
+from ._codec import _BITS, _MAX, _V4_MAX, MAX_TEXT, V4_BITS, V6_BITS
+from ._codec import _from_bytes as _from_bytes
+from ._codec import _pton as _pton
+from ._codec import address as _parse_text
+from ._codec import address_slow as _parse_slow
+from ._codec import fmt4 as _fmt4  # (re-exported: netx.ipam.store._sql formats from here)
+from ._codec import fmt6 as _fmt6
+from ._codec import std_parts, std_version
+from ._codec import V6_BASE as _V6_KEY  # added to an IPv6 value in the sort key: every IPv6 sorts after IPv4
 from ._desc import TypeDesc
 from ._errors import AddressError, invalid, shorten
 from ._promote import ADDRESS, Flags, promote
@@ -25,202 +34,13 @@ if TYPE_CHECKING:
 
     from ._net import IPNet
 
-__all__ = ["IP", "IPv4", "IPv6", "parse_ip", "MAX_TEXT", "V4_BITS", "V6_BITS"]
+__all__ = ["IP", "IPv4", "IPv6", "parse_ip", "MAX_TEXT", "V4_BITS", "V6_BITS", "_fmt4", "_fmt6"]
 
-MAX_TEXT = 256
-"""Longest address or network text netx parses; longer input is rejected unread."""
-
-V4_BITS = 32
-V6_BITS = 128
-_V4_MAX = (1 << 32) - 1
-_V6_MAX = (1 << 128) - 1
-_MAX = {4: _V4_MAX, 6: _V6_MAX}
-_V6_KEY = 1 << 128  # added to an IPv6 value in the sort key: every IPv6 address sorts after IPv4
-_BITS = {4: 32, 6: 128}
 _IPv4Address = ipaddress.IPv4Address
 _IPv6Address = ipaddress.IPv6Address
 _ADDRESS_TYPES = (_IPv4Address, _IPv6Address)
 _INTERFACE_TYPES = (ipaddress.IPv4Interface, ipaddress.IPv6Interface)
 _new = object.__new__
-_from_bytes = int.from_bytes  # big-endian is the default byte order (3.11+)
-_AF4 = AF_INET
-_AF6 = AF_INET6
-_REASON_MAX = 120  # characters of a stdlib explanation quoted in a message
-
-# Python 3.13+ prints IPv4-mapped IPv6 addresses as ``::ffff:1.2.3.4``; older ones
-# as ``::ffff:102:304``. netx prints whatever the running stdlib prints.
-_MAPPED_DOTTED = "." in str(_IPv6Address("::ffff:102:304"))
-
-
-# -- text formatting -----------------------------------------------------------
-def _fmt4(i: int) -> str:
-    """Dotted-quad text of an IPv4 integer."""
-    return inet_ntop(_AF4, i.to_bytes(4, "big"))
-
-
-def _fmt6_py(i: int) -> str:
-    """RFC 5952 text of an IPv6 integer, exactly as ``ipaddress`` prints it (pure Python)."""
-    if _MAPPED_DOTTED and i >> 32 == 0xFFFF:
-        return "::ffff:" + _fmt4(i & _V4_MAX)
-    parts = [
-        "%x" % (i >> 112), "%x" % ((i >> 96) & 0xFFFF), "%x" % ((i >> 80) & 0xFFFF),
-        "%x" % ((i >> 64) & 0xFFFF), "%x" % ((i >> 48) & 0xFFFF), "%x" % ((i >> 32) & 0xFFFF),
-        "%x" % ((i >> 16) & 0xFFFF), "%x" % (i & 0xFFFF),
-    ]
-    best = length = 0
-    best_at = at = -1
-    for idx, part in enumerate(parts):
-        if part == "0":
-            if at < 0:
-                at = idx
-            length = idx - at + 1
-            if length > best:
-                best, best_at = length, at
-        else:
-            at = -1
-    if best > 1:
-        end = best_at + best
-        parts[best_at:end] = [""]
-        if end == 8:
-            parts.append("")
-        if best_at == 0:
-            parts.insert(0, "")
-    return ":".join(parts)
-
-
-def _fmt6_c(i: int) -> str:
-    """RFC 5952 text of an IPv6 integer via the C library (dotted forms go to Python)."""
-    text = inet_ntop(_AF6, i.to_bytes(16, "big"))
-    if "." in text:  # libc writes ::a.b.c.d / ::ffff:a.b.c.d; the stdlib may not
-        return _fmt6_py(i)
-    return text
-
-
-def _ntop_agrees() -> bool:
-    """True if this platform's ``inet_ntop`` prints IPv6 exactly like ``ipaddress``."""
-    probes = [1, 0xFFFF, 0x10000, 1 << 112, (1 << 128) - 1, (0x20010DB8 << 96) | 1]
-    for pattern in range(256):  # every placement of zero hextets: runs, ties, ends
-        probes.append(sum((0xA + h) << (16 * (7 - h)) for h in range(8) if pattern >> h & 1))
-    for value in probes:
-        if _fmt6_c(value) != str(_IPv6Address(value)):
-            return False
-    return True
-
-
-_fmt6 = _fmt6_c if _ntop_agrees() else _fmt6_py
-
-
-# -- parsing -------------------------------------------------------------------
-_pton = inet_pton
-
-# Strings on which a C library could plausibly disagree with ipaddress.
-_PTON_PROBES = (
-    "1.2.3.4", "0.0.0.0", "255.255.255.255", "01.2.3.4", "1.2.3.04", "1.2.3.256", "1.2.3", "1.2.3.4.5",
-    "1.2.3.", ".1.2.3", "1..2.3", "0x1.2.3.4", "1.2.3.4 ", " 1.2.3.4", "1.2.3.4\n", "1", "16909060",
-    "0.0.0.00", "1.2.3.0004", "::", "::1", "1::", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8",
-    "1:2:3:4::5:6:7:8", "1::2::3", ":::", ":1::", "::1:", "1:2:3:4:5:6:7:8:9", "12345::", "0000:0::",
-    "::ffff:1.2.3.4", "::1.2.3.4", "1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:7:1.2.3.4", "::1.2.3.04",
-    "::1.2.3", "::1.2.3.4:5", "::1.2.3.4.5", "1.2.3.4::", "fe80::1%eth0", "::g", "ABCD:EF01::", "::%",
-    "::1 ", "0:0:0:0:0:0:0:0", "::0:0:0:0:0:0:0:0", "1:2", "1:2:3", "::ffff:256.1.1.1",
-)
-
-
-def _pton_agrees() -> bool:
-    """True if this platform's ``inet_pton`` accepts exactly what ``ipaddress`` accepts."""
-    for text in _PTON_PROBES:
-        try:
-            mine: int | None = _from_bytes(inet_pton(_AF6 if ":" in text else _AF4, text))
-        except (OSError, ValueError):
-            mine = None
-        try:
-            theirs: int | None = int(ipaddress.ip_address(text))
-        except ValueError:
-            theirs = None
-        if mine != (None if "%" in text else theirs):  # a zone must never reach the fast path
-            return False
-    return True
-
-
-def _strict_pton(family: int, text: str) -> bytes:
-    """``inet_pton`` that only takes what ``ipaddress`` takes (used where libc is laxer)."""
-    obj = (_IPv6Address if family == _AF6 else _IPv4Address)(text)
-    if getattr(obj, "scope_id", None) is not None:
-        raise ValueError("zone")
-    return obj.packed
-
-
-if not _pton_agrees():  # pragma: no cover - glibc, musl, BSD and macOS all agree
-    _pton = _strict_pton
-
-
-def _strip_echo(msg: str, text: str) -> str:
-    """A stdlib error message without its trailing `` in 'input'`` echo, kept short."""
-    for tail in (f" in {text!r}", f" in {text}"):
-        if msg.endswith(tail):
-            msg = msg[: -len(tail)]
-            break
-    if msg[:1].isupper() and msg[1:2].islower():
-        msg = msg[0].lower() + msg[1:]
-    return msg if len(msg) <= _REASON_MAX else msg[:_REASON_MAX] + "..."
-
-
-def _reason(text: str) -> str:
-    """What is wrong with an address text, in plain words (the stdlib's where it has them)."""
-    if not text:
-        return "empty string"
-    if len(text) > MAX_TEXT:
-        return f"longer than {MAX_TEXT} characters"
-    if "/" in text:
-        return "an address takes no '/prefix' (use IPNet or IPInterface for that)"
-    if ":" in text:
-        addr, pct, zone = text.partition("%")
-        if pct and not zone:
-            return "empty zone (scope id) after '%'"
-        if "%" in zone:
-            return "more than one '%' (only one zone is allowed)"
-        kind: type = _IPv6Address
-        probe = addr
-    elif not any(c in text for c in "0123456789."):
-        return "not an IPv4 or IPv6 address"
-    else:
-        kind = _IPv4Address
-        probe = text
-    try:
-        kind(probe)
-    except ValueError as exc:
-        return _strip_echo(str(exc), probe)
-    return "not a valid IP address"  # pragma: no cover - the family accepted what ip_address refused
-
-
-def _bad_text(text: str, what: str = "IP address") -> AddressError:
-    return invalid(AddressError, f"{what}", text, f"{_reason(text)}")
-
-
-def _parse_slow(text: str) -> tuple[int, int, str | None, str | None]:
-    """``(int, version, zone, canonical text or None)``, decided by the stdlib."""
-    if len(text) > MAX_TEXT:
-        raise _bad_text(text)
-    try:
-        obj = ipaddress.ip_address(text)
-    except ValueError:
-        raise _bad_text(text) from None
-    return int(obj), obj.version, getattr(obj, "scope_id", None), None
-
-
-def _parse_text(text: str) -> tuple[int, int, str | None, str | None]:
-    """``(int, version, zone, canonical text or None)`` of an address string."""
-    if len(text) <= MAX_TEXT:
-        if ":" in text:
-            try:
-                return _from_bytes(_pton(_AF6, text)), 6, None, None
-            except (OSError, ValueError):
-                pass
-        else:
-            try:
-                return _from_bytes(_pton(_AF4, text)), 4, None, text
-            except (OSError, ValueError):
-                pass
-    return _parse_slow(text)
 
 
 def _make(i: int, version: int, zone: str | None = None, text: str | None = None) -> IP:
@@ -239,25 +59,6 @@ def _netaddr_type(name: str) -> Any:
     """``netaddr.<name>`` if netaddr is already imported (a netaddr value implies it is)."""
     mod = sys.modules.get("netaddr")
     return getattr(mod, name, None) if mod is not None else None
-
-
-def std_version(obj: Any) -> int:
-    """The family of a stdlib address, network or interface, from its class; ``AddressError`` if a
-    subclass claims another ``.version`` (netx never builds a value of version 7)."""
-    ver = 4 if isinstance(obj, (_IPv4Address, ipaddress.IPv4Network)) else 6
-    if obj.version != ver:
-        raise AddressError(f"{type(obj).__name__} {shorten(str(obj))} claims version {shorten(obj.version)}, not {ver}")
-    return ver
-
-
-def std_parts(obj: Any) -> tuple[int, int, str | None]:
-    """``(int, version, zone)`` of a stdlib address (or an interface's address), validated."""
-    ver = std_version(obj)
-    i = int(obj)
-    if type(i) is not int or not 0 <= i <= _MAX[ver]:
-        raise AddressError(f"{type(obj).__name__} {shorten(str(obj))} has value {shorten(i)}, not an IPv{ver} address")
-    zone = getattr(obj, "scope_id", None) if ver == 6 else None
-    return i, ver, zone
 
 
 def _version_error(value: Any, version: Any, actual: int) -> AddressError:

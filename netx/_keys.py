@@ -7,11 +7,11 @@ stops intervals from ever merging across families.
 
 from __future__ import annotations
 
+from ._codec import V6_BASE  # one definition, in the codec (IP's sort key uses it too)
 from ._ip import IP, _make
 
 __all__ = ["V6_BASE", "LO", "HI", "key_of", "ip_of", "family_of", "family_bounds"]
 
-V6_BASE = 1 << 128
 LO = {4: 0, 6: V6_BASE}
 HI = {4: (1 << 32) - 1, 6: V6_BASE + (1 << 128) - 1}
 

@@ -1,8 +1,9 @@
 """``IPNet`` (a CIDR network) and ``IPInterface`` (an address with its prefix).
 
-Both compose the stdlib objects the way ``IP`` does: fast parsing of the common
-forms (``addr`` or ``addr/digits``), the stdlib deciding everything else, and the
-stdlib object built lazily.
+Both compose the stdlib objects the way ``IP`` does: text goes through ``netx._codec``
+(the common forms ``addr`` or ``addr/digits`` in C, the stdlib deciding everything
+else; ``IPNet()`` and ``IPInterface()`` inline the IPv4 fast path), and the stdlib
+object is built lazily.
 """
 
 from __future__ import annotations
@@ -11,65 +12,42 @@ import ipaddress
 from functools import partial
 from typing import TYPE_CHECKING, Any, Iterator
 
+from ._codec import _AF4, _AF6, _BITS, _from_bytes, _from_stdlib, _pton, MAX_TEXT
+from ._codec import HOST4 as _HOST4
+from ._codec import HOST6 as _HOST6
+from ._codec import HOSTMASKS as _HOSTMASKS
+from ._codec import PLEN4 as _PLEN4
+from ._codec import PLEN6 as _PLEN6
+from ._codec import PREFIX4 as _PREFIX4  # (re-exported: netx._prefixmap reads it from here)
+from ._codec import V6_BASE as _V6_KEY  # netx._ip's sort-key offset of IPv6 values
+from ._codec import address_reason, cidr, fmt, host_bits_error, interface_slow, network6, network_reason, network_slow, strip_echo
+from ._codec import std_parts, std_version
 from ._desc import TypeDesc, desc_of
 from ._errors import AddressError, NetworkError, invalid, shorten
 from ._promote import INTERFACE, NETWORK, Flags, promote
 from ._value import _Ordered, _stdlib, constrained_form
 from ._ip import (
-    _AF4,
-    _AF6,
     _ADDRESS_TYPES,
     _INTERFACE_TYPES,
     IP,
-    MAX_TEXT,
-    _fmt4,
-    _fmt6,
-    _from_bytes,
     checked_parts,
-    std_parts,
-    std_version,
     _make,
     _netaddr_type,
-    _pton,
-    _reason,
-    _strip_echo,
     iter_ips,
-    parse_ip,
 )
 
 if TYPE_CHECKING:
     import netaddr
 
-__all__ = ["IPNet", "IPInterface", "IPv4Net", "IPv6Net", "Masked", "parse_net", "parse_cidr", "ip_version"]
+__all__ = ["IPNet", "IPInterface", "IPv4Net", "IPv6Net", "Masked", "parse_net", "parse_cidr", "ip_version", "_PREFIX4"]
 
 _new = object.__new__
-_BITS = {4: 32, 6: 128}
 _NETWORK_TYPES = (ipaddress.IPv4Network, ipaddress.IPv6Network)
-
-# Host masks by prefix length, and the canonical prefix texts "0".."32" / "0".."128":
-# one dict lookup validates, converts and range-checks a prefix at once (a text with
-# leading zeros, a netmask or anything else misses and goes to the stdlib).
-_HOST4 = tuple((1 << (32 - p)) - 1 for p in range(33))
-_HOST6 = tuple((1 << (128 - p)) - 1 for p in range(129))
-_HOSTMASKS = {4: _HOST4, 6: _HOST6}
-_V6_KEY = 1 << 128  # netx._ip's sort-key offset of IPv6 values
-_PLEN4 = {str(p): p for p in range(33)}
-_PLEN6 = {str(p): p for p in range(129)}
-_PLEN4[""] = 32  # a bare address is a host network
-_PLEN6[""] = 128
-_PREFIX4 = {text: (plen, _HOST4[plen]) for text, plen in _PLEN4.items()}  # text -> (plen, host mask)
-
-if _pton is not __import__("_socket").inet_pton:  # pragma: no cover - see netx._ip._pton_agrees
-    _PLEN4, _PLEN6, _PREFIX4 = {}, {}, {}  # send every string to the stdlib
 
 
 def _mask_for(version: int, plen: int) -> int:
     """The host mask (low ``bits - plen`` bits set) of a prefix length."""
     return _HOSTMASKS[version][plen]
-
-
-def _fmt(i: int, version: int) -> str:
-    return _fmt4(i) if version == 4 else _fmt6(i)
 
 
 def _make_net(i: int, plen: int, version: int, zone: str | None = None) -> IPNet:
@@ -82,29 +60,6 @@ def _make_net(i: int, plen: int, version: int, zone: str | None = None) -> IPNet
     net._str = None
     net._obj = None
     return net
-
-
-def _net6(value: str, addr: str, slash: str, ptext: str, strict: bool) -> tuple[int, int, int, str | None]:
-    """``(network int, prefixlen, 6, None)`` of ``ipv6`` or ``ipv6/digits``; the stdlib decides the rest."""
-    try:
-        i = _from_bytes(_pton(_AF6, addr))
-        plen = _PLEN6[ptext]  # canonical "0".."128" only; "" (no '/') -> 128
-    except (OSError, ValueError, KeyError):
-        return _net_parts(value, strict)
-    if not ptext and slash:
-        return _net_parts(value, strict)
-    host = i & _HOST6[plen]
-    if host:
-        if strict:
-            raise host_bits_error(value, i, plen, 6)
-        i ^= host
-    return i, plen, 6, None
-
-
-def host_bits_error(value: Any, i: int, plen: int, version: int, what: str = "IP network") -> NetworkError:
-    """The one message for a network text or value with host bits set (IPNet, IPRange, IPSet, pydantic)."""
-    masked = f"{_fmt(i & ~_HOSTMASKS[version][plen], version)}/{plen}"
-    return invalid(NetworkError, f"{what}", value, f"host bits set (use strict=False to mask them, or write {masked})")
 
 
 class IPNet(_Ordered, Flags):
@@ -131,20 +86,21 @@ class IPNet(_Ordered, Flags):
     def __init__(self, value: Any, *, strict: bool = True) -> None:
         # Hot path first and inline: ``a.b.c.d`` or ``a.b.c.d/digits``. (Blocks are kept
         # short so that CPython 3.11 can specialise the comparisons and jumps.)
+        # This is netx._codec.network with the canonical text kept; the codec decides the rest.
         if type(value) is not str or len(value) > MAX_TEXT:
             self._int, self._plen, self._ver, self._zone = _net_parts(value, strict)
             self._str = self._obj = None
             return
         addr, slash, ptext = value.partition("/")
         if ":" in addr:
-            self._int, self._plen, self._ver, self._zone = _net6(value, addr, slash, ptext, strict)
+            self._int, self._plen, self._ver, self._zone = network6(value, addr, slash, ptext, strict)
             self._str = self._obj = None
             return
         try:
             i = _from_bytes(_pton(_AF4, addr))
             plen, host = _PREFIX4[ptext]  # canonical "0".."32" only; "" (no '/') -> 32
         except (OSError, ValueError, KeyError):
-            self._int, self._plen, self._ver, self._zone = _net_parts(value, strict)
+            self._int, self._plen, self._ver, self._zone = network_slow(value, strict)
             self._str = self._obj = None
             return
         if i & host:
@@ -156,7 +112,7 @@ class IPNet(_Ordered, Flags):
             self._int = i
             self._str = value  # canonical dotted quad and prefix: this is str()
         elif slash:  # "a.b.c.d/" with nothing after the '/'
-            raise invalid(NetworkError, "IP network", value, f"{_net_reason(value, strict)}")
+            raise invalid(NetworkError, "IP network", value, network_reason(value, strict))
         else:
             self._int = i
             self._str = None
@@ -429,7 +385,7 @@ class IPNet(_Ordered, Flags):
     def __str__(self) -> str:
         text = self._str
         if text is None:
-            addr = _fmt(self._int, self._ver)
+            addr = fmt(self._int, self._ver)
             if self._zone is not None:
                 addr = f"{addr}%{self._zone}"
             text = self._str = f"{addr}/{self._plen}"
@@ -507,7 +463,8 @@ class IPInterface(_Ordered, Flags):
     _obj: ipaddress.IPv4Interface | ipaddress.IPv6Interface | None
 
     def __init__(self, value: Any) -> None:
-        # Hot path first and inline, as in IPNet: ``addr`` or ``addr/digits``.
+        # Hot path first and inline, as in IPNet: ``addr`` or ``addr/digits`` (netx._codec.interface,
+        # keeping the IPv4 text).
         if type(value) is not str or len(value) > MAX_TEXT:
             self._ip, self._plen = _interface_parts(value)
             self._str = self._obj = None
@@ -525,7 +482,7 @@ class IPInterface(_Ordered, Flags):
             self._str = self._obj = None
             return
         if slash and not ptext:  # "addr/" with nothing after the '/'
-            raise invalid(NetworkError, "IP interface", value, f"{_net_reason(value, False, True)}")
+            raise invalid(NetworkError, "IP interface", value, network_reason(value, False, True))
         self._ip = ip
         self._plen = plen
         self._str = value if slash and ip._str is not None else None
@@ -678,7 +635,7 @@ def _restore_net(i: Any, plen: Any, version: Any, zone: Any) -> IPNet:
         raise NetworkError(str(exc)) from None
     plen = _checked_plen(plen, version, "pickled IPNet")
     if i & _HOSTMASKS[version][plen]:
-        raise NetworkError(f"invalid pickled IPNet: host bits set in {_fmt(i, version)}/{plen}")
+        raise NetworkError(f"invalid pickled IPNet: host bits set in {fmt(i, version)}/{plen}")
     return _make_net(i, plen, version, zone)
 
 
@@ -697,77 +654,7 @@ def _restore_interface(i: Any, version: Any, zone: Any, plen: Any) -> IPInterfac
     return iface
 
 
-# -- the slow paths: every form but the common strings ---------------------------
-def _net_reason(text: str, strict: bool, interface: bool = False) -> str:
-    """What is wrong with a network / interface text (called only after the stdlib refused it)."""
-    if not text:
-        return "empty string"
-    if len(text) > MAX_TEXT:
-        return f"longer than {MAX_TEXT} characters"
-    addr, slash, ptext = text.partition("/")
-    if "/" in ptext:
-        return "more than one '/'"
-    if not addr:
-        return "no address before the '/'"
-    try:
-        ip = parse_ip(addr)
-    except AddressError:
-        return _reason(addr)
-    bits = _BITS[ip._ver]
-    if strict and not interface and slash and ptext:
-        try:  # valid once masked (a prefix length or a netmask): the only fault is host bits
-            net = ipaddress.ip_network(text, strict=False)
-        except ValueError:
-            pass
-        else:
-            return f"host bits set (use strict=False to mask them, or write {net})"
-    if slash:
-        if not ptext:
-            return "nothing after the '/' (expected a prefix length)"
-        if ptext.isascii() and ptext.isdigit():
-            if len(ptext) > 4 or int(ptext) > bits:
-                return f"prefix length /{ptext if len(ptext) <= 12 else ptext[:12] + '...'} is out of range for IPv{ip._ver} (0 to {bits})"
-        elif ip._ver == 6:
-            return f"prefix length {shorten(ptext)} is not a number (IPv6 takes 0 to 128)"
-        else:
-            return f"{shorten(ptext)} is neither a prefix length (0 to 32) nor a valid netmask"
-    if strict and not interface:
-        try:
-            net = ipaddress.ip_network(text, strict=False)
-        except ValueError:
-            pass
-        else:
-            return f"host bits set (use strict=False to mask them, or write {net})"
-    family: Any = ipaddress.IPv6Interface if ip._ver == 6 else ipaddress.IPv4Interface
-    if not interface:
-        family = ipaddress.IPv6Network if ip._ver == 6 else ipaddress.IPv4Network
-    try:
-        family(text) if interface else family(text, strict=strict)
-    except ValueError as exc:
-        return _strip_echo(str(exc), text)
-    return "not valid"  # pragma: no cover - the family accepted what the generic parser refused
-
-
-def _from_stdlib(net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> tuple[int, int, int, str | None]:
-    std_version(net)
-    i, ver, zone = std_parts(net.network_address)
-    plen = net.prefixlen
-    if type(plen) is not int or not 0 <= plen <= _BITS[ver] or i & _HOSTMASKS[ver][plen]:
-        raise NetworkError(f"{type(net).__name__} {shorten(str(net))} is not a valid IPv{ver} network")
-    return i, plen, ver, zone
-
-
-def _stdlib_network(value: Any, strict: bool) -> tuple[int, int, int, str | None]:
-    try:
-        return _from_stdlib(ipaddress.ip_network(value, strict=strict))
-    except ValueError as exc:
-        if isinstance(value, str):
-            reason = _net_reason(value, strict)
-        else:
-            reason = _strip_echo(str(exc), repr(value))
-        raise invalid(NetworkError, "IP network", value, f"{reason}") from None
-
-
+# -- the slow paths: every value but the common strings (text: netx._codec) -------------
 def _packed_or_int(value: int | bytes, what: str) -> IP:
     """The address of an ``int`` or packed ``bytes`` given for a network or interface."""
     try:
@@ -830,16 +717,13 @@ def _tuple_parts(value: tuple[Any, ...], strict: bool, what: str) -> tuple[int, 
     try:
         return _from_stdlib(ipaddress.ip_network(arg, strict=strict))
     except ValueError as exc:
-        raise invalid(NetworkError, f"{what}", value, f"{_strip_echo(str(exc), repr(arg))}") from None
+        raise invalid(NetworkError, f"{what}", value, f"{strip_echo(str(exc), repr(arg))}") from None
 
 
 def _net_parts(value: Any, strict: bool) -> tuple[int, int, int, str | None]:
     """``(network int, prefixlen, version, zone)`` of any value ``IPNet`` accepts."""
     if isinstance(value, str):
-        value = str(value)
-        if len(value) > MAX_TEXT:
-            raise invalid(NetworkError, "IP network", value, f"longer than {MAX_TEXT} characters")
-        return _stdlib_network(value, strict)
+        return network_slow(str(value), strict)
     if isinstance(value, IPNet):
         return value._int, value._plen, value._ver, value._zone
     if isinstance(value, _NETWORK_TYPES):
@@ -847,7 +731,7 @@ def _net_parts(value: Any, strict: bool) -> tuple[int, int, int, str | None]:
     if isinstance(value, tuple):
         return _tuple_parts(value, strict, "IP network")
     if isinstance(value, (IPInterface, *_INTERFACE_TYPES)):
-        return _stdlib_network(str(value), strict)
+        return network_slow(str(value), strict)
     if isinstance(value, IP):
         return value._int, _BITS[value._ver], value._ver, value._zone
     if isinstance(value, _ADDRESS_TYPES):
@@ -874,14 +758,8 @@ def _net_parts(value: Any, strict: bool) -> tuple[int, int, int, str | None]:
 def _interface_parts(value: Any) -> tuple[IP, int]:
     """``(IP, prefixlen)`` of any value ``IPInterface`` accepts."""
     if isinstance(value, str):
-        value = str(value)
-        if len(value) > MAX_TEXT:
-            raise invalid(NetworkError, "IP interface", value, f"longer than {MAX_TEXT} characters")
-        try:
-            iface = ipaddress.ip_interface(value)
-        except ValueError:
-            raise invalid(NetworkError, "IP interface", value, f"{_net_reason(value, False, True)}") from None
-        return _make(int(iface), iface.version, getattr(iface, "scope_id", None)), iface.network.prefixlen
+        i, ver, zone, plen = interface_slow(str(value))
+        return _make(i, ver, zone), plen
     if isinstance(value, IPInterface):
         return value._ip, value._plen
     if isinstance(value, _INTERFACE_TYPES):
@@ -936,10 +814,9 @@ def parse_cidr(text: str) -> tuple[IP, IPNet]:
     """Go's ``net.ParseCIDR``: ``"10.1.2.3/24"`` -> ``(IP('10.1.2.3'), IPNet('10.1.2.0/24'))``."""
     if not isinstance(text, str):
         raise TypeError(f"parse_cidr takes a str, not {type(text).__name__}")
-    if len(text) <= MAX_TEXT and "/" not in text:
-        raise invalid(NetworkError, "CIDR", text, "no '/' and prefix length")
-    iface = IPInterface(text)
-    return iface._ip, iface.network
+    i, ver, zone, plen = cidr(str(text))
+    host = i & _HOSTMASKS[ver][plen]  # the network keeps the zone only when no host bits are cleared
+    return _make(i, ver, zone), _make_net(i ^ host, plen, ver, None if host else zone)
 
 
 def ip_version(text: str) -> int:
@@ -951,7 +828,7 @@ def ip_version(text: str) -> int:
             return IPInterface(text)._ip._ver
         return IP(text)._ver
     except (AddressError, NetworkError):
-        reason = _net_reason(text, False, True) if "/" in text else _reason(text)
+        reason = network_reason(text, False, True) if "/" in text else address_reason(text)
         raise invalid(AddressError, "IP address, network or interface", text, f"{reason}") from None
 
 

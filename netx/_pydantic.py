@@ -52,15 +52,7 @@ def _validators(desc: TypeDesc[Any], shown: str) -> tuple[_Validator, _Validator
         except TypeError as exc:
             raise bad_type(value, exc) from None
 
-    if version is None:
-
-        def python(value: Any) -> Any:
-            if type(value) is cls:
-                return value
-            return convert(value)
-
-    else:
-        python = _version_checked(cls, desc.version_attr, version, convert)  # type: ignore[assignment]
+    python = _checked(cls, desc.version_attr, version, convert)
 
     def strict(value: Any) -> Any:
         if type(value) is not cls:
@@ -81,17 +73,24 @@ def _validators(desc: TypeDesc[Any], shown: str) -> tuple[_Validator, _Validator
     return python, strict, from_json
 
 
-def _version_checked(cls: Any, attr: str, version: int, convert: _Validator) -> _Validator:
-    """``value`` itself when it is a ``cls`` of ``version``, else ``convert(value)``. The attribute
-    is read inline (a slot read, no call: this runs once per value of a list), so the function is
-    compiled for ``attr``, as ``collections.namedtuple`` compiles its methods."""
+def _checked(cls: Any, attr: str, version: int | None, convert: _Validator) -> _Validator:
+    """``value`` itself when it is a ``cls`` (of ``version``, when set), else ``convert(value)``.
+
+    This runs once per value of a list, so it is compiled (as ``collections.namedtuple``
+    compiles its methods) to read everything at the cheapest: ``cls`` / ``version`` /
+    ``convert`` as module globals (specialised loads; default arguments are copied into
+    every call's frame), ``value.__class__`` (one specialised slot load; ``type(value)``
+    is a call) and the version attribute inline (a slot read). ``__class__`` is what
+    ``isinstance`` itself consults, so nothing passes here that pydantic's own
+    ``isinstance`` check would refuse. Measured in benchmarks/bench_pydantic.py."""
     if not attr.isidentifier():
         raise ValueError(f"version_attr must be an attribute name, not {attr!r}")
     namespace: dict[str, Any] = {"cls": cls, "version": version, "convert": convert}
-    # a value that is not `version` itself (a big int, in theory) still validates, via convert
+    check = "value.__class__ is cls" if version is None else f"value.__class__ is cls and value.{attr} is version"
+    # a version that is not `version` itself (a big int, in theory) still validates, via convert
     exec(  # noqa: S102 - the source is fixed but for a checked identifier
-        f"def python(value, cls=cls, version=version, convert=convert):\n"
-        f"    if type(value) is cls and value.{attr} is version:\n"  # small ints are shared: `is` is exact
+        f"def python(value):\n"
+        f"    if {check}:\n"  # small ints are shared: `is` is exact
         f"        return value\n"
         f"    return convert(value)\n",
         namespace,

@@ -2,49 +2,40 @@
 
 A range is two keys of netx's single key space (``netx._keys``), so ranges of both
 families sort together and feed ``IPSet`` without conversion. This module also holds
-the value -> key-bounds conversion that ``IPSet`` reuses for its items.
+the value -> key-bounds conversion that ``IPSet`` reuses for its items (text goes
+through ``netx._codec``).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import sys
-from _socket import AF_INET, AF_INET6  # the C module: socket.py costs start-up time (enums, selectors)
 from typing import TYPE_CHECKING, Any, Iterator
 
-from ._errors import AddressError, NetworkError, RangeError, invalid, shorten
-from ._ip import IP, MAX_TEXT, std_parts, _fmt4, _fmt6, _make, iter_ips, parse_ip
-from ._keys import V6_BASE
-from ._net import IPInterface, IPNet, _make_net, host_bits_error
+from ._codec import V6_BASE, std_parts
+from ._codec import addr_key as _addr_key  # (re-exported: IPSet reads the text paths from here)
+from ._codec import checked_keys as _checked
+from ._codec import host_bits_error
+from ._codec import key_text as _text
+from ._codec import net_keys as _net_bounds
+from ._codec import range_keys as _range_bounds
+from ._codec import text_keys as _str_bounds
+from ._errors import RangeError, shorten
+from ._ip import IP, _make, iter_ips
+from ._net import IPInterface, IPNet, _make_net
 from ._desc import TypeDesc
 from ._value import _Ordered
-
-try:  # the core's inet_pton: libc's, or a strict one where libc is laxer than ipaddress
-    from ._ip import _pton as inet_pton
-except ImportError:  # pragma: no cover - the core renamed it; libc agrees on every mainstream OS
-    from socket import inet_pton
 
 if TYPE_CHECKING:
     import netaddr
 
-__all__ = ["IPRange"]
+__all__ = ["IPRange", "_addr_key", "_net_bounds", "_range_bounds", "_str_bounds"]
 
-_from_bytes = int.from_bytes
 _new = object.__new__
 _V4_TOP = (1 << 32) - 1
 _ADDRESS_TYPES = (ipaddress.IPv4Address, ipaddress.IPv6Address)
 _NETWORK_TYPES = (ipaddress.IPv4Network, ipaddress.IPv6Network)
 _INTERFACE_TYPES = (ipaddress.IPv4Interface, ipaddress.IPv6Interface)
-_MAX_RANGE_TEXT = 2 * MAX_TEXT + 1
-
-
-def _text(key: int) -> str:
-    """Canonical text of the address of a key."""
-    return _fmt6(key - V6_BASE) if key >= V6_BASE else _fmt4(key)
-
-
-def _ver(key: int) -> int:
-    return 6 if key >= V6_BASE else 4
 
 
 def _ips(lo: int, hi: int) -> Iterator[IP]:
@@ -54,116 +45,12 @@ def _ips(lo: int, hi: int) -> Iterator[IP]:
     return iter_ips(lo, hi, 4)
 
 
-# -- value -> key conversion (shared with IPSet) ---------------------------------------
-def _addr_key(text: str) -> int:
-    """Key of an address string; zones are dropped. Raises ``AddressError``.
-
-    ``inet_pton`` takes the common forms; everything else is left to ``parse_ip``,
-    which accepts exactly what the stdlib accepts (the rule ``IP`` follows).
-    """
-    if ":" in text:
-        if "%" not in text:
-            try:
-                return _from_bytes(inet_pton(AF_INET6, text), "big") + V6_BASE
-            except (OSError, ValueError):
-                pass
-    else:
-        try:
-            return _from_bytes(inet_pton(AF_INET, text), "big")
-        except (OSError, ValueError):
-            pass
-    ip = parse_ip(text)
-    return ip._int + V6_BASE if ip._ver == 6 else ip._int
-
-
-# prefix-length text -> host mask: one dict lookup validates and converts it
-_HOST4 = {str(p): (1 << (32 - p)) - 1 for p in range(33)}
-_HOST6 = {str(p): (1 << (128 - p)) - 1 for p in range(129)}
-
-
-def _net_bounds(text: str) -> tuple[int, int]:
-    """Key bounds of a CIDR string (strict: host bits are an error). Raises ``NetworkError``."""
-    addr, _, plen_text = text.partition("/")
-    # Two copies of one block, one per family, on purpose: IPSet building from CIDR strings
-    # runs through here, and a family-generic version costs ~10% (40 ns a string).
-    if ":" in addr:
-        host = _HOST6.get(plen_text)
-        if host is not None and "%" not in addr:
-            try:
-                i = _from_bytes(inet_pton(AF_INET6, addr), "big")
-            except (OSError, ValueError):
-                pass
-            else:
-                if i & host:
-                    raise host_bits_error(text, i, int(plen_text), 6)
-                return V6_BASE + i, V6_BASE + (i | host)
-    else:
-        host = _HOST4.get(plen_text)
-        if host is not None:
-            try:
-                i = _from_bytes(inet_pton(AF_INET, addr), "big")
-            except (OSError, ValueError):
-                pass
-            else:
-                if i & host:
-                    raise host_bits_error(text, i, int(plen_text), 4)
-                return i, i | host
-    # Netmask forms, zones, and every rejection: IPNet decides, with IPNet's own message.
-    return _net_keys(IPNet(text))
-
-
+# -- value -> key conversion (shared with IPSet; text: netx._codec) ---------------------
 def _net_keys(net: IPNet) -> tuple[int, int]:
     if net._ver == 4:
         return net._int, net._int | (_V4_TOP >> net._plen)
     lo = V6_BASE + net._int
     return lo, lo | ((1 << (128 - net._plen)) - 1)
-
-
-def _range_bounds(text: str) -> tuple[int, int]:
-    """Key bounds of ``"first-last"``. Raises ``RangeError`` (an ``AddressError``)."""
-    if len(text) > _MAX_RANGE_TEXT:
-        raise invalid(RangeError, "IP range", text, f"longer than {_MAX_RANGE_TEXT} characters")
-    dashes = [i for i, ch in enumerate(text) if ch == "-"]
-    error: AddressError | None = None
-    for at in dashes:  # one dash normally; more only when a zone id holds one
-        try:
-            lo, hi = _addr_key(text[:at]), _addr_key(text[at + 1 :])
-        except AddressError as exc:
-            error = error or exc
-            continue
-        return _checked(lo, hi, text)
-    if error is not None and len(dashes) == 1:
-        raise invalid(RangeError, "IP range", text, f"{error}") from None
-    raise invalid(RangeError, "IP range", text, "expected 'first-last', e.g. '10.0.0.10-10.0.0.20'")
-
-
-def _checked(lo: int, hi: int, shown: str) -> tuple[int, int]:
-    if (lo >= V6_BASE) != (hi >= V6_BASE):
-        raise invalid(RangeError, "IP range", shown, f"mixes IPv{_ver(lo)} and IPv{_ver(hi)}")
-    if lo > hi:
-        raise invalid(RangeError, "IP range", shown, f"first address {_text(lo)} is after last {_text(hi)}")
-    return lo, hi
-
-
-def _str_bounds(text: str) -> tuple[int, int]:
-    """Key bounds of an address, CIDR or ``first-last`` string."""
-    if "/" in text:
-        return _net_bounds(text)
-    if "-" in text:
-        try:
-            return _range_bounds(text)
-        except AddressError:
-            if "%" not in text:  # a zone id may hold a dash: "fe80::1%en-0"
-                raise
-            try:
-                key = _addr_key(text)
-            except AddressError:
-                pass
-            else:
-                return key, key
-            raise
-    key = _addr_key(text)
-    return key, key
 
 
 def _endpoint_key(value: Any) -> int:

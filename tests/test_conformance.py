@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 
 import netx
 from netx import IP, AddressError, IPInterface, IPNet, IPRange, IPSet, NetworkError, NetxError
+from netx import _codec as codec
+from netx._errors import shorten
 from netx._ip import MAX_TEXT
 
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -108,8 +110,49 @@ def check_all(text: str) -> None:
         with pytest.raises(NetworkError) as info:
             netx.parse_cidr(text)
         if "/" in text:  # the same words as IPInterface for the same mistake
-            assert str(info.value) == _message(IPInterface, text)
+            assert str(info.value) == _message(IPInterface, text).replace("invalid IP interface", "invalid CIDR", 1)
     check_range_and_set(text)
+    check_codec(text)
+
+
+def _outcome(build: Any, *args: Any) -> tuple[Any, ...]:
+    """What a parser makes of its input: its facts, or its error class and message."""
+    try:
+        return ("ok", build(*args))
+    except NetxError as exc:
+        return (type(exc).__name__, str(exc))
+
+
+def check_codec(text: str) -> None:
+    """The codec's own text paths (the types inline copies of their fast paths) give the same
+    values as the constructors, and for a bad text the same error class and message."""
+
+    def ip(t: str) -> tuple[Any, ...]:
+        a = IP(t)
+        return int(a), a.version, a.zone
+
+    def net(t: str, strict: bool) -> tuple[Any, ...]:
+        n = IPNet(t, strict=strict)
+        return int(n.ip), n.prefixlen, n.version, n.zone
+
+    def iface(t: str) -> tuple[Any, ...]:
+        i = IPInterface(t)
+        return int(i.ip), i.version, i.zone, i.prefixlen
+
+    assert _outcome(lambda t: codec.address(t)[:3], text) == _outcome(ip, text), text
+    for strict in (True, False):
+        assert _outcome(codec.network, text, strict) == _outcome(net, text, strict), (text, strict)
+    assert _outcome(codec.interface, text) == _outcome(iface, text), text
+    if "/" in text:
+        theirs = _outcome(iface, text)
+        if theirs[0] != "ok":  # the same reason, naming the CIDR
+            theirs = (theirs[0], theirs[1].replace("invalid IP interface", "invalid CIDR", 1))
+        assert _outcome(codec.cidr, text) == theirs, text
+
+
+def IP_error(text: str) -> str:
+    """The message of ``IP(text)``'s error."""
+    return _message(IP, text).partition(": ")[2]
 
 
 def _message(build: Any, text: str) -> str:
@@ -124,9 +167,16 @@ def check_range_and_set(text: str) -> None:
     """IPRange and IPSet read an address or CIDR text exactly as IP / IPNet (strict) do: same
     values, and for a bad text the same error class and message."""
     if "-" in text:
-        return  # "first-last" is range syntax; its halves are checked as addresses
+        return  # "first-last" is range syntax; its halves are checked as addresses (below)
     single = IPNet if "/" in text else IP
     accepted = _std("net" if "/" in text else "ip", text) is not None
+    if "/" not in text:  # the same text as both halves of a range: its address, or its address's error
+        doubled = f"{text}-{text}"
+        for build in (IPRange, lambda t: IPSet([t])):
+            if accepted:
+                assert build(doubled) == build(text), doubled
+            else:
+                assert _message(build, doubled) == f"RangeError: invalid IP range {shorten(doubled)}: {IP_error(text)}"
     for build in (IPRange, lambda t: IPSet([t])):
         if accepted:
             value = build(text)

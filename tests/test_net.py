@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import ipaddress
 import pickle
+from typing import Any
 
 import netaddr
 import pytest
@@ -509,6 +510,12 @@ def test_parse_net() -> None:
         parse_net(("10.0.0.0", 8))  # type: ignore[arg-type]
 
 
+def _reason_of(build: Any, text: str) -> str:
+    with pytest.raises(NetworkError) as info:
+        build(text)
+    return str(info.value).partition(": ")[2]
+
+
 def test_parse_cidr() -> None:
     assert parse_cidr("10.1.2.3/24") == (IP("10.1.2.3"), IPNet("10.1.2.0/24"))
     assert parse_cidr("2001:db8::1/32") == (IP("2001:db8::1"), IPNet("2001:db8::/32"))
@@ -517,8 +524,9 @@ def test_parse_cidr() -> None:
     with pytest.raises(NetworkError, match="no '/'"):
         parse_cidr("10.1.2.3")
     for bad in ("10.1.2.3/33", "10.1.2.3/", "x/24"):
-        with pytest.raises(NetworkError):
+        with pytest.raises(NetworkError, match=r"^invalid CIDR ") as info:  # one kind named, whatever the mistake
             parse_cidr(bad)
+        assert str(info.value).partition(": ")[2] == _reason_of(IPInterface, bad)
     with pytest.raises(TypeError):
         parse_cidr(None)  # type: ignore[arg-type]
 

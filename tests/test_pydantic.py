@@ -112,6 +112,30 @@ def test_netx_objects_pass_through_unchanged() -> None:
     assert m.ip is ip and m.v4 is ip and m.net is net and m.net4 is net and m.iface is iface
 
 
+def test_the_object_fast_path_takes_only_exact_values_of_the_version() -> None:
+    class MyIP(IP):
+        __slots__ = ()
+
+    class Proxy:  # stands for an IPv4 IP, as transparent proxies do (``__class__`` is what isinstance reads)
+        __class__ = IP  # type: ignore[assignment]
+        _ver = 4
+
+    v4, v6 = TypeAdapter(list[IPv4]), TypeAdapter(list[IPv6])
+    ips = [IP("10.0.0.1"), IP("10.0.0.2")]
+    assert all(a is b for a, b in zip(v4.validate_python(ips), ips))  # passed through, not copied
+    mine = MyIP("10.0.0.3")
+    out = v4.validate_python([mine])[0]
+    assert type(out) is IP and out == IP("10.0.0.3")  # a subclass validates as its base
+    assert type(TypeAdapter(IP).validate_python(mine)) is IP
+    with pytest.raises(ValidationError, match="is an IPv4 address, not IPv6"):
+        v6.validate_python(ips)
+    with pytest.raises(ValidationError, match="is an IPv6 address, not IPv4"):
+        v4.validate_python([IP("::1")])
+    proxy: Any = Proxy()
+    assert isinstance(proxy, IP)  # pydantic's own isinstance-based validators take it too
+    assert TypeAdapter(IPv4).validate_python(proxy) is proxy
+
+
 def test_json_input() -> None:
     m = Everything.model_validate_json(
         '{"ip": "10.0.0.1", "v4": "10.0.0.2", "v6": "2001:DB8::1", "net": "2001:db8::/32", '
