@@ -3,6 +3,8 @@
     hold URL POOL            lock POOL in a transaction, print ``held``, then SIGSTOP itself (inside it)
     mixed URL POOL N TAG     print ``ready``, wait for a line, then N calls mixing allocate / release /
                              allocate_many / owner_of; print ``ok`` or the first error's type and message
+    until URL POOL N TAG     print ``ready``, wait for a line, then up to N allocate() calls until one fails;
+                             print ``ok K`` (K addresses handed out, no failure) or ``ERROR-TYPE K``
     stream URL POOL N TAG    N allocate() calls with owners TAG-0, TAG-1, ... retrying through outages
                              (bounded); prints ``ip owner`` per address handed out, ``unknown owner``
                              for every OutcomeUnknown, then ``done``
@@ -62,6 +64,19 @@ def main(argv: list[str]) -> int:
             out.write(f"{type(exc).__name__}: {exc}\n")
             return 1
         out.write("ok\n")
+        return 0
+    if cmd == "until":
+        n, tag = int(argv[3]), argv[4]
+        pool = _ready(url, name)
+        done = 0
+        try:
+            for i in range(n):
+                pool.allocate(f"{tag}-{i}")
+                done += 1
+        except Exception as exc:  # reported to the test
+            out.write(f"{type(exc).__name__} {done}\n")
+            return 0
+        out.write(f"ok {done}\n")
         return 0
     if cmd == "stream":
         n, tag = int(argv[3]), argv[4]

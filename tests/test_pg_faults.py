@@ -66,13 +66,17 @@ def test_outside_session_holding_the_pool_lock_times_out(pg_url: str) -> None:
     with ipam.open(url) as store, psycopg.connect(_plain(pg_url)) as outside:
         pool = store.pool("lan")
         outside.execute(f'SELECT 1 FROM "{_schema(pg_url)}".pools WHERE name = %s FOR UPDATE', ("lan",))
-        for call in (lambda: pool.allocate("b"), lambda: pool.release("10.0.0.1"), lambda: pool.allocate_many(2)):
+        for call in (lambda: pool.release("10.0.0.1"), lambda: pool.allocate_many(2), lambda: pool.allocate(ip="10.0.0.9")):
             started = time.monotonic()
             with pytest.raises(StoreError, match=r"waited 0\.5 s for pool 'lan', locked by another session"):
                 call()
             assert time.monotonic() - started < 20  # bounded (the wait itself is 0.5 s)
+        # allocate() on a lowest / random pool does not lock the pool's row (its advisory lock, shared, and one
+        # free interval's row): it goes on
+        assert pool.allocate("b") == IP("10.0.0.2")
         outside.rollback()
-        assert pool.allocate("b") == IP("10.0.0.2")  # and the store still works
+        assert pool.allocate("c") == IP("10.0.0.3")  # and the rest works again
+        assert pool.release("10.0.0.1")
         assert_partition(pool)
 
 

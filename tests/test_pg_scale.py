@@ -4,7 +4,11 @@ concurrent callers never share an address and relax the order only as docs/store
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -72,3 +76,46 @@ def test_threads_on_one_pool_relax_lowest_by_at_most_a_block_each(pg_url: str) -
         # alone again, it fills the holes first: exactly lowest-first
         holes = sorted(set(IP("10.0.0.1") + i for i in range(int(max(got)) - int(IP("10.0.0.1")))) - set(got))
         assert [pool.allocate("late") for _ in holes] == holes
+
+
+WORKERS = Path(__file__).resolve().parent / "_pg_workers.py"
+
+
+@pytest.mark.parametrize("strategy", ["lowest", "random"])
+def test_deleting_a_pool_while_processes_allocate_leaves_no_orphan(pg_url: str, strategy: str) -> None:
+    """No foreign keys on PostgreSQL: deletion takes the pool's advisory lock exclusively (allocate() holds it
+    shared), so it waits for the calls in flight, deletes every row, and later calls fail cleanly."""
+    schema = pg_url.rsplit("schema=", 1)[1]
+    with ipam.open(pg_url) as store:
+        store.create_pool("doomed", "10.0.0.0/16", strategy=strategy)
+        store.create_pool("kept", "10.1.0.0/24", strategy=strategy).allocate("stays")
+    procs = [
+        subprocess.Popen([sys.executable, str(WORKERS), "until", pg_url, "doomed", "3000", f"w{i}"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for i in range(4)
+    ]
+    try:
+        for proc in procs:
+            assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        time.sleep(0.5)  # they are allocating now
+        with ipam.open(pg_url) as store:
+            store.delete_pool("doomed", force=True)
+        results = [proc.communicate(timeout=120)[0].split() for proc in procs]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:  # pragma: no cover - only when the test failed
+                proc.kill()
+                proc.wait(timeout=30)
+    assert {r[0] for r in results} == {"PoolNotFound"}, results  # every caller stopped with a clean error
+    assert sum(int(r[1]) for r in results) > 0
+    with psycopg.connect(pg_url.rsplit("&schema=", 1)[0]) as conn:
+        counts = [conn.execute(f'SELECT count(*) FROM "{schema}".{t} WHERE pool NOT IN'
+                               f' (SELECT id FROM "{schema}".pools)').fetchone()[0] for t in ("allocations", "free")]
+        assert counts == [0, 0]  # no orphan
+    with ipam.open(pg_url) as store:
+        assert store.pools() == ["kept"] and store.pool("kept").stats().allocated == 1
+        assert_partition(store.pool("kept"))

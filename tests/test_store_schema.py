@@ -125,6 +125,13 @@ def _pg_columns(conn: Any, schema: str) -> list[tuple[Any, ...]]:
     ).fetchall()
 
 
+def _pg_constraints(conn: Any, schema: str) -> list[tuple[Any, ...]]:
+    return conn.execute(
+        "SELECT r.relname, c.contype, pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid"
+        " JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = %s ORDER BY 1, 2, 3", (schema,)
+    ).fetchall()
+
+
 @pytest.mark.parametrize("old", ["v1", "v2"])
 def test_postgres_migrates_to_the_latest(pg_url: str, pg_server: Any, old: str) -> None:
     import psycopg
@@ -141,13 +148,23 @@ def test_postgres_migrates_to_the_latest(pg_url: str, pg_server: Any, old: str) 
         with psycopg.connect(_plain(pg_url), autocommit=True) as conn:
             for statement in _v2_pg(s):
                 conn.execute(statement)
+            # the counter rows an earlier fast path kept (version 4 databases have them): dropped by version 5
+            conn.execute(f"""CREATE TABLE {s}.counts (pool bigint NOT NULL REFERENCES {s}.pools (id) ON DELETE CASCADE,
+                             shard int NOT NULL, n bigint NOT NULL, PRIMARY KEY (pool, shard))""")
             _v2_rows(lambda sql, params: conn.execute(sql.format(t=s + ".").replace("?", "%s"), params))
+            conn.execute(f"INSERT INTO {s}.counts VALUES (1, 0, 50)")
         _check_v2_migrated(pg_url)
+        with ipam.open(pg_url) as store:
+            assert store.pool("rr").stats().allocated == 5  # the rows counted (not the stale counter)
     fresh = schema + "_fresh"
     try:
         ipam.open(f"{_plain(pg_url)}&schema={fresh}").close()
         with psycopg.connect(_plain(pg_url), autocommit=True) as conn:
             assert _pg_columns(conn, schema) == _pg_columns(conn, fresh)
+            assert _pg_constraints(conn, schema) == _pg_constraints(conn, fresh)
+            # no foreign keys on PostgreSQL (deletion takes the pool's exclusive lock), no counter table
+            assert "f" not in {kind for _, kind, _ in _pg_constraints(conn, schema)}
+            assert "counts" not in {row[0] for row in _pg_columns(conn, schema)}
             assert conn.execute(f"SELECT value FROM {s}.meta").fetchall() == [(str(SCHEMA_VERSION),)]
     finally:
         with psycopg.connect(_plain(pg_url), autocommit=True) as conn:

@@ -119,16 +119,16 @@ class Pool(PoolBase[PoolSpec, IP]):
             message = f"{self._label} has {_plural(free, what)}, {n} requested"
         return PoolExhausted(message, pool=self._name, requested=n, free=free, version=version)
 
-    def _pick_random(self, family: int) -> tuple[int, Interval] | None:
+    def _pick_random(self, family: int, drawn: Sequence[int] = ()) -> tuple[int, Interval] | None:
         """A free key of ``family`` drawn uniformly from all free keys, with its free interval.
 
         Draws over the ranges until one is free (uniform over the free keys: each is equally
         likely to be hit first); a mostly allocated pool falls back to one pass over the free
         intervals, picking one with probability proportional to its size. The cost depends on
-        how full the pool is, never on its size."""
+        how full the pool is, never on its size. ``drawn``: the first draws, made already (by the fast path)."""
         state, spec, rng = self._state, self._spec, self._rng
-        for _ in range(_DRAWS):
-            key = spec._random_key(family, rng)
+        for i in range(_DRAWS):
+            key = drawn[i] if i < len(drawn) else spec._random_key(family, rng)
             iv = holding(state, key)
             if iv is not None:
                 return key, iv
@@ -143,8 +143,9 @@ class Pool(PoolBase[PoolSpec, IP]):
             return None
         return chosen[0] + rng.randrange(chosen[1] - chosen[0] + 1), chosen
 
-    def _take_one(self, families: Sequence[int]) -> int | None:
-        """Pick one free key by the pool's strategy, take it out of the free intervals."""
+    def _take_one(self, families: Sequence[int], drawn: Sequence[int] = ()) -> int | None:
+        """Pick one free key by the pool's strategy, take it out of the free intervals (``drawn``: ``random``'s
+        first draws in ``families[0]``, made already)."""
         state = self._state
         strategy = self._spec.strategy
         if strategy == "lowest":
@@ -156,7 +157,7 @@ class Pool(PoolBase[PoolSpec, IP]):
         for family in families:  # IPv4 while any is free, then IPv6
             lo, hi = LO[family], HI[family]
             if strategy == "random":
-                found = self._pick_random(family)
+                found = self._pick_random(family, drawn if family == families[0] else ())
             else:
                 last = _cursor(state, family)
                 start = lo if last is None else last + 1
@@ -182,13 +183,14 @@ class Pool(PoolBase[PoolSpec, IP]):
             state.ext_set(LEASES, "1")
         return state.now() + seconds
 
-    def _take_reclaiming(self, families: Sequence[int], n: int) -> list[int]:
+    def _take_reclaiming(self, families: Sequence[int], n: int, drawn: Sequence[int] = ()) -> list[int]:
         """``n`` free keys by the strategy; when too few are free, expired leases are reclaimed first
-        (as many as needed, oldest first) and the pick is retried — all or nothing."""
+        (as many as needed, oldest first) and the pick is retried — all or nothing. ``drawn``: see ``_take_one``
+        (used by the first pick only)."""
         while True:
             try:
                 if n == 1:
-                    key = self._take_one(families)
+                    key, drawn = self._take_one(families, drawn), ()
                     if key is None:
                         raise self._exhausted(families, 0)
                     return [key]
@@ -213,38 +215,48 @@ class Pool(PoolBase[PoolSpec, IP]):
         families = self._families(version)
         state = self._state
         take = getattr(state, "take", None)  # a store's one-statement path (PostgreSQL)
+        drawn: Sequence[int] = ()
         if take is not None and ttl is None and self._spec.strategy != "round_robin":
-            key = self._take_fast(take, families, owner)
+            key, drawn = self._take_fast(take, families, owner)
             if key is not None and key != -1:
                 return ip_of(key)
             # -1: the store declined; None: no free interval left, but expired leases may be reclaimable
         with state.transaction():
             expires = self._expiry(ttl)
-            [key] = self._take_reclaiming(families, 1)
+            [key] = self._take_reclaiming(families, 1, drawn)
             state.alloc_put([Span(key, key, owner, expires)])
         return ip_of(key)
 
-    def _take_fast(self, take: Callable[..., tuple[int | None, int]], families: Sequence[int], owner: Owner) -> int | None:
-        """``allocate()`` through ``state.take(owner, lo, hi, draws)`` (see ``PgState.take``): the key, None
-        (exhausted) or -1 (run ``_take_one`` instead). A caller alone gets what ``_take_one`` picks:
-        ``random`` sends the draws ``_pick_random`` would make and consumes only those used."""
+    def _take_fast(
+        self, take: Callable[..., tuple[int | None, int]], families: Sequence[int], owner: Owner
+    ) -> tuple[int | None, Sequence[int]]:
+        """``allocate()`` through ``state.take(owner, lo, hi, draws, more)`` (see ``PgState.take``): the key, None
+        (exhausted) or -1 (run ``_take_one`` instead, with the draws returned). A caller alone gets what
+        ``_take_one`` picks: ``random`` makes the first draw ``_pick_random`` would make, and only when the store
+        needs more (the first missed) peeks at the next ones on a copy of the generator, consuming those used."""
         spec = self._spec
         for family in families:  # IPv4 while any is free, then IPv6
             lo, hi = LO[family], HI[family]
             if spec.strategy == "lowest":
                 key, _ = take(owner, lo, hi)
                 if key is not None:
-                    return key
+                    return key, ()
                 continue
-            probe = random.Random()
-            probe.setstate(self._rng.getstate())
-            key, used = take(owner, lo, hi, [spec._random_key(family, probe) for _ in range(_DRAWS)])
-            if key is None:
-                return -1  # no draw hit (a nearly full pool, or concurrent calls): the general algorithm decides
-            for _ in range(used):  # the draws the general algorithm would have made
-                spec._random_key(family, self._rng)
-            return key
-        return None
+            rng = self._rng
+            first = spec._random_key(family, rng)
+
+            def more(family: int = family) -> list[int]:
+                probe = random.Random(0)
+                probe.setstate(rng.getstate())
+                return [spec._random_key(family, probe) for _ in range(_DRAWS - 1)]
+
+            key, used = take(owner, lo, hi, (first,), more)
+            if key is None or key == -1:
+                return -1, (first,)  # no draw hit (a nearly full pool, or concurrent calls): the general algorithm decides
+            for _ in range(used - 1):  # the draws after the first that the general algorithm would have made
+                spec._random_key(family, rng)
+            return key, ()
+        return None, ()
 
     def _allocate_ip(self, ip: IP, owner: str | None, version: Any, ttl: Any = None) -> IP:
         if version is not None:

@@ -1,28 +1,32 @@
-"""PostgreSQL-only objects of the store: the sharded counters and the one-statement allocation function.
+"""PostgreSQL-only objects of the store: the one-statement allocation and its fallback function.
 
-``allocate()`` on a ``lowest`` or ``random`` address pool is one call of ``netx_take``
-in its own (autocommit) transaction: one round trip, one commit, no pool-wide lock.
+``allocate()`` on a ``lowest`` or ``random`` address pool is one plain statement in its own
+(autocommit) transaction: one round trip, one commit, no pool-wide row lock, no counter.
 
-* The pool's row is only share-locked (``FOR KEY SHARE``, what the foreign keys take
-  anyway): any number of these calls run at once, while a call on the general path
-  (``FOR UPDATE`` on the same row: releases, ``allocate(ip=)``, ``allocate_many``,
-  ``round_robin``, pool deletion) waits for them and they wait for it.
-* The free interval to take from is locked ``FOR UPDATE SKIP LOCKED``: concurrent
-  calls take from different intervals instead of queueing on one. ``lowest`` takes the
-  first key of the first interval no other call holds; an interval reaching past the
-  aligned block of ``BLOCK`` keys holding that key is split after the block as it is
-  taken from, so the free space at the low end is cut into independently lockable rows
-  as concurrency needs them (Calico's blocks, made lazily). When every interval is held,
-  the call waits for the first one. ``random`` gets the caller's uniform draws (the ones
-  the general algorithm would make, in order) and takes the first that is free and in an
-  interval no other call holds; when none is, the caller runs the general algorithm.
-* The allocation count is kept in ``counts`` rows (one per concurrent writer, picked
-  with a non-blocking transaction-scoped advisory lock: memory only, no WAL), added to
-  ``pools.allocated``, instead of one hot counter.
+* The pool is held through its advisory lock (``POOL_LOCK``, in memory only: no WAL, no
+  MultiXact), taken *shared*: any number of these calls run at once, while a call on the
+  general path (releases, ``allocate(ip=)``, ``allocate_many``, ``round_robin``, pool
+  deletion) takes it *exclusively* (with the pool's row, ``FOR UPDATE``), so it waits for
+  the calls in flight and they wait for it. The rows have no foreign keys to ``pools``
+  (their checks would share-lock the pool's row on every insert); deletion holds the
+  exclusive lock and deletes them itself, so no row can outlive its pool.
+* The free interval to take from is locked ``FOR UPDATE SKIP LOCKED``: concurrent calls
+  take from different intervals instead of queueing on one. ``lowest`` takes the first key
+  of the first interval no other call holds; the statement handles an interval inside one
+  aligned block of ``BLOCK`` keys (update its ``lo``, or delete it when that was its last
+  key). A larger interval goes to ``netx_take``, which splits it after the block holding
+  the key and after each of the next ``AHEAD`` blocks, so the free space at the low end is
+  cut into independently lockable rows as allocations happen (Calico's blocks, made
+  lazily). ``random`` gets the caller's first uniform draw (with its neighbours and its
+  address, computed by the caller) and takes it when it lies strictly inside an interval no
+  other call holds (the right part keeps the row, the left part is inserted); otherwise
+  ``netx_take`` tries every draw the general algorithm would make, in order, and when none
+  is free and unheld the caller runs the general algorithm.
+* Nothing is counted: ``stats()`` counts the pool's allocation rows (``postgres.PgState``).
 
-A call alone gets exactly what the general algorithm would hand out: the lowest free
-key (``lowest``), or the first free one of its random draws (``random``). Under
-concurrency a call skips intervals other calls hold at that moment.
+A call alone gets exactly what the general algorithm would hand out: the lowest free key
+(``lowest``), or the first free one of its random draws (``random``). Under concurrency a
+call skips intervals other calls hold at that moment.
 """
 
 from __future__ import annotations
@@ -31,16 +35,16 @@ __all__ = ["BLOCK", "FAST_VERSION", "fast_sql", "TAKE", "PROC", "lowest_sql", "d
 
 BLOCK = 16
 """Keys per aligned block the free intervals are split into where allocations happen (a power of two <= 256)."""
-AHEAD = 7
+AHEAD = 15
 """Blocks more that ``lowest`` splits off at once, so concurrent callers find that many unheld intervals."""
 
-FAST_VERSION = "netx fast path 4"
+FAST_VERSION = "netx fast path 7"
 """Version of the objects below, the comment on ``netx_take``; a different one is (re)created on open."""
 
-SHARDS = 64
-"""Counter rows per pool at most (one per concurrent writer)."""
-LOCK_SPACE = 0x6E657478
-"""First key of the advisory locks that pick a counter row (``'netx'``); the second is pool id * SHARDS + row."""
+POOL_LOCK = 0x6E657470
+"""First key of a pool's advisory lock (``'netp'``): shared by ``allocate()`` calls, exclusive for the others."""
+POOL_MOD = 2147483647
+"""The lock's second key is pool id modulo this (pools that share one only wait for each other more)."""
 
 TAKE = "SELECT k, used FROM {s}.netx_take(%s, %s, %s, %s, %s)"
 """The fast path's one statement: (pool id, owner, family low key, family high key, random draws) -> (key, draws used)."""
@@ -48,98 +52,55 @@ PROC = "{s}.netx_take(bigint, text, bytea, bytea, bytea[])"
 """The function's signature (its comment records ``FAST_VERSION``)."""
 
 
-def _counted(s: str) -> str:
-    """The CTE counting the allocation in the first free counter row (eight advisory tries, then a random row)."""
-    tries = " ".join(
-        f"WHEN pg_try_advisory_xact_lock({LOCK_SPACE}, (%(pool)s %% 33554432)::int * {SHARDS} + {i}) THEN {i}"
-        for i in range(8)
-    )
-    # a plain UPDATE of the row when it exists (the usual case: rows are made once and kept); INSERT ... ON
-    # CONFLICT only for a new row, as it locks the row it finds (one more WAL record) before updating it
-    return f"""shard AS (SELECT CASE {tries} ELSE 8 + floor(random() * {SHARDS - 8})::int END AS i FROM done),
-    bumped AS (UPDATE {s}.counts c SET n = c.n + 1 FROM shard WHERE c.pool = %(pool)s AND c.shard = shard.i
-               RETURNING 1),
-    counted AS (INSERT INTO {s}.counts AS c (pool, shard, n)
-                SELECT %(pool)s, i, 1 FROM shard WHERE NOT EXISTS (SELECT 1 FROM bumped)
-                ON CONFLICT (pool, shard) DO UPDATE SET n = c.n + 1)"""
-
-
-# The statement's snapshot predates the locks it waits for: a row changed meanwhile is locked at its
-# latest version (r), but an UPDATE / DELETE finds it through the snapshot's version, by its key `hi`.
-# Everything after the free interval's change therefore reads `done`, the row that change returned:
-# when the change found nothing (the row's `hi` moved meanwhile), nothing happens and the caller
-# falls back to netx_take, whose statements each take a fresh snapshot.
-_DONE = "done AS (SELECT 1 AS ok FROM gone UNION ALL SELECT 1 FROM kept LIMIT 1)"
-_POOL = "WITH pool AS (SELECT id FROM {s}.pools WHERE id = %(pool)s FOR KEY SHARE)"
-
-
-# lo + 1 where lo < b1 (the last key of lo's aligned block): lo's last byte is below 255, so no carry
-_NEXT = "set_byte(r.lo, 16, get_byte(r.lo, 16) + 1)"
+# The statement's snapshot predates the locks it takes: a free row changed meanwhile is locked at its latest
+# version (the values `f` returns), while an UPDATE / DELETE finds the row through the snapshot by its key `hi`
+# and then acts on the latest version. So a row whose `hi` changed meanwhile is not found (nothing happens and
+# the caller runs netx_take, whose statements each see afresh), and one whose `lo` alone changed is updated from
+# the values `f` locked. Either way the key taken is free at commit: that row is locked until then.
+def _pool_lock(s: str) -> str:
+    """The CTE taking the pool's shared advisory lock, first (the free rows are scanned after it)."""
+    return f"WITH lk AS (SELECT pg_advisory_xact_lock_shared({POOL_LOCK}, (%(pool)s %% {POOL_MOD})::int) AS v)"
 
 
 def lowest_sql(s: str) -> str:
     """``lowest``'s common case as one plain statement (no PL/pgSQL): take the first key of the first free
-    interval no concurrent call holds, split the interval after its block, count it, record it; the new key,
-    or no row (everything held, nothing free, no such pool: then ``TAKE`` decides, waiting if it must)."""
-    return f"""{_POOL.format(s=s)},
-    f AS (SELECT f.lo, f.hi, set_byte(f.lo, 16, get_byte(f.lo, 16) | {BLOCK - 1}) AS b1 FROM {s}.free f
-          WHERE f.pool = (SELECT id FROM pool) AND f.hi >= %(lo)s AND f.hi <= %(hi)s
+    interval no concurrent call holds, when that interval lies inside one aligned block of ``BLOCK`` keys
+    (the usual case: ``netx_take`` splits larger ones into blocks); count it, record it. The new key, or no
+    row (a larger interval, everything held, nothing free, no such pool: then ``TAKE`` decides)."""
+    return f"""{_pool_lock(s)},
+    f AS (SELECT f.lo, f.hi FROM {s}.free f
+          WHERE f.pool = (SELECT %(pool)s::bigint FROM lk) AND f.hi >= %(lo)s AND f.hi <= %(hi)s
           ORDER BY f.hi LIMIT 1 FOR UPDATE SKIP LOCKED),
-    -- m: how many whole blocks after the taken key's block also become intervals of their own (0 when the
-    -- interval ends inside that block, the usual case; each netx_add is a PL/pgSQL call, so the common cases need
-    -- none or one)
-    r AS (SELECT lo, hi, b1, CASE WHEN hi <= b1 THEN 0 WHEN {s}.netx_add(b1, {BLOCK * AHEAD}) < hi THEN {AHEAD}
-                                  ELSE (SELECT count(*)::int FROM generate_series(1, {AHEAD - 1}) AS i
-                                        WHERE {s}.netx_add(b1, {BLOCK} * i) < hi) END AS m FROM f
-          -- the row as this statement's snapshot sees it: changed since (a concurrent call took from it and
-          -- split blocks off that this snapshot cannot see), nothing happens and TAKE looks afresh
-          WHERE f.lo = (SELECT v.lo FROM {s}.free v WHERE v.pool = %(pool)s AND v.hi = f.hi)),
-    gone AS (DELETE FROM {s}.free f USING r WHERE f.pool = %(pool)s AND f.hi = r.hi AND r.lo = r.hi RETURNING 1),
-    kept AS (UPDATE {s}.free f
-             SET lo = CASE WHEN r.hi <= r.b1 THEN {_NEXT} ELSE {s}.netx_add(r.b1, {BLOCK} * r.m + 1) END
-             FROM r WHERE f.pool = %(pool)s AND f.hi = r.hi AND r.lo < r.hi RETURNING 1),
-    {_DONE},
-    block AS (INSERT INTO {s}.free (pool, lo, hi)
-              SELECT %(pool)s, {_NEXT}, r.b1 FROM r, done WHERE r.hi > r.b1 AND r.lo < r.b1
-              UNION ALL
-              SELECT %(pool)s, {s}.netx_add(r.b1, {BLOCK} * (i - 1) + 1), {s}.netx_add(r.b1, {BLOCK} * i)
-              FROM r, done, generate_series(1, r.m) AS i WHERE r.hi > r.b1),
-    {_counted(s)},
+    r AS (SELECT lo, hi FROM f WHERE hi <= set_byte(lo, 16, get_byte(lo, 16) | {BLOCK - 1})),
+    gone AS (DELETE FROM {s}.free g USING r WHERE g.pool = %(pool)s AND g.hi = r.hi AND r.lo = r.hi
+             RETURNING r.lo AS k),
+    -- lo < hi inside one block: lo's last byte is below 255, so lo + 1 carries into no other byte
+    kept AS (UPDATE {s}.free g SET lo = set_byte(r.lo, 16, get_byte(r.lo, 16) + 1)
+             FROM r WHERE g.pool = %(pool)s AND g.hi = r.hi AND r.lo < r.hi RETURNING r.lo AS k),
+    done AS (SELECT k FROM kept UNION ALL SELECT k FROM gone),
     taken AS (INSERT INTO {s}.allocations (pool, key, address, owner)
-              SELECT %(pool)s, r.lo, {s}.netx_inet(r.lo), %(owner)s FROM r, done RETURNING key)
+              SELECT %(pool)s, k, {s}.netx_inet(k), %(owner)s FROM done RETURNING key)
     SELECT key FROM taken"""
 
 
 def draw_sql(s: str) -> str:
-    """``random``'s common case as one plain statement: take the first draw ``%(d)s`` if it is free and its
-    interval is not held by a concurrent call; the key, or no row (then ``TAKE`` tries every draw)."""
-    return f"""{_POOL.format(s=s)},
-    f AS (SELECT f.lo, f.hi FROM {s}.free f WHERE f.pool = (SELECT id FROM pool) AND f.hi >= %(d)s
+    """``random``'s common case as one plain statement: take the draw ``%(d)s`` if it lies strictly inside a
+    free interval no concurrent call holds (the caller sends its neighbours ``%(d0)s`` = d - 1, ``%(d1)s`` =
+    d + 1 and its address ``%(a)s``: no PL/pgSQL); the key, or no row (then ``TAKE`` tries every draw)."""
+    return f"""{_pool_lock(s)},
+    f AS (SELECT f.lo, f.hi FROM {s}.free f WHERE f.pool = (SELECT %(pool)s::bigint FROM lk) AND f.hi >= %(d)s
           ORDER BY f.hi LIMIT 1 FOR UPDATE SKIP LOCKED),
-    r AS (SELECT lo, hi, %(d)s::bytea AS k FROM f WHERE lo <= %(d)s),
-    gone AS (DELETE FROM {s}.free f USING r WHERE f.pool = %(pool)s AND f.hi = r.hi AND r.lo = r.hi RETURNING 1),
-    right_part AS (UPDATE {s}.free f SET lo = {s}.netx_succ(r.k)
-                   FROM r WHERE f.pool = %(pool)s AND f.hi = r.hi AND r.k < r.hi RETURNING 1),
-    left_only AS (UPDATE {s}.free f SET hi = {s}.netx_pred(r.k)
-                  FROM r WHERE f.pool = %(pool)s AND f.hi = r.hi AND r.k = r.hi AND r.lo < r.k RETURNING 1),
-    kept AS (SELECT 1 FROM right_part UNION ALL SELECT 1 FROM left_only),
-    {_DONE},
-    left_part AS (INSERT INTO {s}.free (pool, lo, hi)
-                  SELECT %(pool)s, r.lo, {s}.netx_pred(r.k) FROM r, done WHERE r.lo < r.k AND r.k < r.hi),
-    {_counted(s)},
+    right_part AS (UPDATE {s}.free g SET lo = %(d1)s
+                   FROM f WHERE g.pool = %(pool)s AND g.hi = f.hi AND f.lo < %(d)s AND %(d)s < f.hi RETURNING f.lo),
+    left_part AS (INSERT INTO {s}.free (pool, lo, hi) SELECT %(pool)s, lo, %(d0)s FROM right_part),
     taken AS (INSERT INTO {s}.allocations (pool, key, address, owner)
-              SELECT %(pool)s, r.k, {s}.netx_inet(r.k), %(owner)s FROM r, done RETURNING key)
+              SELECT %(pool)s, %(d)s, %(a)s::inet, %(owner)s FROM right_part RETURNING key)
     SELECT key FROM taken"""
 
 
 def fast_sql(s: str) -> list[str]:
     """DDL of the counters table and the functions, in schema ``s`` (a quoted identifier)."""
     return [
-        f"""CREATE TABLE IF NOT EXISTS {s}.counts (
-            pool  bigint NOT NULL REFERENCES {s}.pools (id) ON DELETE CASCADE,
-            shard int NOT NULL,
-            n     bigint NOT NULL,
-            PRIMARY KEY (pool, shard)) WITH (fillfactor = 50)""",
         # key + 1 and key - 1 on 17-byte big-endian keys (never called on the highest / lowest key)
         f"""CREATE OR REPLACE FUNCTION {s}.netx_succ(k bytea) RETURNS bytea LANGUAGE plpgsql IMMUTABLE STRICT AS $f$
         DECLARE i int := 16;
@@ -174,7 +135,7 @@ def fast_sql(s: str) -> list[str]:
           RAISE EXCEPTION 'netx_pred: no key before 0';
         END $f$""",
         # the address of a key (IPv4 keys are below 2**128; IPv6 keys are 2**128 + the address)
-        f"""CREATE OR REPLACE FUNCTION {s}.netx_inet(k bytea) RETURNS inet LANGUAGE sql IMMUTABLE STRICT AS $f$
+        f"""CREATE OR REPLACE FUNCTION {s}.netx_inet(k bytea) RETURNS inet LANGUAGE sql IMMUTABLE AS $f$
         SELECT CASE WHEN get_byte(k, 0) = 0
           THEN '0.0.0.0'::inet + ((get_byte(k, 13)::bigint << 24) | (get_byte(k, 14) << 16)
                                   | (get_byte(k, 15) << 8) | get_byte(k, 16))
@@ -192,10 +153,11 @@ def fast_sql(s: str) -> list[str]:
           pieces bytea[] := '{{}}';
           npieces int;
           attempt int := 0;
-          v_shard int;
+          nblocks int;
         BEGIN
           used := 0;
-          PERFORM 1 FROM {s}.pools WHERE id = p_pool FOR KEY SHARE;
+          PERFORM pg_advisory_xact_lock_shared({POOL_LOCK}, (p_pool % {POOL_MOD})::int);
+          PERFORM 1 FROM {s}.pools WHERE id = p_pool;  -- a fresh snapshot: after a deletion that held the lock
           IF NOT FOUND THEN
             RAISE EXCEPTION 'netx: pool % no longer exists', p_pool USING ERRCODE = 'P0002';
           END IF;
@@ -223,23 +185,37 @@ def fast_sql(s: str) -> list[str]:
               SELECT f.lo, f.hi INTO r FROM {s}.free f
                 WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi ORDER BY f.hi LIMIT 1 FOR UPDATE SKIP LOCKED;
               EXIT WHEN FOUND;
-              -- every free interval is held by a concurrent call (or none is left): wait for the first
-              SELECT f.lo, f.hi INTO r FROM {s}.free f
+              -- every free interval is held by a concurrent call (or none is left): wait for the first, then
+              -- look again afresh (the interval waited for may have been split meanwhile: the blocks split off
+              -- are visible only to a later statement's snapshot, and come first)
+              PERFORM 1 FROM {s}.free f
                 WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi ORDER BY f.hi LIMIT 1 FOR UPDATE;
-              EXIT WHEN FOUND;
-              PERFORM 1 FROM {s}.free f WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi LIMIT 1;
               IF NOT FOUND THEN
-                RETURN;  -- nothing free: k is NULL
+                PERFORM 1 FROM {s}.free f WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi LIMIT 1;
+                IF NOT FOUND THEN
+                  RETURN;  -- nothing free: k is NULL
+                END IF;
               END IF;
               IF attempt >= 32 THEN
                 RAISE EXCEPTION 'netx: free intervals kept changing under concurrent calls' USING ERRCODE = '40001';
               END IF;
             END LOOP;
             k := r.lo;
-            -- what stays free: the interval minus k, cut after the aligned block holding k
+            -- what stays free: the interval minus k, cut after the aligned block holding k and after each of
+            -- the next AHEAD blocks (so concurrent calls find that many intervals to take from on their own)
             b1 := set_byte(k, 16, get_byte(k, 16) | {BLOCK - 1});
             IF k < least(r.hi, b1) THEN pieces := ARRAY[{s}.netx_succ(k), least(r.hi, b1)]; END IF;
-            IF b1 < r.hi THEN pieces := pieces || ARRAY[{s}.netx_succ(b1), r.hi]; END IF;
+            nblocks := 0;
+            WHILE b1 < r.hi LOOP
+              b0 := {s}.netx_succ(b1);
+              b1 := {s}.netx_add(b1, {BLOCK});
+              nblocks := nblocks + 1;
+              IF nblocks > {AHEAD} OR b1 >= r.hi THEN
+                pieces := pieces || ARRAY[b0, r.hi];
+                EXIT;
+              END IF;
+              pieces := pieces || ARRAY[b0, b1];
+            END LOOP;
           END IF;
           npieces := coalesce(array_length(pieces, 1), 0) / 2;
           IF npieces = 0 THEN
@@ -247,20 +223,9 @@ def fast_sql(s: str) -> list[str]:
           ELSE
             UPDATE {s}.free SET lo = pieces[2 * npieces - 1], hi = pieces[2 * npieces] WHERE pool = p_pool AND hi = r.hi;
             IF npieces > 1 THEN
-              INSERT INTO {s}.free (pool, lo, hi) VALUES (p_pool, pieces[1], pieces[2]);
+              INSERT INTO {s}.free (pool, lo, hi)
+                SELECT p_pool, pieces[2 * i - 1], pieces[2 * i] FROM generate_series(1, npieces - 1) AS i;
             END IF;
-          END IF;
-          -- count it in the first counter row no concurrent call holds (an in-memory advisory lock picks it)
-          v_shard := 0;
-          WHILE v_shard < {SHARDS - 1}
-            AND NOT pg_try_advisory_xact_lock({LOCK_SPACE}, (p_pool % 33554432)::int * {SHARDS} + v_shard)
-          LOOP
-            v_shard := v_shard + 1;
-          END LOOP;
-          UPDATE {s}.counts SET n = n + 1 WHERE pool = p_pool AND shard = v_shard;
-          IF NOT FOUND THEN
-            INSERT INTO {s}.counts AS c (pool, shard, n) VALUES (p_pool, v_shard, 1)
-              ON CONFLICT (pool, shard) DO UPDATE SET n = c.n + 1;
           END IF;
           INSERT INTO {s}.allocations (pool, key, address, owner) VALUES (p_pool, k, {s}.netx_inet(k), p_owner);
         END $f$""",

@@ -40,13 +40,19 @@ class Dialect(NamedTuple):
     fill: str  # table suffix for tables updated in place
     drop_column: bool  # ALTER TABLE ... DROP COLUMN works
     real: str = "REAL"  # allocations.expires: seconds since the epoch
+    ref: str = ""  # the rows' reference to their pool (a foreign key, or none: see POSTGRES)
+    allocated: str = ""  # the pools.allocated column (or none: PostgreSQL counts the rows, see postgres.py)
 
 
 SQLITE = Dialect(
     name="sqlite", p="?", blob="BLOB", bigint="INTEGER", id="INTEGER PRIMARY KEY AUTOINCREMENT", timestamp="TEXT",
     now="(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))", inet="TEXT", rowid=" WITHOUT ROWID", fill="",
-    drop_column=True,
+    drop_column=True, ref=" REFERENCES {t}pools (id) ON DELETE CASCADE",
+    allocated="\n        allocated {bigint} NOT NULL DEFAULT 0,",
 )
+# No foreign keys on PostgreSQL: every insert would check its pool's row with a FOR KEY SHARE lock, which
+# concurrent allocate() calls turn into MultiXacts (WAL, CPU). Deleting a pool takes the pool's exclusive
+# advisory lock, which every call that writes holds (shared or exclusive), and deletes its rows itself.
 POSTGRES = Dialect(
     name="postgresql", p="%s", blob="bytea", bigint="bigint", id="bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
     timestamp="timestamptz", now="now()", inet="inet", rowid="", fill=" WITH (fillfactor = 50)", drop_column=True,
@@ -63,20 +69,19 @@ _SCHEMA = (
     """CREATE TABLE {t}pools (
         id        {id},
         name      TEXT NOT NULL UNIQUE,
-        spec      TEXT NOT NULL,
-        allocated {bigint} NOT NULL DEFAULT 0,
+        spec      TEXT NOT NULL,{allocated}
         created   {timestamp} NOT NULL DEFAULT {now},
         kind      TEXT NOT NULL DEFAULT 'address' CHECK (kind IN ('address', 'subnet')),
         allocated_keys {blob} CHECK (length(allocated_keys) = 17),
         ext       TEXT){fill}""",
     # key columns first: SQLite 3.40's integrity_check misreads them otherwise
     """CREATE TABLE {t}free (
-        pool {bigint} NOT NULL REFERENCES {t}pools (id) ON DELETE CASCADE,
+        pool {bigint} NOT NULL{ref},
         hi   {blob} NOT NULL CHECK (length(hi) = 17),
         lo   {blob} NOT NULL CHECK (length(lo) = 17 AND lo <= hi),
         PRIMARY KEY (pool, hi)){rowid}{fill}""",
     """CREATE TABLE {t}allocations (
-        pool     {bigint} NOT NULL REFERENCES {t}pools (id) ON DELETE CASCADE,
+        pool     {bigint} NOT NULL{ref},
         key      {blob} NOT NULL CHECK (length(key) = 17),
         address  {inet} NOT NULL,
         owner    TEXT,
@@ -99,6 +104,7 @@ class Migration(NamedTuple):
     statements: tuple[str, ...]
     data: Callable[[Executor, Dialect, str], None] | None = None
     after: tuple[str, ...] = ()  # statements run after ``data``
+    only: str = ""  # the one dialect this step changes anything in (others just record the version)
 
 
 def _cursors_to_ext(run: Executor, d: Dialect, t: str) -> None:
@@ -129,6 +135,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         4, "leases: allocations.expires and a partial index over the leased rows",
         ("ALTER TABLE {t}allocations ADD COLUMN expires {real}", _LEASE_INDEX),
     ),
+    Migration(
+        5, "PostgreSQL: no foreign keys from free and allocations to pools (see POSTGRES), no counters"
+        " (pools.allocated, the counts rows): the rows are counted",
+        (
+            "ALTER TABLE {t}allocations DROP CONSTRAINT IF EXISTS allocations_pool_fkey",
+            "ALTER TABLE {t}free DROP CONSTRAINT IF EXISTS free_pool_fkey",
+            "DROP TABLE IF EXISTS {t}counts",
+            "ALTER TABLE {t}pools DROP COLUMN allocated",
+        ),
+        only="postgresql",
+    ),
 )
 
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
@@ -138,7 +155,8 @@ SCHEMA_VERSION = 1 + len(MIGRATIONS)
 def _fill(template: str, d: Dialect, t: str) -> str:
     return template.format(
         t=t, blob=d.blob, bigint=d.bigint, id=d.id, timestamp=d.timestamp, now=d.now, inet=d.inet, rowid=d.rowid,
-        fill=d.fill, real=d.real,
+        fill=d.fill, real=d.real, ref=d.ref.format(t=t),
+        allocated=d.allocated.format(bigint=d.bigint),
     )
 
 
@@ -152,6 +170,10 @@ def create(run: Executor, d: Dialect, t: str) -> None:
 def migrate(run: Executor, d: Dialect, t: str, version: int) -> int:
     """Apply every migration after ``version`` in order (inside the caller's transaction); the new version."""
     for step in MIGRATIONS[version - 1 :]:
+        if step.only and step.only != d.name:
+            run(f"UPDATE {t}meta SET value = {d.p} WHERE key = 'schema_version'", (str(step.version),))
+            version = step.version
+            continue
         for template in step.statements:
             run(_fill(template, d, t), ())
         if step.data is not None:

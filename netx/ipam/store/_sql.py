@@ -94,6 +94,7 @@ class Queries:
         "free_update", "free_delete", "free_insert",
         "alloc_at", "alloc_put", "alloc_del", "alloc_of", "alloc_of_null", "alloc_iter_first", "alloc_iter_after",
         "alloc_any", "pool_by_name", "pool_by_name_read", "pool_names", "pool_insert", "pool_delete", "free_drop", "alloc_drop",
+
         "alloc_floor", "alloc_expired", "alloc_expire",
     )
 
@@ -148,7 +149,7 @@ class Queries:
         self.pool_by_name = f"SELECT id, spec, kind FROM {pools} WHERE name = {p}{lock}"
         self.pool_by_name_read = f"SELECT id, spec, kind FROM {pools} WHERE name = {p}"
         self.pool_names = f"SELECT name, kind FROM {pools}"
-        self.pool_insert = f"INSERT INTO {pools} (name, kind, spec, allocated) VALUES ({p}, {p}, {p}, 0)"
+        self.pool_insert = f"INSERT INTO {pools} (name, kind, spec) VALUES ({p}, {p}, {p})"
         self.pool_delete = f"DELETE FROM {pools} WHERE id = {p}"
         self.free_drop = f"DELETE FROM {free} WHERE pool = {p}"
         self.alloc_drop = f"DELETE FROM {allocs} WHERE pool = {p}"
@@ -382,9 +383,8 @@ class SqlStore(Store):
                 count = self._one(q.alloc_any, (pid,))[0]
                 if count:
                     raise self._in_use(name, int(count))
-            self._run(q.alloc_drop, (pid,))
-            self._run(q.free_drop, (pid,))
-            self._run(q.pool_delete, (pid,))
+            for drop in (q.alloc_drop, q.free_drop, q.pool_delete):
+                self._run(drop, (pid,))
         self._specs.pop(int(pid), None)
 
     def _state(self, pid: int, name: str) -> SqlState:

@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
 import orjson
 
-from .._state import Owner
+from .._state import Owner, Totals
 from ..errors import IPAMError, OutcomeUnknown
-from ._pgsql import FAST_VERSION, PROC, TAKE, draw_sql, fast_sql, lowest_sql
+from ._pgsql import FAST_VERSION, POOL_LOCK, POOL_MOD, PROC, TAKE, draw_sql, fast_sql, lowest_sql
 from ._schema import POSTGRES
-from ._sql import Queries, SqlState, SqlStore, ki, kb
+from ._sql import Queries, SqlState, SqlStore, address_text, ki, kb
 from .base import StoreError
 from .url import DEFAULT_TIMEOUT, mask_url
 
@@ -116,12 +116,19 @@ def _usable(conn: Any) -> bool:
 
 
 class PgState(SqlState):
-    """``SqlState`` of a PostgreSQL pool: sharded counters, and the one-statement ``take`` fast path."""
+    """``SqlState`` of a PostgreSQL pool: no counter to update, and the one-statement ``take`` fast path.
 
-    __slots__ = ("_shards",)
+    Nothing counts allocations as they happen (a counter row would be one more row every ``allocate()``
+    writes, and one they would all queue on): the count is the pool's rows in ``allocations``
+    (``count(*)``, an index-only scan, read only by ``stats()`` and lease reclaiming), and the keys they
+    cover are ``pools.allocated_keys`` (NULL: one per allocation, as in every address pool), which only the
+    general path changes. ``pools.allocated`` is not used on PostgreSQL."""
+
+    __slots__ = ("_stored",)
 
     _store: PostgresStore
-    _shards: int  # the part of the allocation count kept in the counts rows (loaded by _enter)
+    _stored: int | None  # pools.allocated_keys as entered (None: one key per allocation)
+    # SqlState's _count and _keys: what this transaction changed (alloc_put / alloc_del add to them)
 
     def _enter(self, readonly: bool = False) -> None:
         store = self._store
@@ -131,32 +138,47 @@ class PgState(SqlState):
             raise store._locked(self._name, exc) from exc
         if row is None:
             raise store._gone(self._name)
-        base, keys, ext, shards = row
-        self._shards = int(shards)
+        keys, ext = row[0], row[1]
         self._ext = {} if ext is None else orjson.loads(ext)
-        self._count = int(base) + self._shards
-        self._keys = self._count if keys is None else ki(keys)
+        self._stored = None if keys is None else ki(keys)
+        self._count = self._keys = 0
         self._dirty = False
+
+    def _allocations(self) -> int:
+        """The pool's allocations now (this transaction's changes included)."""
+        return int(self._store._one(self._store._q.alloc_any, (self._id,))[0])
+
+    def alloc_totals(self) -> Totals:
+        """How many allocations (counted) and keys they cover."""
+        n = self._allocations()
+        return Totals(n, (n - self._count if self._stored is None else self._stored) + self._keys)
 
     def _flush(self) -> None:
         if self._dirty:
             ext = orjson.dumps(self._ext, option=orjson.OPT_SORT_KEYS).decode() if self._ext else None
-            keys = None if self._keys == self._count else kb(self._keys)  # NULL: one key per allocation
-            self._store._run(self._store._q.flush, (self._count - self._shards, keys, ext, self._id))
+            if self._stored is None and self._keys == self._count:
+                keys = None  # still one key per allocation
+            else:
+                base = self._allocations() - self._count if self._stored is None else self._stored
+                keys = kb(base + self._keys)
+            self._store._run(self._store._q.flush, (keys, ext, self._id))
             self._dirty = False
 
     def _reset(self) -> None:
         super()._reset()
-        self._shards = 0
+        self._stored = None
 
-    def take(self, owner: Owner, lo: int, hi: int, draws: Sequence[int] = ()) -> tuple[int | None, int]:
-        """Allocate one key of ``lo..hi`` to ``owner`` in one statement and transaction of its own.
+    def take(
+        self, owner: Owner, lo: int, hi: int, draws: Sequence[int] = (), more: Callable[[], Sequence[int]] | None = None
+    ) -> tuple[int | None, int]:
+        """Allocate one key of ``lo..hi`` to ``owner`` in one statement and transaction of its own (two when
+        the common case does not apply).
 
         Without ``draws``: the lowest free key (``lowest``); ``(None, 0)`` when none is free. With
-        ``draws`` (``random``): the first of them that is free, and how many draws that used;
-        ``(None, 0)`` when none is. ``(-1, 0)`` inside an open transaction: the caller then takes
-        the general path (as it does when no draw hit)."""
-        return self._store._take(self, owner, lo, hi, draws)
+        ``draws`` (``random``): the first of ``draws`` and then of ``more()`` (called only when the first
+        draw misses) that is free, and how many draws that used; ``(None, 0)`` when none is. ``(-1, 0)``
+        inside an open transaction: the caller then takes the general path (as it does when no draw hit)."""
+        return self._store._take(self, owner, lo, hi, draws, more)
 
 
 class PostgresStore(SqlStore):
@@ -181,11 +203,13 @@ class PostgresStore(SqlStore):
         self._conninfo = conninfo
         q = self._prefix()
         self._q = Queries(q, "%s", " FOR UPDATE", "::inet")
-        enter = (
-            f"SELECT allocated, allocated_keys, ext,"
-            f" (SELECT coalesce(sum(n), 0) FROM {q}counts c WHERE c.pool = p.id) FROM {q}pools p WHERE id = %s"
-        )
-        self._q.enter, self._q.enter_read = enter + " FOR UPDATE", enter
+        # a call that writes also takes the pool's advisory lock exclusively: it waits for the allocate() calls
+        # in flight (each holds it shared) and they wait for it (their statements and its are never interleaved)
+        lock = f"pg_advisory_xact_lock({POOL_LOCK}, (p.id %% {POOL_MOD})::int)"
+        self._q.enter = f"SELECT allocated_keys, ext, {lock} FROM {q}pools p WHERE id = %s FOR UPDATE"
+        self._q.enter_read = f"SELECT allocated_keys, ext FROM {q}pools p WHERE id = %s"
+        self._q.flush = f"UPDATE {q}pools SET allocated_keys = %s, ext = %s WHERE id = %s"
+        self._q.pool_by_name = f"SELECT id, spec, kind, {lock} FROM {q}pools p WHERE name = %s FOR UPDATE"
         self._dialect = POSTGRES
         self._errors = (self._pg.IntegrityError, self._pg.Error)
         self._take_sql = TAKE.format(s=_quote(schema))
@@ -355,11 +379,13 @@ class PostgresStore(SqlStore):
             self._conn.rollback()
 
     # -- the fast path ------------------------------------------------------------------
-    def _take(self, state: PgState, owner: Owner, lo: int, hi: int, draws: Sequence[int]) -> tuple[int | None, int]:
-        """``PgState.take``: one ``netx_take`` call in autocommit mode, on the main connection or a spare one."""
+    def _take(
+        self, state: PgState, owner: Owner, lo: int, hi: int, draws: Sequence[int],
+        more: Callable[[], Sequence[int]] | None,
+    ) -> tuple[int | None, int]:
+        """``PgState.take`` in autocommit mode, on the main connection or a spare one."""
         self._check_open()
         self._check_fork()
-        params = (state._id, owner, kb(lo), kb(hi), [kb(d) for d in draws])
         if self._guard.acquire(blocking=False):
             try:
                 if self._depth:  # inside an open transaction (this thread's): join it on the general path
@@ -368,7 +394,7 @@ class PostgresStore(SqlStore):
                 conn = self._db()
                 conn.autocommit = True
                 try:
-                    return self._call_take(state, conn, params)
+                    return self._call_take(state, conn, owner, lo, hi, draws, more)
                 finally:
                     if not conn.closed:
                         conn.autocommit = False
@@ -378,29 +404,41 @@ class PostgresStore(SqlStore):
         if spare is None:  # every spare is in use: wait for the main connection like a general call
             with self._transaction():
                 pass
-            return self._take(state, owner, lo, hi, draws)
+            return self._take(state, owner, lo, hi, draws, more)
         try:
-            return self._call_take(state, spare, params)
+            return self._call_take(state, spare, owner, lo, hi, draws, more)
         finally:
             self._give_back(spare)
 
-    def _call_take(self, state: PgState, conn: psycopg.Connection[Any], params: Sequence[Any]) -> tuple[int | None, int]:
+    def _call_take(
+        self, state: PgState, conn: psycopg.Connection[Any], owner: Owner, lo: int, hi: int, draws: Sequence[int],
+        more: Callable[[], Sequence[int]] | None,
+    ) -> tuple[int | None, int]:
+        """The common case as one plain statement (``lowest_sql`` / ``draw_sql`` on the first draw); when that
+        takes nothing, ``netx_take`` (on every draw: ``draws`` and then ``more()``) decides, in a transaction
+        of its own. Deadlocks and serialization failures are retried (bounded), with backoff."""
         pg = self._pg
+        pool = state._id
+        if draws:
+            d = draws[0]
+            first: dict[str, Any] | None = None if d == 0 else {
+                "pool": pool, "owner": owner, "d": kb(d), "d0": kb(d - 1), "d1": kb(d + 1), "a": address_text(d)}
+        else:
+            first = {"pool": pool, "owner": owner, "lo": kb(lo), "hi": kb(hi)}
+        every: list[bytes] | None = None
         deadline = time.monotonic() + self.timeout
         for attempt in range(_RETRIES):
             try:
-                # the common case as one plain statement; the function only when it found nothing
-                pool, owner, lo, hi, draws = params
-                if draws:
-                    one = conn.execute(self._draw_sql, {"pool": pool, "owner": owner, "d": draws[0]}).fetchone()
-                else:
-                    one = conn.execute(self._lowest_sql, {"pool": pool, "owner": owner, "lo": lo, "hi": hi}).fetchone()
-                if one is not None:
-                    return ki(one[0]), 1 if draws else 0
-                row = conn.execute(self._take_sql, params).fetchone()
+                if first is not None:
+                    one = conn.execute(self._draw_sql if draws else self._lowest_sql, first).fetchone()
+                    if one is not None:
+                        return ki(one[0]), 1 if draws else 0
+                if every is None:
+                    every = [kb(k) for k in (*draws, *(more() if more is not None else ()))]
+                row = conn.execute(self._take_sql, (pool, owner, kb(lo), kb(hi), every)).fetchone()
             except pg.Error as exc:
                 if conn.broken or conn.closed:
-                    what = f"allocate() on pool {state._name!r}" + (f" for owner {params[1]!r}" if params[1] else "")
+                    what = f"allocate() on pool {state._name!r}" + (f" for owner {owner!r}" if owner else "")
                     raise self._unknown(what, exc) from exc
                 if isinstance(exc, pg.errors.NoDataFound):
                     raise self._gone(state._name) from None
