@@ -105,6 +105,7 @@ def _ip_load(key: Any) -> IP | None:
         ip._int, ip._ver = k - V6_BASE, 6
     else:
         ip._int, ip._ver = k, 4
+    ip._key4 = k  # the stored key is IP's sort key (IPv6 at V6_BASE + the value)
     ip._zone = ip._str = ip._obj = None
     return ip
 
@@ -162,6 +163,7 @@ def _iface_load(key: Any) -> IPInterface | None:
     else:
         ip._int, ip._ver = k, 4
         ip._zone = None
+    ip._key4 = k
     ip._str = ip._obj = None
     iface = _new(IPInterface)
     iface._ip, iface._plen, iface._str, iface._obj = ip, key[_KEY], None, None
