@@ -90,8 +90,9 @@ def _ip_bind(value: Any) -> bytearray | None:
     if value is None:
         return None
     ip = value if type(value) is IP else IP(value)
-    key = (ip._int + V6_BASE if ip._ver == 6 else ip._int).to_bytes(_KEY, "big")
-    return bytearray(key + ip._zone.encode("utf-8", "surrogatepass") if ip._zone else key)
+    if ip._zone:
+        return bytearray(ip._key4.to_bytes(_KEY) + ip._zone.encode("utf-8", "surrogatepass"))
+    return bytearray(ip._key4.to_bytes(_KEY))  # IP's sort key is the stored key (big-endian)
 
 
 def _ip_load(key: Any) -> IP | None:
@@ -99,13 +100,14 @@ def _ip_load(key: Any) -> IP | None:
         return None
     if len(key) != _KEY:
         return _make(_ip_of(key)._int, 6, _zone_of(key, _KEY))
-    k = _from_bytes(key, "big")
     ip = _new(IP)
+    ip._key4 = k = _from_bytes(key)  # the stored key is IP's sort key (IPv6 at V6_BASE + the value)
     if k >= V6_BASE:
-        ip._int, ip._ver = k - V6_BASE, 6
+        ip._int = k - V6_BASE
+        ip._ver = 6
     else:
-        ip._int, ip._ver = k, 4
-    ip._key4 = k  # the stored key is IP's sort key (IPv6 at V6_BASE + the value)
+        ip._int = k
+        ip._ver = 4
     ip._zone = ip._str = ip._obj = None
     return ip
 
