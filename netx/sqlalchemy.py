@@ -61,6 +61,7 @@ _INTERFACES = (ipaddress.IPv4Interface, ipaddress.IPv6Interface)
 _IFACE = 2 * _KEY + 1  # an interface key: network key, prefix length, address key (then the zone, if any)
 _ADDR_BITS = 8 * _KEY
 _ADDR_MASK = (1 << _ADDR_BITS) - 1
+_NOT_HOST = {v: [~((1 << (b - p)) - 1) for p in range(b + 1)] for v, b in ((4, 32), (6, 128))}  # & clears host bits
 
 
 def _k17(version: int, i: int) -> bytes:
@@ -141,34 +142,37 @@ def _iface_bind(value: Any) -> bytearray | None:
         return None
     iface = value if type(value) is IPInterface else IPInterface(value)
     ip, plen = iface._ip, iface._plen
-    if ip._ver == 6:
-        addr = ip._int + V6_BASE
-        net = addr & ~((1 << (128 - plen)) - 1)  # V6_BASE's bit lies above the host bits
-    else:
-        addr = ip._int
-        net = addr & ~((1 << (32 - plen)) - 1)
-    key = ((net << 8 | plen) << _ADDR_BITS | addr).to_bytes(_IFACE, "big")  # one int, one conversion
+    addr = ip._key4  # the address key (IP's sort key); its network's key keeps the bits above the host bits
+    key = bytearray((addr & _NOT_HOST[ip._ver][plen]).to_bytes(_KEY))
+    key.append(plen)
+    key += addr.to_bytes(_KEY)
     if ip._zone:
-        return bytearray(key + ip._zone.encode("utf-8", "surrogatepass"))
-    return bytearray(key)
+        key += ip._zone.encode("utf-8", "surrogatepass")
+    return key
 
 
 def _iface_load(key: Any) -> IPInterface | None:
     if key is None:
         return None
-    # the address key is the low 17 bytes of the first 35, read as one int (no slice)
-    k = _from_bytes(key if len(key) == _IFACE else key[:_IFACE], "big") & _ADDR_MASK
     ip = _new(IP)
-    if k >= V6_BASE:
-        ip._int, ip._ver = k - V6_BASE, 6
-        ip._zone = _zone_of(key, _IFACE)
-    else:
-        ip._int, ip._ver = k, 4
+    # the address key is the low 17 bytes of the first 35, read as one int (no slice)
+    if len(key) == _IFACE:
+        ip._key4 = k = _from_bytes(key) & _ADDR_MASK
         ip._zone = None
-    ip._key4 = k
+    else:
+        ip._key4 = k = _from_bytes(key[:_IFACE]) & _ADDR_MASK
+        ip._zone = _zone_of(key, _IFACE)
+    if k >= V6_BASE:
+        ip._int = k - V6_BASE
+        ip._ver = 6
+    else:
+        ip._int = k
+        ip._ver = 4
     ip._str = ip._obj = None
     iface = _new(IPInterface)
-    iface._ip, iface._plen, iface._str, iface._obj = ip, key[_KEY], None, None
+    iface._ip = ip
+    iface._plen = key[_KEY]
+    iface._str = iface._obj = None
     return iface
 
 
