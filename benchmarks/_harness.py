@@ -16,7 +16,7 @@ import random
 import sys
 import time
 from types import ModuleType
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 Row = tuple[str, str, str, str]  # case, netx cell, peer cell, ratio cell
 
@@ -126,8 +126,8 @@ def print_header(details: str, *modules: ModuleType, quick: bool = False, **vers
     print(details + "\n")
 
 
-def print_table(rows: list[Row]) -> None:
-    """The markdown table, then one line naming the rows that missed their target (if any)."""
+def print_table(rows: list[Row], notes: Iterable[str] = ()) -> None:
+    """The markdown table, then one line naming the rows that missed their target (if any), then ``notes``."""
     print("| case | netx | peer | ratio |")
     print("| --- | ---: | ---: | --- |")
     for r in rows:
@@ -138,6 +138,8 @@ def print_table(rows: list[Row]) -> None:
         print(f"\nMISS ({len(missed)} of {targets} targets): {'; '.join(missed)}")
     elif targets:
         print(f"\nall {targets} targets met")
+    for note in notes:
+        print(f"\n{note}")
     sys.stdout.flush()
 
 

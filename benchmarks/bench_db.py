@@ -164,9 +164,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print_header("time per row / value, best of N; ratio = netx / peer where the target is a ceiling, "
                  "peer / netx where it is a floor", netx, sqlalchemy, psycopg, quick=quick, sqlite=sqlite3.sqlite_version)
-    print_table(ROWS)
-    for note in NOTES:
-        print(f"\n{note}")
+    print_table(ROWS, NOTES)
     return 0
 
 

@@ -224,9 +224,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print_header("time per call (or calls/s), best of N; ratio = netx / raw floor where the target is a ceiling",
                  netx, quick=quick, sqlite=sqlite3.sqlite_version)
-    print_table(ROWS)
-    for note in notes:
-        print(f"\n{note}")
+    print_table(ROWS, notes)
     return 0
 
 
