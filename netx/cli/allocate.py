@@ -7,7 +7,7 @@ from typing import Any, Callable
 import click
 
 from . import output
-from .app import global_options, group, guard, json_mode, service
+from .app import global_options, group, guard, json_mode, service, stacked
 from .params import IP_ADDRESS, NETWORK, TTL, VERSION, once
 
 __all__ = ["allocate_group"]
@@ -22,13 +22,12 @@ allocate_group = group("allocate", """Allocate addresses or subnets: `netx alloc
     """)
 
 _COUNT = click.IntRange(min=1)
-_Decorator = Callable[[Callable[..., None]], Callable[..., None]]
 
 
 def _options(one: str, what: str, flag: str, metavar: str, kind: click.ParamType[Any], owners: str, where: str,
-             ensure: str) -> _Decorator:
+             ensure: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """The options ``allocate ip`` and ``allocate subnet`` share, worded for ``one`` / ``what`` (address(es), subnet(s))."""
-    stack = [
+    return stacked(
         click.option("--owner", metavar="O", multiple=True, callback=once, help=f"Record this owner ({owners}...)."),
         click.option(flag, "wanted", metavar=metavar, type=kind, multiple=True, callback=once,
                      help=f"Allocate this particular {one}."),
@@ -37,14 +36,7 @@ def _options(one: str, what: str, flag: str, metavar: str, kind: click.ParamType
         click.option("--version", "version", type=VERSION, help=f"Only from the pool's IPv4 or IPv6 {where}."),
         click.option("--ensure", is_flag=True,
                      help=f"Idempotent: make sure --owner holds N {ensure}, allocating only what is missing."),
-    ]
-
-    def apply(fn: Callable[..., None]) -> Callable[..., None]:
-        for option in reversed(stack):
-            fn = option(fn)
-        return fn
-
-    return apply
+    )
 
 
 def _check(flag: str, wanted: Any, count: int, version: str | None, ensure: bool, owner: str | None) -> None:

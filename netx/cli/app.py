@@ -45,17 +45,20 @@ def _is_database_error(exc: BaseException) -> bool:
     return module.split(".")[0] in ("sqlite3", "psycopg", "psycopg2", "psycopg_binary")
 
 
+def _a(kind: str | None) -> str:
+    return "a subnet" if kind == "subnet" else "an address"
+
+
 def _wrong_kind(exc: WrongPoolKind) -> str:
     """What to say when a command met the other kind of pool: the same command for that kind, if it exists."""
-    found = "a subnet" if exc.kind == "subnet" else "an address"
-    said = f"pool {exc.pool!r} is {found} pool"
+    said = f"pool {exc.pool!r} is {_a(exc.kind)} pool"
     ctx = click.get_current_context(silent=True)
     if ctx is None or ctx.parent is None or not isinstance(ctx.parent.command, click.Group):
         return said
     twin = "subnet" if exc.kind == "subnet" else "ip"
     if ctx.parent.command.get_command(ctx.parent, twin) is not None and ctx.info_name in ("ip", "subnet"):
         return f"{said}: use {ctx.parent.command_path} {twin}"
-    return f"{said}; {ctx.command_path} works on {'an address' if exc.kind == 'subnet' else 'a subnet'} pool"
+    return f"{said}; {ctx.command_path} works on {_a(exc.wanted)} pool"
 
 
 def guard(func: Callable[P, R]) -> Callable[P, R]:
@@ -95,6 +98,15 @@ def _remember(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
         return value
 
     return callback
+
+
+def stacked(*decorators: Callable[[Any], Any]) -> Callable[[F], F]:
+    """One decorator applying ``decorators`` as if written one above the other (the first outermost)."""
+    def apply(func: F) -> F:
+        for decorate in reversed(decorators):
+            func = decorate(func)
+        return func
+    return apply
 
 
 def global_options(func: F) -> F:

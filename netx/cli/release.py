@@ -7,7 +7,7 @@ from typing import Any, Callable, Literal
 import click
 
 from . import output
-from .app import CLIError, global_options, group, guard, json_mode, service
+from .app import CLIError, global_options, group, guard, json_mode, service, stacked
 from .params import IP_ADDRESS, NETWORK, once
 
 __all__ = ["release_group"]
@@ -46,16 +46,18 @@ def _release(pool: str, kind: Literal["address", "subnet"], items: tuple[Any, ..
 def _command(name: str, short_help: str, one: str, items: str, metavar: str, kind: click.ParamType[Any]
              ) -> Callable[[Callable[..., None]], click.Command]:
     """``release ip`` / ``release subnet``: the pool, the items (``one`` each), --owner, --ignore-missing."""
+    options = stacked(
+        click.argument("pool_name", metavar="POOL"),
+        click.argument(items, nargs=-1, metavar=f"[{metavar}]...", type=kind),
+        click.option("--owner", metavar="O", multiple=True, callback=once, help=f"Release every {one} allocated to this owner."),
+        click.option("--ignore-missing", is_flag=True, help=f"Exit 0 even when a given {one} was not allocated."),
+        global_options,
+        guard,
+    )
+
     def make(fn: Callable[..., None]) -> click.Command:
-        for decorate in (guard, global_options,
-                         click.option("--ignore-missing", is_flag=True,
-                                      help=f"Exit 0 even when a given {one} was not allocated."),
-                         click.option("--owner", metavar="O", multiple=True, callback=once,
-                                      help=f"Release every {one} allocated to this owner."),
-                         click.argument(items, nargs=-1, metavar=f"[{metavar}]...", type=kind),
-                         click.argument("pool_name", metavar="POOL")):
-            fn = decorate(fn)
-        return release_group.command(name, short_help=short_help)(fn)
+        return release_group.command(name, short_help=short_help)(options(fn))
+
     return make
 
 
