@@ -61,20 +61,12 @@ _INTERFACES = (ipaddress.IPv4Interface, ipaddress.IPv6Interface)
 _IFACE = 2 * _KEY + 1  # an interface key: network key, prefix length, address key (then the zone, if any)
 _ADDR_BITS = 8 * _KEY
 _ADDR_MASK = (1 << _ADDR_BITS) - 1
-_NOT_HOST = {v: [~((1 << (b - p)) - 1) for p in range(b + 1)] for v, b in ((4, 32), (6, 128))}  # & clears host bits
+_NOT_HOST = {v: [~((1 << (b - p)) - 1) for p in range(b + 1)] for v, b in _BITS.items()}  # & clears host bits
 
 
 def _k17(version: int, i: int) -> bytes:
     """The 17-byte key of address ``i``: IPv4 keys all sort below IPv6 ones."""
     return (i + V6_BASE if version == 6 else i).to_bytes(_KEY, "big")
-
-
-def _ip_of(key: bytes, start: int = 0) -> IP:
-    """The address whose 17-byte key starts at ``key[start]`` (a zone may follow it)."""
-    k = _from_bytes(key[start:start + _KEY], "big")
-    if k >= V6_BASE:
-        return _make(k - V6_BASE, 6)
-    return _make(k, 4)
 
 
 def _zone_of(key: bytes, start: int) -> str | None:
@@ -100,7 +92,7 @@ def _ip_load(key: Any) -> IP | None:
     if key is None:
         return None
     if len(key) != _KEY:
-        return _make(_ip_of(key)._int, 6, _zone_of(key, _KEY))
+        return _make(_from_bytes(key[:_KEY]) - V6_BASE, 6, _zone_of(key, _KEY))  # a zone: IPv6
     ip = _new(IP)
     ip._key4 = k = _from_bytes(key)  # the stored key is IP's sort key (IPv6 at V6_BASE + the value)
     if k >= V6_BASE:
@@ -181,7 +173,7 @@ Ranges = list[tuple[bytes, bytes]]  # [low, high) byte ranges of keys
 
 
 def _masked(version: int, i: int, plen: int) -> int:
-    return i & ~((1 << (_BITS[version] - plen)) - 1)
+    return i & _NOT_HOST[version][plen]
 
 
 def _inside(net: IPNet, plen_byte: bool) -> tuple[bytes, bytes]:
