@@ -3,9 +3,10 @@
 The tables are described in ``_schema.py`` (one layout for every dialect). An
 allocation covers the keys ``key..last_key`` (``last_key`` NULL: the one key ``key``,
 as in every address pool; a subnet pool stores its block's last key and the CIDR as
-``address``). ``pools.allocated`` counts allocations, ``allocated_keys`` the keys they
-cover (a 17-byte blob: an IPv6 /48 of /64s exceeds any SQL integer; NULL: equal to
-``allocated``); ``pools.ext`` holds the algorithm's per-pool extension state.
+``address``). ``pools.allocated`` counts allocations (SQLite only: PostgreSQL counts the
+rows, see ``postgres.PgState``), ``allocated_keys`` the keys they cover (a 17-byte blob: an
+IPv6 /48 of /64s exceeds any SQL integer; NULL: one key per allocation).
+``pools.ext`` holds the algorithm's per-pool extension state.
 
 Keys (netx's one ordered key space, up to 2**129) are stored as 17-byte big-endian
 blobs, so byte order is numeric order and every lookup is one B-tree probe. Free
@@ -94,7 +95,6 @@ class Queries:
         "free_update", "free_delete", "free_insert",
         "alloc_at", "alloc_put", "alloc_del", "alloc_of", "alloc_of_null", "alloc_iter_first", "alloc_iter_after",
         "alloc_any", "pool_by_name", "pool_by_name_read", "pool_names", "pool_insert", "pool_delete", "free_drop", "alloc_drop",
-
         "alloc_floor", "alloc_expired", "alloc_expire",
     )
 
