@@ -240,13 +240,15 @@ class SqlStore(Store):
     def _translate(self, exc: BaseException) -> BaseException:
         """The exception to raise for ``exc`` (database errors become ``StoreError``)."""
         integrity, error = self._errors
-        where = f"IPAM store {shorten(mask_url(self.url))}"
+        url = mask_url(self.url)
+        where = f"IPAM store {shorten(url)}"
         if isinstance(exc, integrity):
-            return StoreError(f"{where} refused a write that would break its integrity ({exc}); nothing was changed")
+            return StoreError(f"{where} refused a write that would break its integrity ({exc}); nothing was changed",
+                              url=url)
         if isinstance(exc, error):
-            return StoreError(f"{where}: {type(exc).__name__}: {exc}".strip())
+            return StoreError(f"{where}: {type(exc).__name__}: {exc}".strip(), url=url)
         if isinstance(exc, UnicodeEncodeError):
-            return StoreError(f"{where} cannot store text that is not valid Unicode: {exc}")
+            return StoreError(f"{where} cannot store text that is not valid Unicode: {exc}", url=url)
         return exc
 
     # -- schema ------------------------------------------------------------------------

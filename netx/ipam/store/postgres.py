@@ -308,7 +308,8 @@ class PostgresStore(SqlStore):
     def _db(self) -> psycopg.Connection[Any]:
         conn = self._conn
         if conn is None:  # only after a failed reconnect, which raised already
-            raise StoreError(f"IPAM store {mask_url(self.url)!r} has no connection (reconnecting failed)")
+            raise StoreError(f"IPAM store {mask_url(self.url)!r} has no connection (reconnecting failed)",
+                             url=mask_url(self.url))
         return conn
 
     def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
@@ -473,7 +474,9 @@ class PostgresStore(SqlStore):
             with self._spare_lock:
                 self._lent -= 1
             if isinstance(exc, self._pg.Error):
-                raise StoreError(f"cannot connect to IPAM store {mask_url(self.url)!r}: {exc}".strip()) from exc
+                raise StoreError(
+                    f"cannot connect to IPAM store {mask_url(self.url)!r}: {exc}".strip(), url=mask_url(self.url)
+                ) from exc
             raise
 
     def _give_back(self, conn: psycopg.Connection[Any]) -> None:
