@@ -38,7 +38,7 @@ BLOCK = 16
 AHEAD = 15
 """Blocks more that ``lowest`` splits off at once, so concurrent callers find that many unheld intervals."""
 
-FAST_VERSION = "netx fast path 7"
+FAST_VERSION = "netx fast path 8"
 """Version of the objects below, the comment on ``netx_take``; a different one is (re)created on open."""
 
 POOL_LOCK = 0x6E657470
@@ -154,6 +154,7 @@ def fast_sql(s: str) -> list[str]:
           npieces int;
           attempt int := 0;
           nblocks int;
+          waited boolean;
         BEGIN
           used := 0;
           PERFORM pg_advisory_xact_lock_shared({POOL_LOCK}, (p_pool % {POOL_MOD})::int);
@@ -187,10 +188,18 @@ def fast_sql(s: str) -> list[str]:
               EXIT WHEN FOUND;
               -- every free interval is held by a concurrent call (or none is left): wait for the first, then
               -- look again afresh (the interval waited for may have been split meanwhile: the blocks split off
-              -- are visible only to a later statement's snapshot, and come first)
-              PERFORM 1 FROM {s}.free f
-                WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi ORDER BY f.hi LIMIT 1 FOR UPDATE;
-              IF NOT FOUND THEN
+              -- are visible only to a later statement's snapshot, and come first). The wait is a subtransaction
+              -- rolled back at once, so its lock is not kept: held until commit, an interval this call does not
+              -- take from would make concurrent calls skip it too and leave more keys behind
+              BEGIN
+                PERFORM 1 FROM {s}.free f
+                  WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi ORDER BY f.hi LIMIT 1 FOR UPDATE;
+                waited := FOUND;
+                RAISE SQLSTATE 'NX001';
+              EXCEPTION WHEN SQLSTATE 'NX001' THEN
+                NULL;
+              END;
+              IF NOT waited THEN
                 PERFORM 1 FROM {s}.free f WHERE f.pool = p_pool AND f.hi >= p_lo AND f.hi <= p_hi LIMIT 1;
                 IF NOT FOUND THEN
                   RETURN;  -- nothing free: k is NULL
