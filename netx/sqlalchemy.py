@@ -58,6 +58,7 @@ _INTERFACES = (ipaddress.IPv4Interface, ipaddress.IPv6Interface)
 
 
 # -- the binary key (non-PostgreSQL storage) ------------------------------------------------
+_NET_KEY = _KEY + 1  # a network key: address key, prefix length (then the zone, if any)
 _IFACE = 2 * _KEY + 1  # an interface key: network key, prefix length, address key (then the zone, if any)
 _ADDR_BITS = 8 * _KEY
 _ADDR_MASK = (1 << _ADDR_BITS) - 1
@@ -110,21 +111,28 @@ def _net_bind(value: Any) -> bytearray | None:
         return None
     net = value if type(value) is IPNet else IPNet(value)
     k = net._int + V6_BASE if net._ver == 6 else net._int
-    key = (k << 8 | net._plen).to_bytes(_KEY + 1, "big")
+    key = (k << 8 | net._plen).to_bytes(_NET_KEY)
     return bytearray(key + net._zone.encode("utf-8", "surrogatepass") if net._zone else key)
 
 
 def _net_load(key: Any) -> IPNet | None:
     if key is None:
         return None
-    k = _from_bytes(key[:_KEY], "big")
     net = _new(IPNet)
-    if k >= V6_BASE:
-        net._int, net._ver = k - V6_BASE, 6
+    if len(key) == _NET_KEY:  # address key and prefix length read as one int (no slice)
+        c = _from_bytes(key)
+        net._zone = None
     else:
-        net._int, net._ver = k, 4
-    net._plen = key[_KEY]
-    net._zone = _zone_of(key, _KEY + 1)
+        c = _from_bytes(key[:_NET_KEY])
+        net._zone = _zone_of(key, _NET_KEY)
+    k = c >> 8
+    if k >= V6_BASE:
+        net._int = k - V6_BASE
+        net._ver = 6
+    else:
+        net._int = k
+        net._ver = 4
+    net._plen = c & 0xFF
     net._str = net._obj = None
     return net
 
@@ -135,12 +143,10 @@ def _iface_bind(value: Any) -> bytearray | None:
     iface = value if type(value) is IPInterface else IPInterface(value)
     ip, plen = iface._ip, iface._plen
     addr = ip._key4  # the address key (IP's sort key); its network's key keeps the bits above the host bits
-    key = bytearray((addr & _NOT_HOST[ip._ver][plen]).to_bytes(_KEY))
-    key.append(plen)
-    key += addr.to_bytes(_KEY)
+    key = (((addr & _NOT_HOST[ip._ver][plen]) << 8 | plen) << _ADDR_BITS | addr).to_bytes(_IFACE)  # one int, one call
     if ip._zone:
-        key += ip._zone.encode("utf-8", "surrogatepass")
-    return key
+        return bytearray(key + ip._zone.encode("utf-8", "surrogatepass"))
+    return bytearray(key)
 
 
 def _iface_load(key: Any) -> IPInterface | None:
