@@ -117,11 +117,30 @@ def quick_flag(argv: list[str] | None, doc: str | None) -> bool:
     return parser.parse_args(argv).quick
 
 
+def cpu_spread(seconds: float = 0.5) -> float:
+    """How unsteady this machine's CPU is right now: the 90th over the 10th percentile time of
+    the same ~5 ms piece of pure-Python work, repeated for ``seconds`` (1.0x: steady). A virtual
+    machine whose speed swings between states within seconds shows it here (seen: ~1.45x)."""
+    times: list[float] = []
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        start = time.perf_counter()
+        total = 0
+        for i in range(50_000):
+            total += i * i
+        times.append(time.perf_counter() - start)
+    times.sort()
+    return times[len(times) * 9 // 10] / times[len(times) // 10]
+
+
 def print_header(details: str, *modules: ModuleType, quick: bool = False, **versions: str) -> None:
-    """The line above a table: the versions measured, the machine, then what the numbers mean."""
+    """The line above a table: the versions measured, the machine (with its CPU's steadiness
+    at the end of the run, ``cpu_spread``), then what the numbers mean."""
     parts = [f"{m.__name__} {m.__version__}" for m in modules]
     parts += [f"{name} {version}" for name, version in versions.items()]
     parts += [f"Python {platform.python_version()}", f"{os.cpu_count()} CPUs"]
+    if not quick:
+        parts.append(f"CPU spread {cpu_spread():.2f}× (90th / 10th percentile time of one small piece of work, over 0.5 s)")
     print(", ".join(parts) + (" (--quick: small sizes, noisy)" if quick else ""))
     print(details + "\n")
 

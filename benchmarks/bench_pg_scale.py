@@ -1,6 +1,6 @@
 """Many clients on one PostgreSQL pool against the floor: N clients doing raw INSERT + COMMIT.
 
-    python benchmarks/bench_pg_scale.py            # full sizes (300 calls per client, best of 3)
+    python benchmarks/bench_pg_scale.py            # full sizes (300 calls per client, best of 5)
     python benchmarks/bench_pg_scale.py --quick    # small sizes (smoke test)
 
 Starts its own throwaway PostgreSQL server with the server's default durability (fsync
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         worker(argv[1], int(argv[2]))
         return 0
     quick = quick_flag(argv, __doc__)
-    calls, repeats = (5, 1) if quick else (300, 3)
+    calls, repeats = (5, 1) if quick else (300, 5)
     server = TempPostgres()  # fsync on: the durability users run with
     server.start()
     try:
