@@ -142,3 +142,30 @@ def test_cli_export_import(tmp_path: Any, pg_url: str) -> None:
     assert [p["name"] for p in json.loads((tmp_path / "lan.json").read_text())["pools"]] == ["lan"]
     bad = netx("import", str(tmp_path / "nope.json"), "--db", db)
     assert bad.returncode == 1 and bad.stderr.startswith(b"netx: error:")
+
+
+def test_leases_keep_their_expiry(store_url: str) -> None:
+    """A lease is exported with its expiry and imported as that same lease, never as a permanent allocation."""
+    with ipam.open(store_url) as source, ipam.open("memory://") as target:
+        wifi = source.create_pool("wifi", "172.16.0.0/29")
+        wifi.allocate("laptop", ttl=3600)
+        wifi.allocate("printer")
+        wifi.allocate("phone", ttl=3600)
+        data = loads(dumps(export_store(source)))
+        assert [a[:2] for a in data["pools"][0]["allocations"]] == [
+            ["172.16.0.1", "laptop"], ["172.16.0.2", "printer"], ["172.16.0.3", "phone"]]
+        import_store(target, data)
+        assert list(target.pool("wifi").leases()) == list(wifi.leases())
+        assert [e is None for _, _, e in wifi.leases()] == [False, True, False]
+        assert export_store(target) == data
+        import_store(source, {**data, "pools": [{**data["pools"][0], "name": "copy"}]})  # into this kind of store
+        assert list(source.pool("copy").leases()) == list(wifi.leases())
+        lapsed = {**data["pools"][0], "name": "lapsed"}  # an export whose phone lease has run out since
+        lapsed["allocations"] = [*lapsed["allocations"][:2], ["172.16.0.3", "phone", "2000-01-01T00:00:00+00:00"]]
+        import_store(target, {**data, "pools": [lapsed]})
+        assert [ip for ip, _ in target.pool("lapsed").allocations()] == [IP("172.16.0.1"), IP("172.16.0.2")]
+        assert target.pool("lapsed").allocate("tablet", ip="172.16.0.3") == IP("172.16.0.3")
+        bad = loads(dumps(export_store(source)))
+        bad["pools"][0]["allocations"][1].append("yesterday")  # the printer's: no lease
+        with pytest.raises(IPAMError, match=r"allocations\[1\].*expiry.*not 'yesterday'"):
+            import_store(target, {**bad, "pools": [{**bad["pools"][0], "name": "other"}]})
