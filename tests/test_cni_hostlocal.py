@@ -2,8 +2,8 @@
 
 Side by side with the real ``/usr/lib/cni/host-local`` (Debian's containernetworking-plugins;
 ``.ci/run`` installs it): random configurations (single and split ranges, several subnets
-in a set, dual stack, two sets of one family, the legacy single range, gateways inside a
-range, IPv6 defaults) and random sequences of ADD (sometimes with a requested ``IP=``),
+in a set, also listed out of address order, dual stack, two sets of one family, the legacy
+single range, gateways inside a range, IPv6 defaults) and random sequences of ADD (sometimes with a requested ``IP=``),
 DEL (also of unknown attachments) and CHECK, compared call by call: exit status and the
 whole result JSON. Bounded: a fixed number of sequences of a fixed length.
 """
@@ -78,6 +78,9 @@ def random_ipam(rng: random.Random) -> dict[str, Any]:
         ipam["ranges"] = [[_v6_range(rng, "fd00:7::"), _v6_range(rng, "fd00:7::1:")]]
     if rng.random() < 0.5:
         ipam["routes"] = [{"dst": "0.0.0.0/0"}, {"dst": "192.168.0.0/16", "gw": "10.1.0.1"}][: rng.randrange(1, 3)]
+    if "ranges" in ipam and rng.random() < 0.3:  # a set's ranges listed out of address order: walked as listed
+        for ranges in ipam["ranges"]:
+            rng.shuffle(ranges)
     return ipam
 
 
@@ -170,6 +173,20 @@ def test_round_robin_after_del_continues_past_the_last_address(tmp_path: Path) -
     # .1 (the gateway) and .17 (the second subnet's gateway) skipped; .2 only after wrapping
     assert got[:7] == ["10.9.0.2/29", "10.9.0.3/29", "10.9.0.4/29", "10.9.0.5/29", "10.9.0.6/29",
                        "10.9.0.18/30", "10.9.0.2/29"]
+
+
+def test_round_robin_walks_a_set_in_config_order(tmp_path: Path) -> None:
+    """host-local walks a range set in the order the config lists it, not in address order."""
+    ipam = {"type": "host-local", "ranges": [
+        [{"subnet": "10.9.0.16/30"}, {"subnet": "10.9.0.0/29", "rangeStart": "10.9.0.5"}, {"subnet": "10.9.0.32/30"}],
+        [{"subnet": "fd00:9::10/126"}, {"subnet": "fd00:9::/126"}],
+    ]}
+    ref_conf, our_conf = _configs(ipam, "1.0.0", tmp_path)
+    for step, (command, cid) in enumerate(
+        [("ADD", "a"), ("ADD", "b"), ("ADD", "c"), ("DEL", "a"), ("ADD", "d"), ("ADD", "e"), ("DEL", "c"),
+         ("ADD", "f"), ("ADD", "g")]
+    ):
+        _same(f"step {step}", host_local(env(command, cid), ref_conf), invoke(env(command, cid), our_conf))
 
 
 @pytest.mark.parametrize(

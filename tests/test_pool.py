@@ -472,6 +472,30 @@ class TestStrategies:
         pool.allocate(ip="10.0.0.100")
         assert pool.allocate() == IP("10.0.0.101")
 
+    def test_round_robin_walks_the_ranges_in_the_order_given(self):
+        """As host-local walks a range set: the first range given first, then the next one given, wrapping
+        (an address-order walk would start at .1 and go from .2 to .20)."""
+        ranges = ("10.0.0.20-10.0.0.21", "10.0.0.1-10.0.0.2", "10.0.0.30/32", "fd00::8/127", "fd00::/127")
+        pool = Pool(*ranges, strategy="round_robin")
+        assert [pool.allocate(version=4) for _ in range(4)] == ips("10.0.0.20", "10.0.0.21", "10.0.0.1", "10.0.0.2")
+        assert pool.allocate(version=6) == IP("fd00::8")
+        pool.release("10.0.0.20")
+        pool.release("10.0.0.1")
+        assert pool.allocate(version=4) == IP("10.0.0.30")
+        assert pool.allocate(version=4) == IP("10.0.0.20")  # wrapped to the first range given
+        assert pool.allocate(version=4) == IP("10.0.0.1")
+        many = Pool(*ranges, strategy="round_robin")
+        assert many.allocate_many(7) == ips(
+            "10.0.0.20", "10.0.0.21", "10.0.0.1", "10.0.0.2", "10.0.0.30", "fd00::8", "fd00::9")
+        many.release_owner(None)
+        assert many.allocate_many(3, version=4) == ips("10.0.0.20", "10.0.0.21", "10.0.0.1")  # after .30: wrapped
+        assert many.allocate_many(2, version=6) == ips("fd00::", "fd00::1")
+        assert many.release("10.0.0.21")
+        assert many.allocate(ip="10.0.0.21") == IP("10.0.0.21")  # the cursor moves to .21
+        assert many.allocate_many(2, version=4) == ips("10.0.0.2", "10.0.0.30")
+        lowest = Pool(*ranges)
+        assert lowest.allocate_many(3) == ips("10.0.0.1", "10.0.0.2", "10.0.0.20")  # lowest stays address order
+
     def test_round_robin_cursor_per_family(self):
         pool = Pool("10.0.0.0/24", "fd00::/64", strategy="round_robin")
         got = []

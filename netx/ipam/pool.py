@@ -155,15 +155,14 @@ class Pool(PoolBase[PoolSpec, IP]):
             carve(state, iv, iv[0], iv[0])
             return iv[0]
         for family in families:  # IPv4 while any is free, then IPv6
-            lo, hi = LO[family], HI[family]
             if strategy == "random":
                 found = self._pick_random(family, drawn if family == families[0] else ())
             else:
-                last = _cursor(state, family)
-                start = lo if last is None else last + 1
-                found = free_at_or_after(state, start, hi) if start <= hi else None
-                if found is None and start > lo:  # wrap around
-                    found = free_at_or_after(state, lo, hi)
+                found = None
+                for a, b in self._spec._windows(family, _cursor(state, family)):  # on from the cursor, wrapping
+                    found = free_at_or_after(state, a, b)
+                    if found is not None:
+                        break
             if found is not None:
                 key, iv = found
                 carve(state, iv, key, key)
@@ -396,29 +395,20 @@ class Pool(PoolBase[PoolSpec, IP]):
         cursors: list[int] = []
         need = n
         for family in families:
-            lo, hi = LO[family], HI[family]
-            last = _cursor(state, family) if round_robin else None
-            start = lo if last is None else last + 1
+            windows = self._spec._windows(family, _cursor(state, family)) if round_robin else [(LO[family], HI[family])]
             before = len(plan)
-            if start <= hi:
-                for a, b in state.free_iter(start):
+            for lo, hi in windows:  # lowest: the whole family; round_robin: on from the cursor, wrapping
+                for a, b in state.free_iter(lo):
                     if a > hi:
                         break
-                    a = max(a, start)
-                    b = min(b, a + need - 1)
+                    a = max(a, lo)
+                    b = min(b, hi, a + need - 1)
                     plan.append((a, b))
                     need -= b - a + 1
                     if not need:
                         break
-            if start > lo and need:  # wrap around to the keys before the cursor
-                for a, b in state.free_iter(lo):
-                    if a >= start:
-                        break
-                    b = min(b, start - 1, a + need - 1)
-                    plan.append((a, b))
-                    need -= b - a + 1
-                    if not need:
-                        break
+                if not need:
+                    break
             if round_robin and len(plan) > before:
                 cursors.append(plan[-1][1])
             if not need:
