@@ -189,6 +189,19 @@ def test_round_robin_walks_a_set_in_config_order(tmp_path: Path) -> None:
         _same(f"step {step}", host_local(env(command, cid), ref_conf), invoke(env(command, cid), our_conf))
 
 
+def test_ipv4_mapped_addresses_are_ipv4(tmp_path: Path) -> None:
+    """Go's net.IP: ::ffff:10.9.0.5 is the IPv4 address 10.9.0.5, in a range's bounds, gateway and a requested IP."""
+    ipam = {"type": "host-local", "ranges": [[{"subnet": "10.9.0.0/28", "rangeStart": "::ffff:10.9.0.5",
+                                                "rangeEnd": "::ffff:10.9.0.9", "gateway": "::ffff:10.9.0.6"}]],
+            "routes": [{"dst": "0.0.0.0/0", "gw": "::ffff:10.9.0.6"}]}
+    ref_conf, our_conf = _configs(ipam, "1.0.0", tmp_path)
+    for step, (command, cid, args) in enumerate(
+        [("ADD", "a", ""), ("ADD", "b", "IP=::ffff:10.9.0.9"), ("ADD", "c", "IP=::ffff:10.9.0.8/28"), ("ADD", "d", "")]
+    ):
+        e = env(command, cid, CNI_ARGS=args or None)
+        _same(f"step {step}", host_local(e, ref_conf), invoke(e, our_conf))
+
+
 @pytest.mark.parametrize(
     "environ, conf",
     [
@@ -236,6 +249,7 @@ def test_same_error_codes_as_host_local(environ: dict[str, str], conf: Any, tmp_
         {},
         {"ranges": [[{"subnet": "nonsense"}]]},
         {"ranges": [[{"subnet": "10.0.0.0/24", "gateway": "10.0.0.300"}]]},
+        {"ranges": [[{"subnet": "::ffff:10.0.0.0/120"}]]},  # an IPv4 address with an IPv6 mask
     ],
 )
 def test_invalid_configs_fail_like_host_local(ipam: dict[str, Any], tmp_path: Path) -> None:
