@@ -169,3 +169,25 @@ def test_leases_keep_their_expiry(store_url: str) -> None:
         bad["pools"][0]["allocations"][1].append("yesterday")  # the printer's: no lease
         with pytest.raises(IPAMError, match=r"allocations\[1\].*expiry.*not 'yesterday'"):
             import_store(target, {**bad, "pools": [{**bad["pools"][0], "name": "other"}]})
+
+
+@pytest.mark.parametrize(
+    "state, message",
+    [
+        ({"round_robin.4": "abc"}, "'round_robin.4': 'abc' is not"),
+        ({"round_robin.4": str(1 << 40)}, "'round_robin.4': '1099511627776' is not the key of an IPv4 address"),
+        ({"round_robin.6": "5"}, "'round_robin.6': '5' is not"),
+        ({"round_robin.4": " 5"}, "'round_robin.4': ' 5' is not"),
+        ({"leases": "zzz"}, "'leases': 'zzz'"),
+        ({"cursor": "1"}, "has an unknown state key 'cursor'"),
+    ],
+)
+def test_corrupt_state_is_refused(state: dict[str, str], message: str) -> None:
+    """The strategy state is checked like the rest of an export: a bad cursor would break every later call."""
+    with ipam.open("memory://") as source, ipam.open("memory://") as target:
+        source.create_pool("rr", "10.0.0.0/29", strategy="round_robin").allocate("a")
+        data = export_store(source)
+        data["pools"][0]["state"] = state
+        with pytest.raises(IPAMError, match=r"pools\[0\] \('rr'\): state " + message):
+            import_store(target, data)
+        assert target.pools() == []
