@@ -134,7 +134,8 @@ MAX_OWNER = 1024
 
 
 def check_owner(owner: Any) -> str | None:
-    """An owner is a ``str`` (``TypeError`` otherwise) of at most ``MAX_OWNER`` UTF-8 bytes (``IPAMError``), or None."""
+    """An owner is a ``str`` (``TypeError`` otherwise) of at most ``MAX_OWNER`` UTF-8 bytes that every store can
+    hold — no NUL (PostgreSQL text cannot), no lone surrogate (not UTF-8) — (``IPAMError``), or None."""
     if owner is None:
         return None
     if not isinstance(owner, str):
@@ -145,6 +146,13 @@ def check_owner(owner: Any) -> str | None:
             f"owner {shorten(text)} is {len(text.encode('utf-8', 'surrogatepass')):,} bytes long (UTF-8):"
             f" owners are at most {MAX_OWNER} bytes on every store"
         )
+    if "\x00" in text:
+        raise IPAMError(f"owner {shorten(text)} contains a NUL character, which not every store can hold")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise IPAMError(f"owner {shorten(text)} is not valid Unicode text (lone surrogate)") from None
     return text
 
 
