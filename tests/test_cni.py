@@ -90,6 +90,15 @@ def test_gc_releases_every_attachment_not_listed(tmp_path: Path) -> None:
     assert invoke(env("CHECK", "a"), conf)[0] == 1
 
 
+def test_gc_ignores_attachments_no_store_could_hold(tmp_path: Path) -> None:
+    """A listed attachment whose owner string no store can hold (too long, a NUL) holds nothing: the GC goes on."""
+    conf = _conf(tmp_path, [{"subnet": "10.22.0.0/24"}])
+    for cid in ("a", "b"):
+        _ips(invoke(env("ADD", cid), conf))
+    assert _gc(conf, ("x" * 3000, "eth0"), ("a\x00", "eth0"), ("a", "eth0")) == (0, None)
+    assert invoke(env("CHECK", "a"), conf)[0] == 0 and invoke(env("CHECK", "b"), conf)[0] == 1
+
+
 def test_gc_leaves_other_nodes_and_other_owners_alone(tmp_path: Path) -> None:
     """On a shared store each node's GC only touches its own attachments; non-CNI owners are never GC'd."""
     url = f"sqlite:///{tmp_path}/shared.db"

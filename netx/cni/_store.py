@@ -225,12 +225,20 @@ class Network:
 
     def gc(self, valid_owners: set[str]) -> list[tuple[IP, str]]:
         """Release every attachment of this node not in ``valid_owners`` (one ``reconcile`` per pool); returns them."""
-        from ..ipam import PoolNotFound
+        from ..ipam import IPAMError, PoolNotFound
+        from ..ipam._coerce import check_owner
 
+        def holdable(owner: str) -> bool:  # an owner no store can hold (too long, a NUL) holds nothing here
+            try:
+                return check_owner(owner) is not None
+            except IPAMError:
+                return False
+
+        valid = sorted(o for o in valid_owners if holdable(o))
         released: list[tuple[IP, str]] = []
         for name in self._network_pools():
             try:
-                gone = self._ipam.reconcile(name, sorted(valid_owners), where=self._in_scope)
+                gone = self._ipam.reconcile(name, valid, where=self._in_scope)
             except PoolNotFound:
                 continue
             released += [(a.item, a.owner) for a in gone if isinstance(a.item, IP) and a.owner is not None]
