@@ -16,7 +16,7 @@ reconcile_group = group("reconcile", """Release what no valid owner holds: `netx
     \b
     Examples:
       netx reconcile ip pods --keep web-1 --keep web-2 --dry-run
-      kubectl get pods -o name | netx reconcile ip pods --keep-file -
+      kubectl get pods --no-headers -o custom-columns=:metadata.name | netx reconcile ip pods --keep-file -
     """)
 
 
