@@ -716,6 +716,19 @@ def test_text_output_escapes_control_characters(db: str) -> None:
     assert as_json("get", "pools", "--db", db)[0]["name"] == evil
 
 
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # Unicode's Bidi_Control
+
+
+def test_text_output_escapes_every_bidi_control(db: str) -> None:
+    """Every character of Unicode's Bidi_Control set reorders what a terminal shows (the marks too: ALM, LRM,
+    RLM); each prints escaped."""
+    ok("create", "pool", "lab", "10.0.0.0/24", "--db", db)
+    ok("allocate", "ip", "lab", "--owner", f"a{BIDI_CONTROLS}b", "--db", db)
+    out = ok("get", "allocations", "lab", "--db", db).stdout
+    assert not set(out) & set(BIDI_CONTROLS), out
+    assert out.splitlines()[1] == "10.0.0.1  a" + "".join(f"\\u{ord(c):04x}" for c in BIDI_CONTROLS) + "b"
+
+
 def test_read_only_commands_create_no_store(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/typo.db"
     assert ok("get", "pools", "--db", url).stderr == "netx: no pools\n"
