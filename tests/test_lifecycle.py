@@ -206,6 +206,11 @@ def test_renew_and_ensure_with_ttl(store_url: str) -> None:
         pool.allocate("x", ttl=0)
     with pytest.raises(TypeError):
         pool.allocate("x", ttl="60")  # type: ignore[arg-type]
+    for ip in (held[0], "10.0.0.6", "10.9.9.9"):  # a bad ttl is an error whether or not the address is held
+        with pytest.raises(IPAMError, match="ttl must be a positive number"):
+            pool.renew(ip, -1)
+        with pytest.raises(TypeError, match="ttl must be a number"):
+            pool.renew(ip, "60")  # type: ignore[arg-type]
 
 
 def test_expired_lease_can_be_asked_for_and_released(store_url: str) -> None:

@@ -335,6 +335,7 @@ class Pool(PoolBase[PoolSpec, IP]):
     def renew(self, ip: Any, ttl: float) -> bool:
         """Extend the lease of an allocated address to ``ttl`` seconds from now (an allocation without one
         becomes a lease); False when it is not allocated — an expired lease is not allocated any more."""
+        check_ttl(ttl)  # bad input is an error whether or not the address is held
         key = self._key_in_pool(ip)
         if key is None:
             return False
