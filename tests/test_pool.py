@@ -447,6 +447,24 @@ class TestAllocateMany:
         assert pool.free_set() == IPSet()
 
 
+def test_integers_of_any_size_are_ipam_errors() -> None:
+    """A 10**5000 count, version, ttl or prefix length is an IPAMError quoting it shortened, not Python's
+    digit-limit ValueError from formatting the message."""
+    from netx.ipam import SubnetPool
+
+    big = 10**5000
+    pool, subnets = Pool("10.0.0.0/24"), SubnetPool("10.0.0.0/16")
+    calls = [
+        lambda: pool.allocate_many(big), lambda: pool.allocate_many(-big), lambda: pool.ensure("o", big),
+        lambda: pool.allocate(version=big), lambda: pool.allocate(ttl=big), lambda: pool.renew("10.0.0.1", big),
+        lambda: subnets.allocate(big), lambda: subnets.allocate(-big), lambda: subnets.allocate_many(big, 24),
+        lambda: subnets.ensure("o", big), lambda: subnets.allocate(big, subnet="10.0.1.0/24"),
+    ]
+    for call in calls:
+        with pytest.raises(IPAMError, match="<an integer of 16610 bits>"):
+            call()
+
+
 # -- strategies ----------------------------------------------------------------------------
 class TestStrategies:
     def test_round_robin_does_not_reuse_at_once(self):

@@ -114,7 +114,7 @@ def check_version(version: Any) -> int:
     if type(version) is not int:
         raise TypeError(f"version must be 4, 6 or None, not {shorten(version)}")
     if version not in (4, 6):
-        raise IPAMError(f"version must be 4 or 6, not {version!r}")
+        raise IPAMError(f"version must be 4 or 6, not {shorten(version)}")
     return version
 
 
@@ -123,9 +123,9 @@ def check_count(n: Any) -> int:
     if type(n) is not int:
         raise TypeError(f"n must be an int, not {shorten(n)}")
     if n < 1:
-        raise IPAMError(f"n must be at least 1, not {n}")
+        raise IPAMError(f"n must be at least 1, not {shorten(n)}")
     if n > MAX_MANY:
-        raise IPAMError(f"n is {n}: one call hands out at most {MAX_MANY}; allocate in several calls")
+        raise IPAMError(f"n is {shorten(n)}: one call hands out at most {MAX_MANY}; allocate in several calls")
     return n
 
 
@@ -170,7 +170,7 @@ def check_ttl(ttl: Any) -> float:
     if type(ttl) not in (int, float):
         raise TypeError(f"ttl must be a number of seconds, not {shorten(ttl)}")
     if not 0 < ttl < 1e12:  # also refuses NaN and infinity
-        raise IPAMError(f"ttl must be a positive number of seconds, not {ttl!r}")
+        raise IPAMError(f"ttl must be a positive number of seconds, not {shorten(ttl)}")
     return float(ttl)
 
 
