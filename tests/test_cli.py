@@ -766,6 +766,17 @@ def test_db_takes_a_plain_path(tmp_path: Path) -> None:
     assert "sqlite:///" in fails("get", "pools", "--db", "nonsense")
 
 
+@pytest.mark.parametrize("name", ["my%20file.db", "a?b.db", "c#d.db", "sp ace.db", "100%.db", "日本.db", "\udcff.db"])
+def test_db_plain_path_is_that_file(tmp_path: Path, name: str) -> None:
+    """A plain path is the file of that name: '%20' was decoded to a space (another file), '?' and '#' refused."""
+    path = tmp_path / name
+    ok("create", "pool", "p", "10.0.0.0/30", "--db", str(path))
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))] == [name]
+    if name.isprintable():  # (JSON cannot carry the bytes of a name that is not UTF-8)
+        assert as_json("get", "store", "--db", str(path))["path"] == str(path)
+    assert as_json("get", "pools", "--db", str(path))[0]["name"] == "p"
+
+
 def test_env_url_errors_name_the_variable() -> None:
     line = fails("get", "pools", env={"NETX_IPAM_URL": "bogus://env"})
     assert "bogus://env" in line and "NETX_IPAM_URL" in line

@@ -122,7 +122,7 @@ def _parse_sqlite(url: str, rest: str) -> StoreURL:
             f"invalid IPAM store URL {shorten(url)}: a sqlite URL has no host; "
             "use sqlite:///relative.db or sqlite:////absolute/path.db"
         )
-    path = unquote(rest[1:])
+    path = unquote(rest[1:], errors="surrogateescape")  # %FF: that byte of a file name, as the OS has it
     if not path or path.endswith("/"):
         raise IPAMError(f"invalid IPAM store URL {shorten(url)}: no database file; use sqlite:///relative.db or sqlite:////absolute/path.db")
     if "\x00" in path:
