@@ -511,6 +511,20 @@ def test_default_store_location(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) 
         assert store.pool("lan").addresses_of("me") == [IP("10.0.0.1")]
 
 
+@pytest.mark.parametrize("dirname", ["a%20b", "a?b", "a#b", "a b"])
+def test_default_store_in_a_directory_with_url_characters(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                                          dirname: str) -> None:
+    """The default SQLite file lies in the data directory whatever its name: '%20' decoded to another directory
+    ('unable to open'), and '?' or '#' made the default URL invalid."""
+    monkeypatch.delenv("NETX_IPAM_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / dirname))
+    with ipam.open() as store:
+        store.create_pool("lan", "10.0.0.0/24")
+    assert (tmp_path / dirname / "netx" / "ipam.db").exists()
+    with ipam.open(None) as store:
+        assert store.pools() == ["lan"]
+
+
 def test_default_store_from_env(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NETX_IPAM_URL", "memory://")
     with ipam.open() as store:

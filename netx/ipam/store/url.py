@@ -67,7 +67,9 @@ def default_url(*, create: bool = True) -> str:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise IPAMError(f"cannot create the IPAM data directory {str(directory)!r}: {exc.strerror or exc}") from exc
-    return "sqlite:///" + (directory / "ipam.db").as_posix()
+    from urllib.parse import quote
+
+    return "sqlite:///" + quote((directory / "ipam.db").as_posix(), errors="surrogateescape")  # '%', '?', '#' too
 
 
 def parse_url(url: object) -> StoreURL:
