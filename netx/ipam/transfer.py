@@ -26,8 +26,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 import orjson
 
 from .._errors import shorten
-from .._keys import HI, LO
-from ._base import LEASES
+from ._base import LEASES, STATE_KEYS, state_problem
 from .errors import IPAMError, PoolExists
 
 if TYPE_CHECKING:
@@ -122,19 +121,6 @@ def _bad(what: str) -> IPAMError:
     return IPAMError(f"not a valid netx IPAM export: {what}")
 
 
-def _state_problem(key: str, value: str) -> str | None:
-    """What is wrong with one entry of a pool's exported state (None: nothing): the round-robin cursors
-    must be keys of their family (netx._keys), the lease mark ``"1"``; no other key is known."""
-    if key == LEASES:
-        return None if value == "1" else f"{key!r}: {shorten(value)} is not \"1\""
-    family = {"round_robin.4": 4, "round_robin.6": 6}.get(key)
-    if family is None:
-        return f"has an unknown state key {shorten(key)}"
-    if not (len(value) <= 40 and value.isascii() and value.isdigit() and LO[family] <= int(value) <= HI[family]):
-        return f"{key!r}: {shorten(value)} is not the key of an IPv{family} address"
-    return None
-
-
 def _check(data: Any) -> list[dict[str, Any]]:
     """The pools of an export, its shape checked (values are checked by building the pools)."""
     if type(data) is not dict or data.get("format") != FORMAT:
@@ -158,7 +144,7 @@ def _check(data: Any) -> list[dict[str, Any]]:
         if type(state) is not dict or not all(type(k) is str and type(v) is str for k, v in state.items()):
             raise _bad(f"{where} ({shorten(name)}): state must be an object of strings")
         for key, value in state.items():
-            problem = _state_problem(key, value)
+            problem = state_problem(key, value) if key in STATE_KEYS else f"has an unknown state key {shorten(key)}"
             if problem:
                 raise _bad(f"{where} ({shorten(name)}): state {problem}")
         if type(items) is not list or not all(
