@@ -99,6 +99,21 @@ def test_gc_ignores_attachments_no_store_could_hold(tmp_path: Path) -> None:
     assert invoke(env("CHECK", "a"), conf)[0] == 0 and invoke(env("CHECK", "b"), conf)[0] == 1
 
 
+def test_container_ids_of_any_length(tmp_path: Path) -> None:
+    """host-local takes a container ID of any length; one too long for an owner string (1024 bytes on every
+    store) was refused as an invalid config (code 7). Its owner is a digest of it: ADD, CHECK, GC, DEL work."""
+    conf = _conf(tmp_path, [{"subnet": "10.22.0.0/24"}])
+    long_id, other = "a" * 3000, "a" * 2999 + "b"
+    assert _ips(invoke(env("ADD", long_id), conf)) == ["10.22.0.2/24"]
+    assert _ips(invoke(env("ADD", long_id), conf)) == ["10.22.0.2/24"]  # idempotent: the same owner
+    assert _ips(invoke(env("ADD", other), conf)) == ["10.22.0.3/24"]  # another ID, another owner
+    assert invoke(env("CHECK", long_id), conf)[0] == 0
+    assert _gc(conf, (long_id, "eth0")) == (0, None)
+    assert invoke(env("CHECK", long_id), conf)[0] == 0 and invoke(env("CHECK", other), conf)[0] == 1
+    assert invoke(env("DEL", long_id), conf) == (0, None)
+    assert invoke(env("CHECK", long_id), conf)[0] == 1
+
+
 def test_gc_leaves_other_nodes_and_other_owners_alone(tmp_path: Path) -> None:
     """On a shared store each node's GC only touches its own attachments; non-CNI owners are never GC'd."""
     url = f"sqlite:///{tmp_path}/shared.db"

@@ -70,7 +70,18 @@ class Network:
 
     # -- owners ---------------------------------------------------------------------------
     def owner(self, container_id: str, ifname: str) -> str:
-        """The owner string of the attachment ``(network, container_id, ifname)`` in this network's pools."""
+        """The owner string of the attachment ``(network, container_id, ifname)`` in this network's pools.
+
+        A container ID too long for an owner (``MAX_OWNER`` bytes on every store, with the node and ifname;
+        host-local takes any length) is written as its first 64 characters, ``~`` and its SHA-256: as unique,
+        and as stable."""
+        from ..ipam._coerce import MAX_OWNER
+
+        if len(container_id) > 64 and len(container_id.encode("utf-8", "surrogatepass")) > MAX_OWNER // 2:
+            import hashlib
+
+            digest = hashlib.sha256(container_id.encode("utf-8", "surrogatepass")).hexdigest()
+            container_id = f"{container_id[:64]}~{digest}"  # '~' is in no container ID
         return f"{container_id}/{ifname}" if self.scope is None else f"{self.scope}/{container_id}/{ifname}"
 
     def _in_scope(self, owner: str | None) -> bool:
