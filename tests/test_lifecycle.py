@@ -213,6 +213,23 @@ def test_renew_and_ensure_with_ttl(store_url: str) -> None:
             pool.renew(ip, "60")  # type: ignore[arg-type]
 
 
+def test_a_pool_whose_leases_all_expired_deletes_without_force(store_url: str) -> None:
+    """Expired leases are free again: they do not keep a pool 'in use' (stats already said 0 allocated)."""
+    with ipam.open(store_url) as store:
+        lapsed = store.create_pool("lapsed", "10.0.0.0/29")
+        lapsed.allocate_many(2, "vm", ttl=SHORT)
+        mixed = store.create_pool("mixed", "10.0.1.0/29")
+        mixed.allocate("vm", ttl=SHORT)
+        mixed.allocate("db")
+        _expire()
+        assert lapsed.stats().allocated == 0
+        store.delete_pool("lapsed")
+        with pytest.raises(ipam.PoolInUse, match="still has 1 allocation;") as info:
+            store.delete_pool("mixed")
+        assert info.value.allocated == 1
+        assert store.pools() == ["mixed"]
+
+
 def test_expired_lease_can_be_asked_for_and_released(store_url: str) -> None:
     pool = _pool(store_url, "10.0.0.0/29")
     pool.allocate("old", ip="10.0.0.3", ttl=SHORT)

@@ -385,9 +385,11 @@ class SqlStore(Store):
                 raise self._not_found(name)
             pid = row[0]
             if not force:
-                count = self._one(q.alloc_any, (pid,))[0]
+                count = int(self._one(q.alloc_any, (pid,))[0])
+                if count:  # expired leases are free again: they do not count
+                    count -= len(self._all(q.alloc_expired, (pid, self._now(), count)))
                 if count:
-                    raise self._in_use(name, int(count))
+                    raise self._in_use(name, count)
             for drop in (q.alloc_drop, q.free_drop, q.pool_delete):
                 self._run(drop, (pid,))
         self._specs.pop(int(pid), None)
