@@ -90,6 +90,21 @@ def test_gc_releases_every_attachment_not_listed(tmp_path: Path) -> None:
     assert invoke(env("CHECK", "a"), conf)[0] == 1
 
 
+def test_gc_logs_to_the_given_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``run(environ, stdin, out, err)`` writes its log of released attachments to ``err``, not the process's stderr."""
+    import io
+
+    from netx.cni.plugin import run
+
+    conf = _conf(tmp_path, [{"subnet": "10.22.0.0/24"}])
+    _ips(invoke(env("ADD", "a"), conf))
+    out, err = io.StringIO(), io.StringIO()
+    gc = {**conf, "cni.dev/valid-attachments": []}
+    assert run(env("GC", container="", ifname="", CNI_NETNS=""), io.BytesIO(json.dumps(gc).encode()), out, err) == 0
+    assert err.getvalue() == "netx-ipam: GC released 10.22.0.2 of a/eth0\n" and out.getvalue() == ""
+    assert capsys.readouterr().err == ""
+
+
 def test_gc_ignores_attachments_no_store_could_hold(tmp_path: Path) -> None:
     """A listed attachment whose owner string no store can hold (too long, a NUL) holds nothing: the GC goes on."""
     conf = _conf(tmp_path, [{"subnet": "10.22.0.0/24"}])
