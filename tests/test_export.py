@@ -113,6 +113,10 @@ def test_invalid_exports_change_nothing(durable_url: str) -> None:
                 loads(bad)
         with pytest.raises(IPAMError, match="pairs"):
             import_store(target, {**good, "pools": [{**good["pools"][0], "allocations": [["10.0.0.1"]]}]})
+        for i, value in [(1, "bogus"), (1, "10.0.0.0/24"), (2, "10.244.9.1/24"), (2, "nope")]:  # lan, nodes
+            entry = good["pools"][i]
+            with pytest.raises(IPAMError, match=f"cannot import pool {entry['name']!r}: invalid IP .*{value!r}.*nothing"):
+                import_store(target, {**good, "pools": [{**entry, "allocations": [[value, None]]}]})
         assert _view(target) == before
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import orjson
 
-from .._errors import shorten
+from .._errors import NetxError, shorten
 from ._base import LEASES, STATE_KEYS, state_problem
 from .errors import IPAMError, PoolExists
 
@@ -211,7 +211,7 @@ def _restore(store: Store, entry: dict[str, Any]) -> None:
                         leases.append((ip, _expiry(lease[0])))
                 _set_state(pool, entry["state"])
                 _set_leases(pool, leases)
-    except IPAMError as exc:
+    except NetxError as exc:  # IPAMError, and the AddressError / NetworkError of an allocation that is no address
         raise IPAMError(f"cannot import pool {shorten(name)}: {exc}; nothing was imported", pool=name) from exc
 
 
