@@ -215,6 +215,14 @@ def test_a_changed_config_is_refused_while_addresses_are_in_use(tmp_path: Path) 
     assert status == 1 and body["code"] == 7 and "changed" in body["msg"] and "10.23.0.1-10.23.0.6" in body["details"]
     assert invoke(env("DEL", "a"), changed) == (0, None)  # DEL still finds the old pool's address
     assert _ips(invoke(env("ADD", "b"), changed)) == ["10.23.0.2/29"]  # unused: replaced by the new ranges
+    for key, value in (("strategy", "lowest"), ("gateway", "10.23.0.6")):  # the ranges are the same: say what is not
+        other = _conf(tmp_path, [{"subnet": "10.23.0.0/29", **({"gateway": value} if key == "gateway" else {})}])
+        if key == "strategy":
+            other["ipam"]["strategy"] = value
+        status, body = invoke(env("ADD", "c"), other)
+        assert status == 1 and body["code"] == 7, body
+        assert "strategy=round_robin" in body["details"] and f"{'strategy=lowest' if key == 'strategy' else 'reserve=10.23.0.6'}" \
+            in body["details"], body["details"]
 
 
 def test_version_command(tmp_path: Path) -> None:

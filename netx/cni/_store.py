@@ -111,19 +111,20 @@ class Network:
         for _ in range(3):  # another process may create or replace the pool meanwhile
             try:
                 ipam.create_pool(name, args, reserve=reserve, strategy=self.conf.strategy, if_not_exists=True)
-            except PoolDefinitionMismatch:
+            except PoolDefinitionMismatch as mismatch:
                 try:
                     info = ipam.get_pool(name)
                 except PoolNotFound:
                     continue
-                if info.allocated:
+                if info.allocated:  # the ranges, a gateway inside them (the reserve) or the strategy changed
+                    have, want = mismatch.existing, mismatch.requested
                     raise CNIError(
                         INVALID_CONFIG,
                         f"range set {index} of network {self.conf.name!r} changed while {info.allocated} of its "
                         "addresses are in use",
-                        f"pool {name!r} in the store has ranges {', '.join(map(str, info.ranges))}; the config asks "
-                        f"for {_set_text(ranges)}. Restore the old ranges until every container of the network "
-                        "is deleted, or use a new network name.",
+                        f"pool {name!r} in the store is {have.describe() if have else '?'}; the config asks for "
+                        f"{want.describe() if want else _set_text(ranges)}. Restore the old configuration until every "
+                        "container of the network is deleted, or use a new network name.",
                     ) from None
                 ipam.delete_pool(name, if_exists=True)
                 continue
