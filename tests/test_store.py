@@ -471,6 +471,24 @@ def test_postgres_url_options() -> None:
 
 
 @pytest.mark.parametrize(
+    "url, masked",
+    [
+        ("postgresql://u:pa/ss@h/db", "postgresql://u:***@h/db"),  # a '/' in the password (not encoded)
+        ("postgresql://u:p@ss@h/db", "postgresql://u:***@h/db"),
+        ("postgresql://u:pa?ss@h/db", "postgresql://u:***@h/db"),
+        ("postgresql://h/db?sslpassword=secret&sslmode=require", "postgresql://h/db?sslpassword=***&sslmode=require"),
+        ("postgresql://h/db?x=1&password=secret", "postgresql://h/db?x=1&password=***"),
+        ("postgresql://h:5432/db?application_name=a", "postgresql://h:5432/db?application_name=a"),
+        ("postgresql://u@h/db", "postgresql://u@h/db"),
+    ],
+)
+def test_no_password_in_a_masked_url(url: str, masked: str) -> None:
+    """Messages show URLs masked: a password is never shown, however the URL is written (valid or not)."""
+    assert mask_url(url) == masked
+    assert "secret" not in mask_url(url) and "ss@" not in mask_url(url)
+
+
+@pytest.mark.parametrize(
     "url",
     ["", "mysql://h/db", "sqlite://", "sqlite:///", "sqlite://host/x.db", "sqlite:x.db", "memory://x",
      "sqlite:///x.db?mode=ro", "/tmp/x.db", "file:///x.db"],

@@ -159,21 +159,24 @@ def _parse_postgres(url: str) -> StoreURL:
     return StoreURL(url, "postgresql", conninfo=conninfo, schema=schema, timeout=timeout)
 
 
+_SECRETS = ("password", "sslpassword")  # libpq parameters that hold a secret
+
+
 def mask_url(url: str) -> str:
-    """The URL with any password replaced by ``***`` (for messages and ``repr``)."""
+    """The URL with any password replaced by ``***`` (for messages and ``repr``), however it is written: the
+    password of ``user:password@`` may hold '/', '?' or '@' (an invalid URL is shown in messages too)."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         return shorten(url)
-    netloc, slash, tail = rest.partition("/")
-    if "@" in netloc:
-        userinfo, _, host = netloc.rpartition("@")
-        if ":" in userinfo:
-            user = userinfo.split(":", 1)[0]
-            netloc = f"{user}:***@{host}"
-    out = f"{scheme}{sep}{netloc}{slash}{tail}"
+    at = rest.rfind("@")
+    if at >= 0 and ":" in rest[:at]:
+        rest = f"{rest[:at].split(':', 1)[0]}:***{rest[at:]}"
+    out = f"{scheme}{sep}{rest}"
     query_at = out.find("?")
-    if query_at >= 0 and "password=" in out[query_at:]:
+    if query_at >= 0 and "password=" in out[query_at:].lower():
         head, query = out[:query_at], out[query_at + 1 :]
-        query = "&".join(("password=***" if p.startswith("password=") else p) for p in query.split("&"))
+        query = "&".join(
+            (f"{p.split('=', 1)[0]}=***" if p.split("=", 1)[0].lower() in _SECRETS else p) for p in query.split("&")
+        )
         out = f"{head}?{query}"
     return out
