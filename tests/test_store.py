@@ -488,6 +488,15 @@ def test_no_password_in_a_masked_url(url: str, masked: str) -> None:
     assert "secret" not in mask_url(url) and "ss@" not in mask_url(url)
 
 
+@pytest.mark.parametrize("url", ["mysql://u:secret@h/db", "sqlite://u:secret@h/x.db", "memory://u:secret@x",
+                                 "sqlite:///x.db?password=secret", "postgress://u:secret@h/db"])
+def test_url_errors_mask_the_password(url: str) -> None:
+    """A mistyped URL is quoted in its error, without the password it holds."""
+    with pytest.raises(IPAMError) as info:
+        ipam.open(url)
+    assert "secret" not in str(info.value) and "***" in str(info.value), info.value
+
+
 @pytest.mark.parametrize(
     "url",
     ["", "mysql://h/db", "sqlite://", "sqlite:///", "sqlite://host/x.db", "sqlite:x.db", "memory://x",
