@@ -83,6 +83,14 @@ def test_lookup_reads_files_with_a_byte_order_mark(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.output.splitlines()[1].split() == ["10.9.9.9", "10.0.0.0/8", "corp"]
 
 
+def test_lookup_values_are_the_rest_of_the_line(tmp_path: Path) -> None:
+    """A value is the rest of its line as written: its tabs stay tabs (they became spaces)."""
+    table = tmp_path / "t.txt"
+    table.write_text("10.0.0.0/8\tsite\track 4  row 2\n10.1.0.0/16 \t a\tb \n")
+    result = run("lookup", str(table), "10.9.9.9", "10.1.2.3", "-o", "json")
+    assert [a["value"] for a in json.loads(result.output)] == ["site\track 4  row 2", "a\tb"]
+
+
 def test_parse_mac() -> None:
     result = run("parse", "00-1A-2B-3C-4D-5E", "-o", "json")
     assert result.exit_code == 0, result.output

@@ -86,8 +86,8 @@ def load_table(path: str) -> Any:
             for number, line in enumerate(f, 1):
                 body = line.split("#", 1)[0].strip()
                 if body:
-                    cidr, _, value = body.replace("\t", " ").partition(" ")
-                    items.append((cidr, value.strip() or None))
+                    cidr, *rest = body.split(None, 1)  # the CIDR, then the rest of the line as written
+                    items.append((cidr, rest[0] if rest else None))
                     numbers.append(number)
     except UnicodeDecodeError as exc:
         raise CLIError(f"{path}: not UTF-8 text ({exc.reason})") from None
