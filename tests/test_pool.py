@@ -447,6 +447,18 @@ class TestAllocateMany:
         assert pool.free_set() == IPSet()
 
 
+def test_a_zone_in_a_range_is_ignored() -> None:
+    """docs/ipam.md: an IPv6 zone is ignored — in a range given as text too (it was kept in the definition, so
+    the same pool with and without the zone compared unequal and '--if-not-exists' refused it)."""
+    from netx.ipam import SubnetPool
+
+    zoned, plain = Pool("fe80::%eth0/120", "fe80::1:0%eth1-fe80::1:5"), Pool("fe80::/120", "fe80::1:0-fe80::1:5")
+    assert zoned.spec == plain.spec and zoned.ranges == plain.ranges and str(zoned.ranges[0]) == "fe80::/120"
+    assert Pool(IPNet("fe80::%eth0/120")).spec == Pool("fe80::/120").spec
+    assert SubnetPool("fe80::%eth0/64").spec == SubnetPool("fe80::/64").spec
+    assert Pool("fe80::%br-0/120", reserve=["fe80::%br-0/126"]).spec == Pool("fe80::/120", reserve=["fe80::/126"]).spec
+
+
 def test_integers_of_any_size_are_ipam_errors() -> None:
     """A 10**5000 count, version, ttl or prefix length is an IPAMError quoting it shortened, not Python's
     digit-limit ValueError from formatting the message."""

@@ -56,7 +56,9 @@ def as_range(value: Any) -> IPNet | IPRange:
         return value
     if isinstance(value, str):
         text = str(value)
-        return IPRange(text) if "-" in text else IPNet(text)
+        if "-" in text and "/" not in text:  # (a zone may hold a '-': 'fe80::%a-b/64' is a CIDR)
+            return IPRange(text)
+        return IPNet(text).masked()  # strict: masked() only drops a zone
     try:
         return IPNet(value).masked()  # stdlib and netaddr networks, one address
     except TypeError:
