@@ -91,6 +91,14 @@ def test_lookup_values_are_the_rest_of_the_line(tmp_path: Path) -> None:
     assert [a["value"] for a in json.loads(result.output)] == ["site\track 4  row 2", "a\tb"]
 
 
+def test_parse_a_range_with_a_dash_in_a_zone() -> None:
+    """A range IPRange takes is a range to parse too, also when a zone holds a '-' (it was an address error)."""
+    result = run("parse", "fe80::1-fe80::5%br-0", "-o", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["kind"] == "range" and json.loads(result.output)["size"] == 5
+    assert json.loads(run("parse", "00-1A-2B-3C-4D-5E", "-o", "json").output)["kind"] == "mac"
+
+
 def test_parse_mac() -> None:
     result = run("parse", "00-1A-2B-3C-4D-5E", "-o", "json")
     assert result.exit_code == 0, result.output
