@@ -27,7 +27,7 @@ import orjson
 
 from .._errors import NetxError, shorten
 from ._base import LEASES, STATE_KEYS, state_problem
-from .errors import IPAMError, PoolExists
+from .errors import IPAMError, PoolExists, PoolNotFound
 
 if TYPE_CHECKING:
     from ._state import Span
@@ -88,10 +88,15 @@ def export_store(store: Store, names: Iterable[str] | None = None) -> dict[str, 
         raise IPAMError(f"no pool named {', '.join(shorten(n) for n in missing)} in this store: nothing exported")
     out = []
     for name in wanted:
-        pool = store.get(name)
-        with pool._state.transaction(readonly=True):  # one snapshot per pool
-            items = [_allocation(pool, span) for span in pool._live(pool._state.alloc_iter(), pool._clock())]
-            state = _state_items(pool)
+        try:
+            pool = store.get(name)
+            with pool._state.transaction(readonly=True):  # one snapshot per pool
+                items = [_allocation(pool, span) for span in pool._live(pool._state.alloc_iter(), pool._clock())]
+                state = _state_items(pool)
+        except PoolNotFound:
+            if names is not None:
+                raise
+            continue  # the whole store: a pool another process deleted meanwhile is not in it any more
         out.append({
             "name": name,
             "kind": "subnet" if isinstance(pool, SubnetPool) else "address",
