@@ -729,6 +729,13 @@ def test_text_output_escapes_every_bidi_control(db: str) -> None:
     assert out.splitlines()[1] == "10.0.0.1  a" + "".join(f"\\u{ord(c):04x}" for c in BIDI_CONTROLS) + "b"
 
 
+def test_undecodable_argument_bytes_print_escaped() -> None:
+    """A command-line argument's bytes that are not UTF-8 reach Python as lone surrogates; echoed back raw they
+    would be those bytes (0x9b: an 8-bit terminal's CSI). They print escaped."""
+    out = ok("parse", "fe80::1%\udc9b").stdout
+    assert "\udc9b" not in out and "zone             \\udc9b" in out.splitlines()
+
+
 def test_read_only_commands_create_no_store(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/typo.db"
     assert ok("get", "pools", "--db", url).stderr == "netx: no pools\n"

@@ -18,9 +18,10 @@ __all__ = ["escape", "text", "fields", "table", "emit_json", "stream_json", "not
 
 _U64 = (1 << 64) - 1
 _I64_MIN = -(1 << 63)
-# C0 and C1 controls, DEL, the Unicode line/paragraph separators, and the bidi controls a terminal honours
-# (Unicode's Bidi_Control set: the embeddings, overrides and isolates, and the marks ALM, LRM, RLM)
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, DEL, the Unicode line/paragraph separators, the bidi controls a terminal honours
+# (Unicode's Bidi_Control set: the embeddings, overrides and isolates, and the marks ALM, LRM, RLM), and lone
+# surrogates: the undecodable bytes of a command-line argument, which would go out raw (0x9b is an 8-bit CSI)
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
 
 
