@@ -734,6 +734,8 @@ def test_undecodable_argument_bytes_print_escaped() -> None:
     would be those bytes (0x9b: an 8-bit terminal's CSI). They print escaped."""
     out = ok("parse", "fe80::1%\udc9b").stdout
     assert "\udc9b" not in out and "zone             \\udc9b" in out.splitlines()
+    line = fails("parse", "fe80::1%\udc9b", "-o", "json")  # JSON cannot carry them: one clear error, no 'bug'
+    assert "not valid UTF-8" in line and "probably a bug" not in line
 
 
 def test_read_only_commands_create_no_store(tmp_path: Path) -> None:

@@ -107,7 +107,17 @@ def _dumps(data: Any) -> str:
 
     from .. import json as netx_json
 
-    return netx_json.dumps(_exact_ints(data), option=orjson.OPT_INDENT_2).decode()
+    try:
+        return netx_json.dumps(_exact_ints(data), option=orjson.OPT_INDENT_2).decode()
+    except TypeError as exc:
+        if "surrogates" not in str(exc):
+            raise
+        from .app import CLIError  # (app imports this module)
+
+        raise CLIError(
+            "the output holds text that is not valid UTF-8 (bytes of an argument that are not UTF-8), which JSON"
+            " cannot carry; use -o text, which shows them escaped"
+        ) from None
 
 
 def emit_json(data: Any) -> None:
