@@ -129,6 +129,15 @@ def test_container_ids_of_any_length(tmp_path: Path) -> None:
     assert invoke(env("CHECK", long_id), conf)[0] == 1
 
 
+def test_data_dir_names_with_url_characters_or_odd_bytes(tmp_path: Path) -> None:
+    """The default store lies in dataDir whatever its name: '%', '#', '?' and a non-UTF-8 byte (a JSON
+    '\\udcff') — the last was 'internal error: ... surrogates not allowed' (code 999)."""
+    for i, name in enumerate(["a%41b", "c#d?e", "f\udcffg"]):
+        conf = _conf(tmp_path / name, [{"subnet": "10.22.0.0/24"}])
+        assert _ips(invoke(env("ADD", f"c{i}"), conf)) == ["10.22.0.2/24"], name
+        assert (tmp_path / name / "testnet" / "netx-ipam.db").exists()
+
+
 def test_gc_leaves_other_nodes_and_other_owners_alone(tmp_path: Path) -> None:
     """On a shared store each node's GC only touches its own attachments; non-CNI owners are never GC'd."""
     url = f"sqlite:///{tmp_path}/shared.db"

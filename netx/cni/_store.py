@@ -39,7 +39,7 @@ def store_url(conf: NetConf) -> str:
         os.makedirs(directory, mode=0o755, exist_ok=True)
     except OSError as exc:
         raise CNIError(IO_FAILURE, f"cannot create the data directory {directory!r}: {exc.strerror or exc}") from None
-    return "sqlite:///" + quote(os.path.join(directory, DB_FILE))
+    return "sqlite:///" + quote(os.path.join(directory, DB_FILE), errors="surrogateescape")
 
 
 def _set_text(ranges: Sequence[Range]) -> str:
