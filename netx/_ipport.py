@@ -168,8 +168,10 @@ def _from_json_value(text: str) -> IPPort:
     return IPPort(text)
 
 
-IPPORT_PATTERN = r"^([0-9.]+|\[[0-9A-Fa-f:.]+(%[^\]]+)?\]):[0-9]{1,5}$"
-"""Every string ``IPPort`` prints or accepts matches this (a loose check: octets and ranges are the validator's)."""
+# the port: 0 to 65535, leading zeros allowed (as the parser allows them)
+_PORT_PATTERN = r"0*([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+IPPORT_PATTERN = rf"^([0-9.]+|\[[0-9A-Fa-f:.]+(%[^\]]+)?\]):{_PORT_PATTERN}$"
+"""Every string ``IPPort`` prints or accepts matches this (a loose check: the address is the validator's)."""
 
 IPPort.__netx__ = TypeDesc(
     cls=IPPort, name="IP:port endpoint", code="ip_port", error=AddressError,

@@ -716,6 +716,28 @@ def test_text_output_escapes_control_characters(db: str) -> None:
     assert as_json("get", "pools", "--db", db)[0]["name"] == evil
 
 
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # Unicode's Bidi_Control
+
+
+def test_text_output_escapes_every_bidi_control(db: str) -> None:
+    """Every character of Unicode's Bidi_Control set reorders what a terminal shows (the marks too: ALM, LRM,
+    RLM); each prints escaped."""
+    ok("create", "pool", "lab", "10.0.0.0/24", "--db", db)
+    ok("allocate", "ip", "lab", "--owner", f"a{BIDI_CONTROLS}b", "--db", db)
+    out = ok("get", "allocations", "lab", "--db", db).stdout
+    assert not set(out) & set(BIDI_CONTROLS), out
+    assert out.splitlines()[1] == "10.0.0.1  a" + "".join(f"\\u{ord(c):04x}" for c in BIDI_CONTROLS) + "b"
+
+
+def test_undecodable_argument_bytes_print_escaped() -> None:
+    """A command-line argument's bytes that are not UTF-8 reach Python as lone surrogates; echoed back raw they
+    would be those bytes (0x9b: an 8-bit terminal's CSI). They print escaped."""
+    out = ok("parse", "fe80::1%\udc9b").stdout
+    assert "\udc9b" not in out and "zone             \\udc9b" in out.splitlines()
+    line = fails("parse", "fe80::1%\udc9b", "-o", "json")  # JSON cannot carry them: one clear error, no 'bug'
+    assert "not valid UTF-8" in line and "probably a bug" not in line
+
+
 def test_read_only_commands_create_no_store(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/typo.db"
     assert ok("get", "pools", "--db", url).stderr == "netx: no pools\n"
@@ -751,6 +773,17 @@ def test_db_takes_a_plain_path(tmp_path: Path) -> None:
     assert as_json("get", "pools", "--db", f"sqlite:///{path}")[0]["name"] == "p"
     assert as_json("get", "store", "--db", str(path))["path"] == str(path)
     assert "sqlite:///" in fails("get", "pools", "--db", "nonsense")
+
+
+@pytest.mark.parametrize("name", ["my%20file.db", "a?b.db", "c#d.db", "sp ace.db", "100%.db", "日本.db", "\udcff.db"])
+def test_db_plain_path_is_that_file(tmp_path: Path, name: str) -> None:
+    """A plain path is the file of that name: '%20' was decoded to a space (another file), '?' and '#' refused."""
+    path = tmp_path / name
+    ok("create", "pool", "p", "10.0.0.0/30", "--db", str(path))
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))] == [name]
+    if name.isprintable():  # (JSON cannot carry the bytes of a name that is not UTF-8)
+        assert as_json("get", "store", "--db", str(path))["path"] == str(path)
+    assert as_json("get", "pools", "--db", str(path))[0]["name"] == "p"
 
 
 def test_env_url_errors_name_the_variable() -> None:

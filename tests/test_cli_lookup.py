@@ -69,6 +69,36 @@ def test_lookup_errors(routes: str, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "not UTF-8" in result.output
 
 
+def test_lookup_reads_files_with_a_byte_order_mark(tmp_path: Path) -> None:
+    """A table or an address list from a Windows editor (UTF-8 with a byte order mark, CRLF) reads as its text;
+    the mark made line 1 an invalid network (or address)."""
+    table = tmp_path / "bom.txt"
+    table.write_bytes("\ufeff10.0.0.0/8 corp\r\n2001:db8::/32 doc\r\n".encode())
+    addresses = "\ufeff10.1.2.3\r\n2001:db8::9\r\n".encode()
+    result = CliRunner().invoke(cli, ["lookup", str(table), "-o", "json"], input=addresses)
+    assert result.exit_code == 0, result.output
+    answers = [(a["address"], a["value"]) for a in json.loads(result.output)]
+    assert answers == [("10.1.2.3", "corp"), ("2001:db8::9", "doc")]
+    result = CliRunner().invoke(cli, ["lookup", "-", "10.9.9.9"], input="\ufeff10.0.0.0/8 corp\n".encode())
+    assert result.exit_code == 0 and result.output.splitlines()[1].split() == ["10.9.9.9", "10.0.0.0/8", "corp"]
+
+
+def test_lookup_values_are_the_rest_of_the_line(tmp_path: Path) -> None:
+    """A value is the rest of its line as written: its tabs stay tabs (they became spaces)."""
+    table = tmp_path / "t.txt"
+    table.write_text("10.0.0.0/8\tsite\track 4  row 2\n10.1.0.0/16 \t a\tb \n")
+    result = run("lookup", str(table), "10.9.9.9", "10.1.2.3", "-o", "json")
+    assert [a["value"] for a in json.loads(result.output)] == ["site\track 4  row 2", "a\tb"]
+
+
+def test_parse_a_range_with_a_dash_in_a_zone() -> None:
+    """A range IPRange takes is a range to parse too, also when a zone holds a '-' (it was an address error)."""
+    result = run("parse", "fe80::1-fe80::5%br-0", "-o", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["kind"] == "range" and json.loads(result.output)["size"] == 5
+    assert json.loads(run("parse", "00-1A-2B-3C-4D-5E", "-o", "json").output)["kind"] == "mac"
+
+
 def test_parse_mac() -> None:
     result = run("parse", "00-1A-2B-3C-4D-5E", "-o", "json")
     assert result.exit_code == 0, result.output

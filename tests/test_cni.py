@@ -90,6 +90,54 @@ def test_gc_releases_every_attachment_not_listed(tmp_path: Path) -> None:
     assert invoke(env("CHECK", "a"), conf)[0] == 1
 
 
+def test_gc_logs_to_the_given_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``run(environ, stdin, out, err)`` writes its log of released attachments to ``err``, not the process's stderr."""
+    import io
+
+    from netx.cni.plugin import run
+
+    conf = _conf(tmp_path, [{"subnet": "10.22.0.0/24"}])
+    _ips(invoke(env("ADD", "a"), conf))
+    out, err = io.StringIO(), io.StringIO()
+    gc = {**conf, "cni.dev/valid-attachments": []}
+    assert run(env("GC", container="", ifname="", CNI_NETNS=""), io.BytesIO(json.dumps(gc).encode()), out, err) == 0
+    assert err.getvalue() == "netx-ipam: GC released 10.22.0.2 of a/eth0\n" and out.getvalue() == ""
+    assert capsys.readouterr().err == ""
+
+
+def test_gc_ignores_attachments_no_store_could_hold(tmp_path: Path) -> None:
+    """A listed attachment whose owner string no store can hold (too long, a NUL) holds nothing: the GC goes on."""
+    conf = _conf(tmp_path, [{"subnet": "10.22.0.0/24"}])
+    for cid in ("a", "b"):
+        _ips(invoke(env("ADD", cid), conf))
+    assert _gc(conf, ("x" * 3000, "eth0"), ("a\x00", "eth0"), ("a", "eth0")) == (0, None)
+    assert invoke(env("CHECK", "a"), conf)[0] == 0 and invoke(env("CHECK", "b"), conf)[0] == 1
+
+
+def test_container_ids_of_any_length(tmp_path: Path) -> None:
+    """host-local takes a container ID of any length; one too long for an owner string (1024 bytes on every
+    store) was refused as an invalid config (code 7). Its owner is a digest of it: ADD, CHECK, GC, DEL work."""
+    conf = _conf(tmp_path, [{"subnet": "10.22.0.0/24"}])
+    long_id, other = "a" * 3000, "a" * 2999 + "b"
+    assert _ips(invoke(env("ADD", long_id), conf)) == ["10.22.0.2/24"]
+    assert _ips(invoke(env("ADD", long_id), conf)) == ["10.22.0.2/24"]  # idempotent: the same owner
+    assert _ips(invoke(env("ADD", other), conf)) == ["10.22.0.3/24"]  # another ID, another owner
+    assert invoke(env("CHECK", long_id), conf)[0] == 0
+    assert _gc(conf, (long_id, "eth0")) == (0, None)
+    assert invoke(env("CHECK", long_id), conf)[0] == 0 and invoke(env("CHECK", other), conf)[0] == 1
+    assert invoke(env("DEL", long_id), conf) == (0, None)
+    assert invoke(env("CHECK", long_id), conf)[0] == 1
+
+
+def test_data_dir_names_with_url_characters_or_odd_bytes(tmp_path: Path) -> None:
+    """The default store lies in dataDir whatever its name: '%', '#', '?' and a non-UTF-8 byte (a JSON
+    '\\udcff') — the last was 'internal error: ... surrogates not allowed' (code 999)."""
+    for i, name in enumerate(["a%41b", "c#d?e", "f\udcffg"]):
+        conf = _conf(tmp_path / name, [{"subnet": "10.22.0.0/24"}])
+        assert _ips(invoke(env("ADD", f"c{i}"), conf)) == ["10.22.0.2/24"], name
+        assert (tmp_path / name / "testnet" / "netx-ipam.db").exists()
+
+
 def test_gc_leaves_other_nodes_and_other_owners_alone(tmp_path: Path) -> None:
     """On a shared store each node's GC only touches its own attachments; non-CNI owners are never GC'd."""
     url = f"sqlite:///{tmp_path}/shared.db"
@@ -176,6 +224,14 @@ def test_a_changed_config_is_refused_while_addresses_are_in_use(tmp_path: Path) 
     assert status == 1 and body["code"] == 7 and "changed" in body["msg"] and "10.23.0.1-10.23.0.6" in body["details"]
     assert invoke(env("DEL", "a"), changed) == (0, None)  # DEL still finds the old pool's address
     assert _ips(invoke(env("ADD", "b"), changed)) == ["10.23.0.2/29"]  # unused: replaced by the new ranges
+    for key, value in (("strategy", "lowest"), ("gateway", "10.23.0.6")):  # the ranges are the same: say what is not
+        other = _conf(tmp_path, [{"subnet": "10.23.0.0/29", **({"gateway": value} if key == "gateway" else {})}])
+        if key == "strategy":
+            other["ipam"]["strategy"] = value
+        status, body = invoke(env("ADD", "c"), other)
+        assert status == 1 and body["code"] == 7, body
+        assert "strategy=round_robin" in body["details"] and f"{'strategy=lowest' if key == 'strategy' else 'reserve=10.23.0.6'}" \
+            in body["details"], body["details"]
 
 
 def test_version_command(tmp_path: Path) -> None:

@@ -2,8 +2,8 @@
 
 Side by side with the real ``/usr/lib/cni/host-local`` (Debian's containernetworking-plugins;
 ``.ci/run`` installs it): random configurations (single and split ranges, several subnets
-in a set, dual stack, two sets of one family, the legacy single range, gateways inside a
-range, IPv6 defaults) and random sequences of ADD (sometimes with a requested ``IP=``),
+in a set, also listed out of address order, dual stack, two sets of one family, the legacy
+single range, gateways inside a range, IPv6 defaults) and random sequences of ADD (sometimes with a requested ``IP=``),
 DEL (also of unknown attachments) and CHECK, compared call by call: exit status and the
 whole result JSON. Bounded: a fixed number of sequences of a fixed length.
 """
@@ -78,6 +78,9 @@ def random_ipam(rng: random.Random) -> dict[str, Any]:
         ipam["ranges"] = [[_v6_range(rng, "fd00:7::"), _v6_range(rng, "fd00:7::1:")]]
     if rng.random() < 0.5:
         ipam["routes"] = [{"dst": "0.0.0.0/0"}, {"dst": "192.168.0.0/16", "gw": "10.1.0.1"}][: rng.randrange(1, 3)]
+    if "ranges" in ipam and rng.random() < 0.3:  # a set's ranges listed out of address order: walked as listed
+        for ranges in ipam["ranges"]:
+            rng.shuffle(ranges)
     return ipam
 
 
@@ -172,6 +175,33 @@ def test_round_robin_after_del_continues_past_the_last_address(tmp_path: Path) -
                        "10.9.0.18/30", "10.9.0.2/29"]
 
 
+def test_round_robin_walks_a_set_in_config_order(tmp_path: Path) -> None:
+    """host-local walks a range set in the order the config lists it, not in address order."""
+    ipam = {"type": "host-local", "ranges": [
+        [{"subnet": "10.9.0.16/30"}, {"subnet": "10.9.0.0/29", "rangeStart": "10.9.0.5"}, {"subnet": "10.9.0.32/30"}],
+        [{"subnet": "fd00:9::10/126"}, {"subnet": "fd00:9::/126"}],
+    ]}
+    ref_conf, our_conf = _configs(ipam, "1.0.0", tmp_path)
+    for step, (command, cid) in enumerate(
+        [("ADD", "a"), ("ADD", "b"), ("ADD", "c"), ("DEL", "a"), ("ADD", "d"), ("ADD", "e"), ("DEL", "c"),
+         ("ADD", "f"), ("ADD", "g")]
+    ):
+        _same(f"step {step}", host_local(env(command, cid), ref_conf), invoke(env(command, cid), our_conf))
+
+
+def test_ipv4_mapped_addresses_are_ipv4(tmp_path: Path) -> None:
+    """Go's net.IP: ::ffff:10.9.0.5 is the IPv4 address 10.9.0.5, in a range's bounds, gateway and a requested IP."""
+    ipam = {"type": "host-local", "ranges": [[{"subnet": "10.9.0.0/28", "rangeStart": "::ffff:10.9.0.5",
+                                                "rangeEnd": "::ffff:10.9.0.9", "gateway": "::ffff:10.9.0.6"}]],
+            "routes": [{"dst": "0.0.0.0/0", "gw": "::ffff:10.9.0.6"}]}
+    ref_conf, our_conf = _configs(ipam, "1.0.0", tmp_path)
+    for step, (command, cid, args) in enumerate(
+        [("ADD", "a", ""), ("ADD", "b", "IP=::ffff:10.9.0.9"), ("ADD", "c", "IP=::ffff:10.9.0.8/28"), ("ADD", "d", "")]
+    ):
+        e = env(command, cid, CNI_ARGS=args or None)
+        _same(f"step {step}", host_local(e, ref_conf), invoke(e, our_conf))
+
+
 @pytest.mark.parametrize(
     "environ, conf",
     [
@@ -219,6 +249,7 @@ def test_same_error_codes_as_host_local(environ: dict[str, str], conf: Any, tmp_
         {},
         {"ranges": [[{"subnet": "nonsense"}]]},
         {"ranges": [[{"subnet": "10.0.0.0/24", "gateway": "10.0.0.300"}]]},
+        {"ranges": [[{"subnet": "::ffff:10.0.0.0/120"}]]},  # an IPv4 address with an IPv6 mask
     ],
 )
 def test_invalid_configs_fail_like_host_local(ipam: dict[str, Any], tmp_path: Path) -> None:

@@ -113,6 +113,10 @@ def test_invalid_exports_change_nothing(durable_url: str) -> None:
                 loads(bad)
         with pytest.raises(IPAMError, match="pairs"):
             import_store(target, {**good, "pools": [{**good["pools"][0], "allocations": [["10.0.0.1"]]}]})
+        for i, value in [(1, "bogus"), (1, "10.0.0.0/24"), (2, "10.244.9.1/24"), (2, "nope")]:  # lan, nodes
+            entry = good["pools"][i]
+            with pytest.raises(IPAMError, match=f"cannot import pool {entry['name']!r}: invalid IP .*{value!r}.*nothing"):
+                import_store(target, {**good, "pools": [{**entry, "allocations": [[value, None]]}]})
         assert _view(target) == before
 
 
@@ -142,3 +146,73 @@ def test_cli_export_import(tmp_path: Any, pg_url: str) -> None:
     assert [p["name"] for p in json.loads((tmp_path / "lan.json").read_text())["pools"]] == ["lan"]
     bad = netx("import", str(tmp_path / "nope.json"), "--db", db)
     assert bad.returncode == 1 and bad.stderr.startswith(b"netx: error:")
+
+
+def test_leases_keep_their_expiry(store_url: str) -> None:
+    """A lease is exported with its expiry and imported as that same lease, never as a permanent allocation."""
+    with ipam.open(store_url) as source, ipam.open("memory://") as target:
+        wifi = source.create_pool("wifi", "172.16.0.0/29")
+        wifi.allocate("laptop", ttl=3600)
+        wifi.allocate("printer")
+        wifi.allocate("phone", ttl=3600)
+        data = loads(dumps(export_store(source)))
+        assert [a[:2] for a in data["pools"][0]["allocations"]] == [
+            ["172.16.0.1", "laptop"], ["172.16.0.2", "printer"], ["172.16.0.3", "phone"]]
+        import_store(target, data)
+        assert list(target.pool("wifi").leases()) == list(wifi.leases())
+        assert [e is None for _, _, e in wifi.leases()] == [False, True, False]
+        assert export_store(target) == data
+        import_store(source, {**data, "pools": [{**data["pools"][0], "name": "copy"}]})  # into this kind of store
+        assert list(source.pool("copy").leases()) == list(wifi.leases())
+        lapsed = {**data["pools"][0], "name": "lapsed"}  # an export whose phone lease has run out since
+        lapsed["allocations"] = [*lapsed["allocations"][:2], ["172.16.0.3", "phone", "2000-01-01T00:00:00+00:00"]]
+        import_store(target, {**data, "pools": [lapsed]})
+        assert [ip for ip, _ in target.pool("lapsed").allocations()] == [IP("172.16.0.1"), IP("172.16.0.2")]
+        assert target.pool("lapsed").allocate("tablet", ip="172.16.0.3") == IP("172.16.0.3")
+        bad = loads(dumps(export_store(source)))
+        bad["pools"][0]["allocations"][1].append("yesterday")  # the printer's: no lease
+        with pytest.raises(IPAMError, match=r"allocations\[1\].*expiry.*not 'yesterday'"):
+            import_store(target, {**bad, "pools": [{**bad["pools"][0], "name": "other"}]})
+
+
+@pytest.mark.parametrize(
+    "state, message",
+    [
+        ({"round_robin.4": "abc"}, "'round_robin.4': 'abc' is not"),
+        ({"round_robin.4": str(1 << 40)}, "'round_robin.4': '1099511627776' is not the key of an IPv4 address"),
+        ({"round_robin.6": "5"}, "'round_robin.6': '5' is not"),
+        ({"round_robin.4": " 5"}, "'round_robin.4': ' 5' is not"),
+        ({"leases": "zzz"}, "'leases': 'zzz'"),
+        ({"cursor": "1"}, "has an unknown state key 'cursor'"),
+    ],
+)
+def test_corrupt_state_is_refused(state: dict[str, str], message: str) -> None:
+    """The strategy state is checked like the rest of an export: a bad cursor would break every later call."""
+    with ipam.open("memory://") as source, ipam.open("memory://") as target:
+        source.create_pool("rr", "10.0.0.0/29", strategy="round_robin").allocate("a")
+        data = export_store(source)
+        data["pools"][0]["state"] = state
+        with pytest.raises(IPAMError, match=r"pools\[0\] \('rr'\): state " + message):
+            import_store(target, data)
+        assert target.pools() == []
+
+
+def test_a_pool_deleted_while_exporting_the_store_is_left_out(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exporting a whole store while another process deletes a pool exports the others (it failed with 'no pool
+    named ...'); a pool asked for by name and gone is still an error."""
+    with ipam.open(sqlite_url) as store, ipam.open(sqlite_url) as other:
+        for i, name in enumerate(("a", "b", "c")):
+            store.create_pool(name, f"10.0.{i}.0/24")
+        kinds = type(store).pool_kinds
+
+        def racing(self: Any) -> dict[str, str]:
+            found = kinds(self)
+            if self is store and "b" in found:
+                other.delete_pool("b")  # after the names were read
+            return found
+
+        monkeypatch.setattr(type(store), "pool_kinds", racing)
+        assert [p["name"] for p in export_store(store)["pools"]] == ["a", "c"]
+        other.create_pool("b", "10.0.1.0/24")
+        with pytest.raises(IPAMError, match="'b'"):
+            export_store(store, ["a", "b"])

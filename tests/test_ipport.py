@@ -167,5 +167,15 @@ def test_pydantic_endpoint_lists() -> None:
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate({"listen": bad, "backends": []}, schema)
     jsonschema.validate({"listen": "[fe80::1%eth0]:22", "backends": []}, schema)
+    for port in ("0", "80", "00080", "000000000080", "65535", "065535", "9999", "65536", "65540", "99999", "100000",
+                 "070000", "1" * 12):  # the schema's port agrees with the parser (zero-padded ports included)
+        text = f"10.0.0.1:{port}"
+        try:
+            IPPort(text)
+        except netx.AddressError:
+            with pytest.raises(jsonschema.ValidationError):
+                jsonschema.validate({"listen": text, "backends": []}, schema)
+        else:
+            jsonschema.validate({"listen": text, "backends": []}, schema)
     assert netx.json.dumps([IPPort("[::1]:53")]) == b'["[::1]:53"]'
     assert msgspec.json.decode(b'["[::1]:53"]', type=list[IPPort], dec_hook=netx.json.dec_hook) == [IPPort("[::1]:53")]

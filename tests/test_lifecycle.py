@@ -137,6 +137,26 @@ def test_cli_ensure_and_reconcile(tmp_path: Path) -> None:
     assert _netx(db, "get", "pool", "lab", "-o", "json")[1].count('"allocated": 0') == 1
 
 
+def test_cli_keep_file_as_editors_write_it(tmp_path: Path) -> None:
+    """A keep file with a UTF-8 byte order mark and CRLF line ends keeps its first owner too (reading the mark
+    as part of the owner released that owner's addresses); a file that is not UTF-8 is one clear error."""
+    db = f"sqlite:///{tmp_path}/cli.db"
+    assert _netx(db, "create", "pool", "lab", "10.0.0.0/29")[0] == 0
+    for owner in ("web-1", "web-2", "gone"):
+        assert _netx(db, "allocate", "ip", "lab", "--owner", owner)[0] == 0
+    keep = tmp_path / "keep.txt"
+    keep.write_bytes("\ufeffweb-1\r\nweb-2\r\n".encode())
+    code, out = _netx(db, "reconcile", "ip", "lab", "--keep-file", str(keep), "--dry-run", "-o", "json")
+    assert code == 0 and json.loads(out)["released"] == [{"ip": "10.0.0.3", "owner": "gone"}]
+    result = CliRunner().invoke(cli, ["reconcile", "ip", "lab", "--keep-file", "-", "--dry-run", "-o", "json",
+                                      "--db", db], input="\ufeffweb-1\nweb-2\n".encode())
+    assert result.exit_code == 0 and json.loads(result.stdout)["released"] == [{"ip": "10.0.0.3", "owner": "gone"}]
+    keep.write_bytes(b"web-1\n\xffweb-2\n")
+    code, out = _netx(db, "reconcile", "ip", "lab", "--keep-file", str(keep))
+    assert code == 1 and out.strip() == f"netx: error: {keep}: not UTF-8 text (invalid start byte at line 2); nothing released"
+    assert _netx(db, "get", "pool", "lab", "-o", "json")[1].count('"allocated": 3') == 1
+
+
 # -- leases --------------------------------------------------------------------------------------
 SHORT = 0.3  # seconds: a lease the test outlives (it sleeps past it; nothing asserts timings)
 
@@ -186,6 +206,28 @@ def test_renew_and_ensure_with_ttl(store_url: str) -> None:
         pool.allocate("x", ttl=0)
     with pytest.raises(TypeError):
         pool.allocate("x", ttl="60")  # type: ignore[arg-type]
+    for ip in (held[0], "10.0.0.6", "10.9.9.9"):  # a bad ttl is an error whether or not the address is held
+        with pytest.raises(IPAMError, match="ttl must be a positive number"):
+            pool.renew(ip, -1)
+        with pytest.raises(TypeError, match="ttl must be a number"):
+            pool.renew(ip, "60")  # type: ignore[arg-type]
+
+
+def test_a_pool_whose_leases_all_expired_deletes_without_force(store_url: str) -> None:
+    """Expired leases are free again: they do not keep a pool 'in use' (stats already said 0 allocated)."""
+    with ipam.open(store_url) as store:
+        lapsed = store.create_pool("lapsed", "10.0.0.0/29")
+        lapsed.allocate_many(2, "vm", ttl=SHORT)
+        mixed = store.create_pool("mixed", "10.0.1.0/29")
+        mixed.allocate("vm", ttl=SHORT)
+        mixed.allocate("db")
+        _expire()
+        assert lapsed.stats().allocated == 0
+        store.delete_pool("lapsed")
+        with pytest.raises(ipam.PoolInUse, match="still has 1 allocation;") as info:
+            store.delete_pool("mixed")
+        assert info.value.allocated == 1
+        assert store.pools() == ["mixed"]
 
 
 def test_expired_lease_can_be_asked_for_and_released(store_url: str) -> None:

@@ -162,6 +162,20 @@ def test_one_owner_limit_on_every_store(store_url: str) -> None:
         assert_partition(pool)
 
 
+def test_an_owner_no_store_can_hold_is_bad_input_on_every_store(store_url: str) -> None:
+    """A NUL (PostgreSQL text cannot hold one) or a lone surrogate (not UTF-8): the same IPAMError everywhere,
+    not a StoreError (an outage) on one store, a raw UnicodeEncodeError on another, and accepted on a third."""
+    with ipam.open(store_url) as store:
+        pool = store.create_pool("lan", "10.0.0.0/24")
+        for owner, message in [("a\x00b", r"owner 'a\\x00b' contains a NUL character"),
+                               ("\udcff", r"owner '\\udcff' is not valid Unicode text")]:
+            for call in (lambda: pool.allocate(owner), lambda: pool.allocate_many(2, owner),
+                         lambda: pool.ensure(owner), lambda: pool.addresses_of(owner)):
+                with pytest.raises(IPAMError, match=message):
+                    call()
+        assert pool.stats().allocated == 0
+
+
 # -- commit outcome unknown ---------------------------------------------------------------------
 
 

@@ -447,6 +447,36 @@ class TestAllocateMany:
         assert pool.free_set() == IPSet()
 
 
+def test_a_zone_in_a_range_is_ignored() -> None:
+    """docs/ipam.md: an IPv6 zone is ignored — in a range given as text too (it was kept in the definition, so
+    the same pool with and without the zone compared unequal and '--if-not-exists' refused it)."""
+    from netx.ipam import SubnetPool
+
+    zoned, plain = Pool("fe80::%eth0/120", "fe80::1:0%eth1-fe80::1:5"), Pool("fe80::/120", "fe80::1:0-fe80::1:5")
+    assert zoned.spec == plain.spec and zoned.ranges == plain.ranges and str(zoned.ranges[0]) == "fe80::/120"
+    assert Pool(IPNet("fe80::%eth0/120")).spec == Pool("fe80::/120").spec
+    assert SubnetPool("fe80::%eth0/64").spec == SubnetPool("fe80::/64").spec
+    assert Pool("fe80::%br-0/120", reserve=["fe80::%br-0/126"]).spec == Pool("fe80::/120", reserve=["fe80::/126"]).spec
+
+
+def test_integers_of_any_size_are_ipam_errors() -> None:
+    """A 10**5000 count, version, ttl or prefix length is an IPAMError quoting it shortened, not Python's
+    digit-limit ValueError from formatting the message."""
+    from netx.ipam import SubnetPool
+
+    big = 10**5000
+    pool, subnets = Pool("10.0.0.0/24"), SubnetPool("10.0.0.0/16")
+    calls = [
+        lambda: pool.allocate_many(big), lambda: pool.allocate_many(-big), lambda: pool.ensure("o", big),
+        lambda: pool.allocate(version=big), lambda: pool.allocate(ttl=big), lambda: pool.renew("10.0.0.1", big),
+        lambda: subnets.allocate(big), lambda: subnets.allocate(-big), lambda: subnets.allocate_many(big, 24),
+        lambda: subnets.ensure("o", big), lambda: subnets.allocate(big, subnet="10.0.1.0/24"),
+    ]
+    for call in calls:
+        with pytest.raises(IPAMError, match="<an integer of 16610 bits>"):
+            call()
+
+
 # -- strategies ----------------------------------------------------------------------------
 class TestStrategies:
     def test_round_robin_does_not_reuse_at_once(self):
@@ -471,6 +501,30 @@ class TestStrategies:
         pool = Pool("10.0.0.0/24", strategy="round_robin")
         pool.allocate(ip="10.0.0.100")
         assert pool.allocate() == IP("10.0.0.101")
+
+    def test_round_robin_walks_the_ranges_in_the_order_given(self):
+        """As host-local walks a range set: the first range given first, then the next one given, wrapping
+        (an address-order walk would start at .1 and go from .2 to .20)."""
+        ranges = ("10.0.0.20-10.0.0.21", "10.0.0.1-10.0.0.2", "10.0.0.30/32", "fd00::8/127", "fd00::/127")
+        pool = Pool(*ranges, strategy="round_robin")
+        assert [pool.allocate(version=4) for _ in range(4)] == ips("10.0.0.20", "10.0.0.21", "10.0.0.1", "10.0.0.2")
+        assert pool.allocate(version=6) == IP("fd00::8")
+        pool.release("10.0.0.20")
+        pool.release("10.0.0.1")
+        assert pool.allocate(version=4) == IP("10.0.0.30")
+        assert pool.allocate(version=4) == IP("10.0.0.20")  # wrapped to the first range given
+        assert pool.allocate(version=4) == IP("10.0.0.1")
+        many = Pool(*ranges, strategy="round_robin")
+        assert many.allocate_many(7) == ips(
+            "10.0.0.20", "10.0.0.21", "10.0.0.1", "10.0.0.2", "10.0.0.30", "fd00::8", "fd00::9")
+        many.release_owner(None)
+        assert many.allocate_many(3, version=4) == ips("10.0.0.20", "10.0.0.21", "10.0.0.1")  # after .30: wrapped
+        assert many.allocate_many(2, version=6) == ips("fd00::", "fd00::1")
+        assert many.release("10.0.0.21")
+        assert many.allocate(ip="10.0.0.21") == IP("10.0.0.21")  # the cursor moves to .21
+        assert many.allocate_many(2, version=4) == ips("10.0.0.2", "10.0.0.30")
+        lowest = Pool(*ranges)
+        assert lowest.allocate_many(3) == ips("10.0.0.1", "10.0.0.2", "10.0.0.20")  # lowest stays address order
 
     def test_round_robin_cursor_per_family(self):
         pool = Pool("10.0.0.0/24", "fd00::/64", strategy="round_robin")

@@ -219,3 +219,23 @@ def test_the_allocation_path_stays_light(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_pool_deleted_while_listing_is_left_out(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``list_pools`` (``netx get pools``) while another process deletes a pool lists the others; it failed with
+    'no pool named ...' for the pool gone between reading the names and reading the pool."""
+    with Service.open(sqlite_url) as svc, ipam.open(sqlite_url) as other:
+        for i, name in enumerate(("a", "b", "c")):
+            svc.create_pool(name, [f"10.0.{i}.0/24"])
+        store = svc._store
+        assert store is not None
+        names = type(store).pools
+
+        def racing(self: Any) -> list[str]:
+            listed = names(self)
+            if self is store and "b" in listed:
+                other.delete_pool("b")  # after the names were read
+            return listed
+
+        monkeypatch.setattr(type(store), "pools", racing)
+        assert [p.name for p in svc.list_pools()] == ["a", "c"]

@@ -471,6 +471,33 @@ def test_postgres_url_options() -> None:
 
 
 @pytest.mark.parametrize(
+    "url, masked",
+    [
+        ("postgresql://u:pa/ss@h/db", "postgresql://u:***@h/db"),  # a '/' in the password (not encoded)
+        ("postgresql://u:p@ss@h/db", "postgresql://u:***@h/db"),
+        ("postgresql://u:pa?ss@h/db", "postgresql://u:***@h/db"),
+        ("postgresql://h/db?sslpassword=secret&sslmode=require", "postgresql://h/db?sslpassword=***&sslmode=require"),
+        ("postgresql://h/db?x=1&password=secret", "postgresql://h/db?x=1&password=***"),
+        ("postgresql://h:5432/db?application_name=a", "postgresql://h:5432/db?application_name=a"),
+        ("postgresql://u@h/db", "postgresql://u@h/db"),
+    ],
+)
+def test_no_password_in_a_masked_url(url: str, masked: str) -> None:
+    """Messages show URLs masked: a password is never shown, however the URL is written (valid or not)."""
+    assert mask_url(url) == masked
+    assert "secret" not in mask_url(url) and "ss@" not in mask_url(url)
+
+
+@pytest.mark.parametrize("url", ["mysql://u:secret@h/db", "sqlite://u:secret@h/x.db", "memory://u:secret@x",
+                                 "sqlite:///x.db?password=secret", "postgress://u:secret@h/db"])
+def test_url_errors_mask_the_password(url: str) -> None:
+    """A mistyped URL is quoted in its error, without the password it holds."""
+    with pytest.raises(IPAMError) as info:
+        ipam.open(url)
+    assert "secret" not in str(info.value) and "***" in str(info.value), info.value
+
+
+@pytest.mark.parametrize(
     "url",
     ["", "mysql://h/db", "sqlite://", "sqlite:///", "sqlite://host/x.db", "sqlite:x.db", "memory://x",
      "sqlite:///x.db?mode=ro", "/tmp/x.db", "file:///x.db"],
@@ -509,6 +536,20 @@ def test_default_store_location(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) 
     assert (tmp_path / "xdg" / "netx" / "ipam.db").exists()
     with ipam.open(None) as store:
         assert store.pool("lan").addresses_of("me") == [IP("10.0.0.1")]
+
+
+@pytest.mark.parametrize("dirname", ["a%20b", "a?b", "a#b", "a b"])
+def test_default_store_in_a_directory_with_url_characters(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                                          dirname: str) -> None:
+    """The default SQLite file lies in the data directory whatever its name: '%20' decoded to another directory
+    ('unable to open'), and '?' or '#' made the default URL invalid."""
+    monkeypatch.delenv("NETX_IPAM_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / dirname))
+    with ipam.open() as store:
+        store.create_pool("lan", "10.0.0.0/24")
+    assert (tmp_path / dirname / "netx" / "ipam.db").exists()
+    with ipam.open(None) as store:
+        assert store.pools() == ["lan"]
 
 
 def test_default_store_from_env(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -226,3 +226,38 @@ def test_read_only_file_system_is_named(tmp_path: Any) -> None:
             ipam.open(f"sqlite:///{ro}/ipam.db")
     finally:
         subprocess.run(["umount", str(ro)], check=True)
+
+
+@pytest.mark.parametrize(
+    "sql, what",
+    [
+        ("UPDATE pools SET ext = 'not json'", "pools.ext"),
+        ("UPDATE pools SET ext = '[1]'", "pools.ext"),
+        ("""UPDATE pools SET ext = '{"round_robin.4": "x"}'""", "round_robin.4"),
+        ("""UPDATE pools SET ext = '{"round_robin.4": 7}'""", "round_robin.4"),
+        ("UPDATE allocations SET owner = x'ff00'", "owner"),
+        ("UPDATE allocations SET expires = 'abc'", "expires"),
+        ("UPDATE allocations SET expires = 1e308", "expires"),
+    ],
+)
+def test_corrupt_rows_are_store_errors(sqlite_url: str, sql: str, what: str) -> None:
+    """A row no netx wrote (a damaged file, a hand edit) is a StoreError naming the store and what is wrong,
+    never 'unexpected JSONDecodeError / ValueError / OverflowError ... probably a bug in netx'."""
+    from netx.ipam.transfer import export_store
+
+    with ipam.open(sqlite_url) as store:
+        pool = store.create_pool("lan", "10.0.0.0/29", strategy="round_robin")
+        pool.allocate("web", ttl=3600)
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as conn:
+        conn.execute(sql)
+    failed = 0
+    with ipam.open(sqlite_url) as store:
+        pool = store.pool("lan")
+        for call in (pool.allocate, lambda: list(pool.allocations()), lambda: list(pool.leases()),
+                     pool.stats, lambda: export_store(store)):
+            try:
+                call()
+            except StoreError as exc:
+                assert "corrupt" in str(exc) and what in str(exc) and exc.url == sqlite_url, exc
+                failed += 1
+    assert failed

@@ -137,7 +137,9 @@ def store_url() -> str | None:
     if value is None or "://" in value:
         return value
     if value.startswith(("/", "./", "../", "~")) or value.endswith(_PATH_ENDINGS):
-        return "sqlite:///" + os.path.expanduser(value)
+        from urllib.parse import quote
+
+        return "sqlite:///" + quote(os.path.expanduser(value), errors="surrogateescape")  # '%', '?', '#': the name's
     return value  # netx.ipam.open says what a URL looks like
 
 

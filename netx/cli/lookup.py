@@ -82,12 +82,12 @@ def load_table(path: str) -> Any:
     items: list[tuple[str, str | None]] = []
     numbers: list[int] = []
     try:
-        with click.open_file(path, encoding="utf-8", errors="strict") as f:
+        with click.open_file(path, encoding="utf-8-sig", errors="strict") as f:  # a byte order mark is no text
             for number, line in enumerate(f, 1):
                 body = line.split("#", 1)[0].strip()
                 if body:
-                    cidr, _, value = body.replace("\t", " ").partition(" ")
-                    items.append((cidr, value.strip() or None))
+                    cidr, *rest = body.split(None, 1)  # the CIDR, then the rest of the line as written
+                    items.append((cidr, rest[0] if rest else None))
                     numbers.append(number)
     except UnicodeDecodeError as exc:
         raise CLIError(f"{path}: not UTF-8 text ({exc.reason})") from None
@@ -106,8 +106,8 @@ def _addresses(given: tuple[str, ...]) -> Iterator[str]:
     if given:
         yield from given
         return
-    for line in sys.stdin:
-        line = line.strip()
+    for number, line in enumerate(sys.stdin):
+        line = (line.lstrip("\ufeff") if number == 0 else line).strip()  # a byte order mark is no text
         if line and not line.startswith("#"):
             yield line
 

@@ -18,8 +18,10 @@ __all__ = ["escape", "text", "fields", "table", "emit_json", "stream_json", "not
 
 _U64 = (1 << 64) - 1
 _I64_MIN = -(1 << 63)
-# C0 and C1 controls, DEL, and the Unicode line/paragraph separators and bidi controls a terminal honours
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, DEL, the Unicode line/paragraph separators, the bidi controls a terminal honours
+# (Unicode's Bidi_Control set: the embeddings, overrides and isolates, and the marks ALM, LRM, RLM), and lone
+# surrogates: the undecodable bytes of a command-line argument, which would go out raw (0x9b is an 8-bit CSI)
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
 
 
@@ -105,7 +107,17 @@ def _dumps(data: Any) -> str:
 
     from .. import json as netx_json
 
-    return netx_json.dumps(_exact_ints(data), option=orjson.OPT_INDENT_2).decode()
+    try:
+        return netx_json.dumps(_exact_ints(data), option=orjson.OPT_INDENT_2).decode()
+    except TypeError as exc:
+        if "surrogates" not in str(exc):
+            raise
+        from .app import CLIError  # (app imports this module)
+
+        raise CLIError(
+            "the output holds text that is not valid UTF-8 (bytes of an argument that are not UTF-8), which JSON"
+            " cannot carry; use -o text, which shows them escaped"
+        ) from None
 
 
 def emit_json(data: Any) -> None:

@@ -50,16 +50,19 @@ def describe_value(text: str) -> dict[str, Any]:
     except NetxError as ip_error:
         from .lookup import describe_other  # MACs and ip:port endpoints
 
-        if "-" not in text or text.count("-") > 1:
+        if "-" not in text:
             return describe_other(text, ip_error)
         from .._range import IPRange
 
         try:
-            rng = IPRange(text)
+            rng = IPRange(text)  # also with a '-' in a zone: 'fe80::1-fe80::5%br-0'
         except NetxError as range_error:
+            one_dash = text.count("-") == 1
             try:
-                return describe_other(text, range_error)
+                return describe_other(text, range_error if one_dash else ip_error)
             except NetxError:
+                if not one_dash:
+                    raise
                 raise range_error from ip_error
         return {
             "input": text, "kind": "range", "version": rng.first.version, "canonical": str(rng),

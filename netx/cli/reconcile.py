@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import BinaryIO, Literal
 
 import click
 
 from . import output
-from .app import global_options, group, guard, json_mode, service
+from .app import CLIError, global_options, group, guard, json_mode, service
 
 __all__ = ["reconcile_group"]
 
@@ -16,15 +16,31 @@ reconcile_group = group("reconcile", """Release what no valid owner holds: `netx
     \b
     Examples:
       netx reconcile ip pods --keep web-1 --keep web-2 --dry-run
-      kubectl get pods -o name | netx reconcile ip pods --keep-file -
+      kubectl get pods --no-headers -o custom-columns=:metadata.name | netx reconcile ip pods --keep-file -
     """)
 
 
-def _reconcile(pool: str, kind: Literal["address", "subnet"], keep: tuple[str, ...], keep_file: click.File | None,
+def _owners(keep_file: BinaryIO) -> list[str]:
+    """The owners of a keep file, one per line: UTF-8 (a leading byte order mark is not part of the first
+    owner), any line ends, blank lines skipped; text that is not UTF-8 is an error naming the line."""
+    owners = []
+    for number, raw in enumerate(keep_file, 1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
+        except UnicodeDecodeError as exc:
+            name = getattr(keep_file, "name", "-")
+            where = "stdin" if name in ("-", "<stdin>") or not isinstance(name, str) else name
+            raise CLIError(f"{where}: not UTF-8 text ({exc.reason} at line {number}); nothing released") from None
+        if line:
+            owners.append(line)
+    return owners
+
+
+def _reconcile(pool: str, kind: Literal["address", "subnet"], keep: tuple[str, ...], keep_file: BinaryIO | None,
                dry_run: bool) -> None:
     owners = list(keep)
     if keep_file is not None:
-        owners += [line.strip() for line in keep_file if line.strip()]  # type: ignore[attr-defined]
+        owners += _owners(keep_file)
     if not owners and keep_file is None:
         raise click.UsageError("give the owners to keep (--keep O, --keep-file FILE): every other allocation is released")
     with service() as ipam:
@@ -46,12 +62,12 @@ def _command(noun: str, kind: Literal["address", "subnet"], doc: str) -> None:
                              "of owners not listed.", help=doc)
     @click.argument("pool_name", metavar="POOL")
     @click.option("--keep", metavar="O", multiple=True, help="An owner whose allocations stay (repeatable).")
-    @click.option("--keep-file", type=click.File("r"), metavar="FILE",
+    @click.option("--keep-file", type=click.File("rb"), metavar="FILE",
                   help="Owners to keep, one per line ('-': stdin; an empty file keeps nothing).")
     @click.option("--dry-run", is_flag=True, help="Only list what would be released; change nothing.")
     @global_options
     @guard
-    def reconcile(pool_name: str, keep: tuple[str, ...], keep_file: click.File | None, dry_run: bool) -> None:
+    def reconcile(pool_name: str, keep: tuple[str, ...], keep_file: BinaryIO | None, dry_run: bool) -> None:
         _reconcile(pool_name, kind, keep, keep_file, dry_run)
 
 

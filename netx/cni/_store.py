@@ -39,7 +39,7 @@ def store_url(conf: NetConf) -> str:
         os.makedirs(directory, mode=0o755, exist_ok=True)
     except OSError as exc:
         raise CNIError(IO_FAILURE, f"cannot create the data directory {directory!r}: {exc.strerror or exc}") from None
-    return "sqlite:///" + quote(os.path.join(directory, DB_FILE))
+    return "sqlite:///" + quote(os.path.join(directory, DB_FILE), errors="surrogateescape")
 
 
 def _set_text(ranges: Sequence[Range]) -> str:
@@ -70,7 +70,18 @@ class Network:
 
     # -- owners ---------------------------------------------------------------------------
     def owner(self, container_id: str, ifname: str) -> str:
-        """The owner string of the attachment ``(network, container_id, ifname)`` in this network's pools."""
+        """The owner string of the attachment ``(network, container_id, ifname)`` in this network's pools.
+
+        A container ID too long for an owner (``MAX_OWNER`` bytes on every store, with the node and ifname;
+        host-local takes any length) is written as its first 64 characters, ``~`` and its SHA-256: as unique,
+        and as stable."""
+        from ..ipam._coerce import MAX_OWNER
+
+        if len(container_id) > 64 and len(container_id.encode("utf-8", "surrogatepass")) > MAX_OWNER // 2:
+            import hashlib
+
+            digest = hashlib.sha256(container_id.encode("utf-8", "surrogatepass")).hexdigest()
+            container_id = f"{container_id[:64]}~{digest}"  # '~' is in no container ID
         return f"{container_id}/{ifname}" if self.scope is None else f"{self.scope}/{container_id}/{ifname}"
 
     def _in_scope(self, owner: str | None) -> bool:
@@ -100,19 +111,20 @@ class Network:
         for _ in range(3):  # another process may create or replace the pool meanwhile
             try:
                 ipam.create_pool(name, args, reserve=reserve, strategy=self.conf.strategy, if_not_exists=True)
-            except PoolDefinitionMismatch:
+            except PoolDefinitionMismatch as mismatch:
                 try:
                     info = ipam.get_pool(name)
                 except PoolNotFound:
                     continue
-                if info.allocated:
+                if info.allocated:  # the ranges, a gateway inside them (the reserve) or the strategy changed
+                    have, want = mismatch.existing, mismatch.requested
                     raise CNIError(
                         INVALID_CONFIG,
                         f"range set {index} of network {self.conf.name!r} changed while {info.allocated} of its "
                         "addresses are in use",
-                        f"pool {name!r} in the store has ranges {', '.join(map(str, info.ranges))}; the config asks "
-                        f"for {_set_text(ranges)}. Restore the old ranges until every container of the network "
-                        "is deleted, or use a new network name.",
+                        f"pool {name!r} in the store is {have.describe() if have else '?'}; the config asks for "
+                        f"{want.describe() if want else _set_text(ranges)}. Restore the old configuration until every "
+                        "container of the network is deleted, or use a new network name.",
                     ) from None
                 ipam.delete_pool(name, if_exists=True)
                 continue
@@ -225,12 +237,20 @@ class Network:
 
     def gc(self, valid_owners: set[str]) -> list[tuple[IP, str]]:
         """Release every attachment of this node not in ``valid_owners`` (one ``reconcile`` per pool); returns them."""
-        from ..ipam import PoolNotFound
+        from ..ipam import IPAMError, PoolNotFound
+        from ..ipam._coerce import check_owner
 
+        def holdable(owner: str) -> bool:  # an owner no store can hold (too long, a NUL) holds nothing here
+            try:
+                return check_owner(owner) is not None
+            except IPAMError:
+                return False
+
+        valid = sorted(o for o in valid_owners if holdable(o))
         released: list[tuple[IP, str]] = []
         for name in self._network_pools():
             try:
-                gone = self._ipam.reconcile(name, sorted(valid_owners), where=self._in_scope)
+                gone = self._ipam.reconcile(name, valid, where=self._in_scope)
             except PoolNotFound:
                 continue
             released += [(a.item, a.owner) for a in gone if isinstance(a.item, IP) and a.owner is not None]

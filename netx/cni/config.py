@@ -171,7 +171,8 @@ def _bad(msg: str, details: str = "") -> CNIError:
 
 
 def _ip(value: Any, what: str, *, cidr_ok: bool = False) -> IP:
-    """An address as Go's ``net.ParseIP`` reads it (``pkg/ip.ParseIP`` also takes a CIDR when ``cidr_ok``)."""
+    """An address as Go's ``net.ParseIP`` reads it (``pkg/ip.ParseIP`` also takes a CIDR when ``cidr_ok``);
+    an IPv4-mapped IPv6 address is the IPv4 address, as every Go ``net.IP`` of 16 bytes that ``To4`` takes."""
     if type(value) is not str:
         raise _bad(f"{what}: expected an IP address string, got {_json_type(value)}")
     text = value.split("/", 1)[0] if cidr_ok else value
@@ -183,7 +184,7 @@ def _ip(value: Any, what: str, *, cidr_ok: bool = False) -> IP:
             ipaddress.ip_interface(value)
     except ValueError:
         raise _bad(f"{what}: invalid IP address {value[:80]!r}") from None
-    return ip
+    return ip.unmap()
 
 
 def _json_type(value: Any) -> str:
@@ -202,6 +203,8 @@ def _subnet(value: Any, what: str) -> IPNet:
     if "/" not in value or "%" in value:
         raise _bad(f"{what}: invalid CIDR address: {value[:80]}")
     net = iface.network
+    if net.version == 6 and net.network_address.ipv4_mapped is not None:  # host-local: To4 makes the IP 4 bytes
+        raise _bad(f"{what}: IPNet IP and Mask version mismatch ({value[:80]} is an IPv4 address with an IPv6 mask)")
     if net.max_prefixlen - net.prefixlen < 2:
         raise _bad(f"{what}: Network {net} too small to allocate from")
     if iface.ip != net.network_address:

@@ -105,17 +105,17 @@ def _result(conf: NetConf, ips: Sequence[IP]) -> dict[str, Any]:
     return out
 
 
-def _dispatch(env: Env, conf: NetConf, out: IO[str]) -> None:
+def _dispatch(env: Env, conf: NetConf, out: IO[str], err: IO[str]) -> None:
     from ._store import Network
 
     network = Network(conf)
     try:
-        _command(network, env, conf, out)
+        _command(network, env, conf, out, err)
     finally:
         network.close()
 
 
-def _command(network: Network, env: Env, conf: NetConf, out: IO[str]) -> None:
+def _command(network: Network, env: Env, conf: NetConf, out: IO[str], err: IO[str]) -> None:
     command = env.command
     if command == "ADD":
         ips = network.add(network.owner(env.container_id, env.ifname), conf.requested)
@@ -127,7 +127,7 @@ def _command(network: Network, env: Env, conf: NetConf, out: IO[str]) -> None:
     elif command == "GC":
         released = network.gc({network.owner(c, i) for c, i in conf.valid_attachments})
         for ip, owner in released:  # stderr is the runtime's log
-            print(f"netx-ipam: GC released {ip} of {owner}", file=sys.stderr)
+            err.write(f"netx-ipam: GC released {ip} of {owner}\n")
     elif command == "STATUS":
         full = network.exhausted()
         if full:
@@ -191,7 +191,7 @@ def run(environ: Mapping[str, str], stdin: IO[bytes], out: IO[str], err: IO[str]
             version = raw["cniVersion"]
         version = check_version(raw, command)
         conf = parse_netconf(raw, name, version, env.args)
-        _dispatch(env, conf, out)
+        _dispatch(env, conf, out, err)
         return 0
     except CNIError as exc:
         failure = exc

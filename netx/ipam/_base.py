@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from typing import Any, Callable, ClassVar, Generic, Iterable, Iterator, TypeVar
 
+from .._errors import shorten
+from .._keys import HI, LO
 from .._set import IPSet
 from ._coerce import check_owner
 from ._intervals import give_back, runs
 from ._state import Owner, PoolState, Span
+from .errors import StoreError
 from .spec import Spec
 
 __all__ = ["PoolStats", "PoolBase"]
@@ -63,6 +66,28 @@ class PoolStats:
 
 LEASES = "leases"
 """Extension state set once a pool has held a lease: pools without one never ask the clock."""
+
+STATE_KEYS = (LEASES, "round_robin.4", "round_robin.6")
+"""The extension state entries the pool algorithms keep (``pool.py``): the lease mark, the round-robin cursors."""
+
+
+class CorruptState(StoreError):
+    """A pool's stored state is no state netx writes (a damaged file, a hand edit); SQL stores name themselves
+    in the message (``SqlStore._translate``)."""
+
+
+def state_problem(key: str, value: object) -> str | None:
+    """What is wrong with the value of one extension state entry (None: nothing, or a key not in ``STATE_KEYS``):
+    the lease mark is ``"1"``, a round-robin cursor the decimal key of an address of its family (netx._keys)."""
+    if key == LEASES:
+        return None if value == "1" else f"{key!r}: {shorten(value)} is not \"1\""
+    family = 4 if key == "round_robin.4" else 6 if key == "round_robin.6" else None
+    if family is None:
+        return None
+    if not (type(value) is str and len(value) <= 40 and value.isascii() and value.isdigit()
+            and LO[family] <= int(value) <= HI[family]):
+        return f"{key!r}: {shorten(value)} is not the key of an IPv{family} address"
+    return None
 
 
 def _owner_list(owners: Any) -> list[Any]:

@@ -56,7 +56,9 @@ def as_range(value: Any) -> IPNet | IPRange:
         return value
     if isinstance(value, str):
         text = str(value)
-        return IPRange(text) if "-" in text else IPNet(text)
+        if "-" in text and "/" not in text:  # (a zone may hold a '-': 'fe80::%a-b/64' is a CIDR)
+            return IPRange(text)
+        return IPNet(text).masked()  # strict: masked() only drops a zone
     try:
         return IPNet(value).masked()  # stdlib and netaddr networks, one address
     except TypeError:
@@ -114,7 +116,7 @@ def check_version(version: Any) -> int:
     if type(version) is not int:
         raise TypeError(f"version must be 4, 6 or None, not {shorten(version)}")
     if version not in (4, 6):
-        raise IPAMError(f"version must be 4 or 6, not {version!r}")
+        raise IPAMError(f"version must be 4 or 6, not {shorten(version)}")
     return version
 
 
@@ -123,9 +125,9 @@ def check_count(n: Any) -> int:
     if type(n) is not int:
         raise TypeError(f"n must be an int, not {shorten(n)}")
     if n < 1:
-        raise IPAMError(f"n must be at least 1, not {n}")
+        raise IPAMError(f"n must be at least 1, not {shorten(n)}")
     if n > MAX_MANY:
-        raise IPAMError(f"n is {n}: one call hands out at most {MAX_MANY}; allocate in several calls")
+        raise IPAMError(f"n is {shorten(n)}: one call hands out at most {MAX_MANY}; allocate in several calls")
     return n
 
 
@@ -134,7 +136,8 @@ MAX_OWNER = 1024
 
 
 def check_owner(owner: Any) -> str | None:
-    """An owner is a ``str`` (``TypeError`` otherwise) of at most ``MAX_OWNER`` UTF-8 bytes (``IPAMError``), or None."""
+    """An owner is a ``str`` (``TypeError`` otherwise) of at most ``MAX_OWNER`` UTF-8 bytes that every store can
+    hold — no NUL (PostgreSQL text cannot), no lone surrogate (not UTF-8) — (``IPAMError``), or None."""
     if owner is None:
         return None
     if not isinstance(owner, str):
@@ -145,6 +148,13 @@ def check_owner(owner: Any) -> str | None:
             f"owner {shorten(text)} is {len(text.encode('utf-8', 'surrogatepass')):,} bytes long (UTF-8):"
             f" owners are at most {MAX_OWNER} bytes on every store"
         )
+    if "\x00" in text:
+        raise IPAMError(f"owner {shorten(text)} contains a NUL character, which not every store can hold")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise IPAMError(f"owner {shorten(text)} is not valid Unicode text (lone surrogate)") from None
     return text
 
 
@@ -162,7 +172,7 @@ def check_ttl(ttl: Any) -> float:
     if type(ttl) not in (int, float):
         raise TypeError(f"ttl must be a number of seconds, not {shorten(ttl)}")
     if not 0 < ttl < 1e12:  # also refuses NaN and infinity
-        raise IPAMError(f"ttl must be a positive number of seconds, not {ttl!r}")
+        raise IPAMError(f"ttl must be a positive number of seconds, not {shorten(ttl)}")
     return float(ttl)
 
 

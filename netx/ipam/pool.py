@@ -19,7 +19,7 @@ from .._ip import IP
 from .._keys import HI, LO, family_of, ip_of, key_of
 from .._net import IPNet
 from .._range import IPRange
-from ._base import LEASES, PoolBase, PoolStats
+from ._base import LEASES, CorruptState, PoolBase, PoolStats, state_problem
 from ._coerce import STRATEGIES, as_ip, check_count, check_ensure_owner, check_owner, check_ttl, check_version
 from ._intervals import carve, free_at_or_after, give_back, holding
 from ._memory import MemoryState
@@ -41,9 +41,19 @@ def _plural(n: int, word: str) -> str:
 
 
 def _cursor(state: PoolState, family: int) -> int | None:
-    """The key round_robin handed out last in ``family`` (extension state ``round_robin.4`` / ``.6``), or None."""
+    """The key round_robin handed out last in ``family`` (extension state ``round_robin.4`` / ``.6``), or None;
+    one that is no key of that family (a damaged store) -> ``CorruptState``."""
     value = state.ext_get(f"round_robin.{family}")
-    return None if value is None else int(value)
+    if value is None:
+        return None
+    try:
+        key = int(value)
+    except ValueError:
+        key = -1
+    if not LO[family] <= key <= HI[family]:
+        problem = state_problem(f"round_robin.{family}", value) or f"'round_robin.{family}': {value!r}"
+        raise CorruptState(f"the pool's round-robin cursor {problem} (pools.ext)")
+    return key
 
 
 def _set_cursor(state: PoolState, key: int) -> None:
@@ -155,15 +165,21 @@ class Pool(PoolBase[PoolSpec, IP]):
             carve(state, iv, iv[0], iv[0])
             return iv[0]
         for family in families:  # IPv4 while any is free, then IPv6
-            lo, hi = LO[family], HI[family]
             if strategy == "random":
                 found = self._pick_random(family, drawn if family == families[0] else ())
-            else:
+            elif family not in self._spec._walk:  # ranges in address order: on from the cursor, wrapping
+                lo, hi = LO[family], HI[family]
                 last = _cursor(state, family)
                 start = lo if last is None else last + 1
                 found = free_at_or_after(state, start, hi) if start <= hi else None
                 if found is None and start > lo:  # wrap around
                     found = free_at_or_after(state, lo, hi)
+            else:  # range by range in the order given
+                found = None
+                for a, b in self._spec._windows(family, _cursor(state, family)):
+                    found = free_at_or_after(state, a, b)
+                    if found is not None:
+                        break
             if found is not None:
                 key, iv = found
                 carve(state, iv, key, key)
@@ -336,6 +352,7 @@ class Pool(PoolBase[PoolSpec, IP]):
     def renew(self, ip: Any, ttl: float) -> bool:
         """Extend the lease of an allocated address to ``ttl`` seconds from now (an allocation without one
         becomes a lease); False when it is not allocated — an expired lease is not allocated any more."""
+        check_ttl(ttl)  # bad input is an error whether or not the address is held
         key = self._key_in_pool(ip)
         if key is None:
             return False
@@ -396,29 +413,20 @@ class Pool(PoolBase[PoolSpec, IP]):
         cursors: list[int] = []
         need = n
         for family in families:
-            lo, hi = LO[family], HI[family]
-            last = _cursor(state, family) if round_robin else None
-            start = lo if last is None else last + 1
+            windows = self._spec._windows(family, _cursor(state, family)) if round_robin else [(LO[family], HI[family])]
             before = len(plan)
-            if start <= hi:
-                for a, b in state.free_iter(start):
+            for lo, hi in windows:  # lowest: the whole family; round_robin: on from the cursor, wrapping
+                for a, b in state.free_iter(lo):
                     if a > hi:
                         break
-                    a = max(a, start)
-                    b = min(b, a + need - 1)
+                    a = max(a, lo)
+                    b = min(b, hi, a + need - 1)
                     plan.append((a, b))
                     need -= b - a + 1
                     if not need:
                         break
-            if start > lo and need:  # wrap around to the keys before the cursor
-                for a, b in state.free_iter(lo):
-                    if a >= start:
-                        break
-                    b = min(b, start - 1, a + need - 1)
-                    plan.append((a, b))
-                    need -= b - a + 1
-                    if not need:
-                        break
+                if not need:
+                    break
             if round_robin and len(plan) > before:
                 cursors.append(plan[-1][1])
             if not need:

@@ -279,7 +279,13 @@ class Service:
         """Every pool, sorted by name."""
         if self._store is None:
             return []
-        return [_info(name, self._store.get(name)) for name in self._store.pools()]
+        out = []
+        for name in self._store.pools():
+            try:
+                out.append(_info(name, self._store.get(name)))
+            except PoolNotFound:  # deleted since the names were read (another process): not listed
+                continue
+        return out
 
     def delete_pool(self, name: str, *, force: bool = False, if_exists: bool = False) -> Deleted:
         """Delete the pool ``name``; one with allocations only with ``force`` (else ``PoolInUse``)."""

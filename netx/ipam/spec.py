@@ -16,7 +16,7 @@ import json  # stdlib, not orjson: a short-lived process (the CNI plugin) pays f
 
 from .._errors import NetxError, shorten
 from .._ip import IP
-from .._keys import family_of, key_of
+from .._keys import HI, LO, family_of, key_of
 from .._net import IPNet
 from .._range import IPRange
 from .._set import IPSet
@@ -173,7 +173,7 @@ class Spec:
 class PoolSpec(Spec):
     """The immutable definition of an address pool: ranges, reserve, gateway, strategy."""
 
-    __slots__ = ("ranges", "gateway", "strategy", "_pick")
+    __slots__ = ("ranges", "gateway", "strategy", "_pick", "_walk")
 
     kind = "address"
     _json_lists = ("ranges", "reserve")
@@ -184,6 +184,7 @@ class PoolSpec(Spec):
     gateway: IP | None
     strategy: str
     _pick: dict[int, tuple[list[int], list[int]]]  # family -> (range starts, cumulative sizes)
+    _walk: dict[int, tuple[Interval, ...]]  # family -> its ranges' key bounds in the order given, if not ascending
 
     def __init__(
         self, ranges: Iterable[Any], reserve: Iterable[Any] = (), gateway: Any = None, strategy: str = "lowest"
@@ -210,6 +211,12 @@ class PoolSpec(Spec):
             starts.append(start)
             cum.append((cum[-1] if cum else 0) + end - start + 1)
         set_(self, "_pick", pick)
+        walk: dict[int, tuple[Interval, ...]] = {}
+        for family in self.families:
+            given = [(lo, hi, i) for lo, hi, i in bounds if family_of(lo) == family]
+            if any(a[2] > b[2] for a, b in zip(given, given[1:])):  # not listed in address order
+                walk[family] = tuple((lo, hi) for lo, hi, _ in sorted(given, key=lambda b: b[2]))
+        set_(self, "_walk", walk)
 
     @classmethod
     def _build(cls, fields: dict[str, Any]) -> PoolSpec:
@@ -222,6 +229,23 @@ class PoolSpec(Spec):
             "gateway": None if self.gateway is None else str(self.gateway),
             "strategy": self.strategy,
         }
+
+    def _windows(self, family: int, last: int | None) -> list[Interval]:
+        """The key windows ``round_robin`` searches, in turn, for the next free key of ``family`` after the
+        cursor ``last`` (None: nothing handed out yet): from the cursor on, then wrapping to what lies before
+        it. Ranges given out of address order are walked in the order given, as host-local walks a range set."""
+        lo, hi = LO[family], HI[family]
+        walk = self._walk.get(family)
+        if walk is None:
+            start = lo if last is None else last + 1
+            if start > hi:
+                return [(lo, hi)]
+            return [(start, hi)] + ([(lo, start - 1)] if start > lo else [])
+        at = None if last is None else next((i for i, (a, b) in enumerate(walk) if a <= last <= b), None)
+        if at is None or last is None:  # the first range given first
+            return list(walk)
+        a, b = walk[at]
+        return ([(last + 1, b)] if last < b else []) + [*walk[at + 1:], *walk[:at], (a, last)]
 
     def _random_key(self, family: int, rng: random.Random) -> int:
         """A key drawn uniformly from the ranges of ``family`` (free or not)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from .._errors import shorten
 from .._keys import family_of, ip_of
 from .._net import IPNet, _make_net
 from ._base import PoolBase
@@ -85,7 +86,7 @@ class SubnetPool(PoolBase[SubnetSpec, IPNet]):
         ]
         if not fits:
             raise IPAMError(
-                f"no parent of {self._label} can hold a /{prefixlen}: a prefix length must be at least "
+                f"no parent of {self._label} can hold a /{shorten(prefixlen)}: a prefix length must be at least "
                 f"the parent's and at most 32 (IPv4) or 128 (IPv6)", pool=self._name,
             )
         return fits
@@ -121,7 +122,7 @@ class SubnetPool(PoolBase[SubnetSpec, IPNet]):
         if subnet is not None:
             net = as_net(subnet)
             if prefixlen is not None and check_prefixlen(prefixlen) != net._plen:
-                raise IPAMError(f"subnet {str(net)!r} is not a /{prefixlen}", pool=self._name)
+                raise IPAMError(f"subnet {str(net)!r} is not a /{shorten(prefixlen)}", pool=self._name)
             if version is not None and check_version(version) != net._ver:
                 raise IPAMError(f"subnet {str(net)!r} is not IPv{version}", pool=self._name)
             return self._allocate_subnet(net, owner)

@@ -7,25 +7,30 @@
                 "spec": {"format": 1, "ranges": ["10.0.0.0/24"], "reserve": [], "gateway": null,
                          "strategy": "lowest"},
                 "state": {"round_robin.4": "167772165"},
-                "allocations": [["10.0.0.1", "web-1"], ["10.0.0.2", null]]}, ...]}
+                "allocations": [["10.0.0.1", "web-1"], ["10.0.0.2", null],
+                                ["10.0.0.3", "phone", "2026-12-01T09:40:00+00:00"]]}, ...]}
 
-(``kind`` ``"subnet"``: allocations are CIDRs). Each pool is read in one consistent
-snapshot. ``import_store(store, data, names=None)`` recreates exactly that: the same
-pools, definitions, owners and strategy state (the next ``round_robin`` call continues
-where the exported store would have), all or nothing. A pool name the store already
-holds is a conflict: nothing is imported and ``ImportConflict`` names them all.
+(``kind`` ``"subnet"``: allocations are CIDRs; a lease has a third element, its expiry in
+RFC 3339 UTC). Each pool is read in one consistent snapshot. ``import_store(store, data,
+names=None)`` recreates exactly that: the same pools, definitions, owners, lease expiries
+and strategy state (the next ``round_robin`` call continues where the exported store
+would have), all or nothing. A pool name the store already holds is a conflict: nothing
+is imported and ``ImportConflict`` names them all.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Iterable
 
 import orjson
 
-from .._errors import shorten
-from .errors import IPAMError, PoolExists
+from .._errors import NetxError, shorten
+from ._base import LEASES, STATE_KEYS, state_problem
+from .errors import IPAMError, PoolExists, PoolNotFound
 
 if TYPE_CHECKING:
+    from ._state import Span
     from .pool import Pool
     from .store.base import Store
     from .subnet import SubnetPool
@@ -55,6 +60,23 @@ def _state_items(pool: Pool | SubnetPool) -> dict[str, str]:
     return dict(sorted(ext.items())) if isinstance(ext, dict) else {}
 
 
+def _allocation(pool: Pool | SubnetPool, span: Span) -> list[str | None]:
+    """One allocation as exported: ``[item, owner]``, and for a lease its expiry (RFC 3339, UTC) third."""
+    entry = [str(pool._item(span)), span.owner]
+    if span.expires is not None:
+        entry.append(datetime.fromtimestamp(span.expires, timezone.utc).isoformat())
+    return entry
+
+
+def _expiry(text: str) -> float | None:
+    """The epoch seconds of an exported expiry (RFC 3339 with an offset), None when it is not one."""
+    try:
+        when = datetime.fromisoformat(text) if len(text) <= 64 else None
+    except ValueError:
+        return None
+    return None if when is None or when.tzinfo is None else when.timestamp()
+
+
 def export_store(store: Store, names: Iterable[str] | None = None) -> dict[str, Any]:
     """Every pool of ``store`` (or those named, in that order) as a JSON-ready dict (see the module doc)."""
     from .subnet import SubnetPool
@@ -66,10 +88,15 @@ def export_store(store: Store, names: Iterable[str] | None = None) -> dict[str, 
         raise IPAMError(f"no pool named {', '.join(shorten(n) for n in missing)} in this store: nothing exported")
     out = []
     for name in wanted:
-        pool = store.get(name)
-        with pool._state.transaction(readonly=True):  # one snapshot per pool
-            items = [[str(value), owner] for value, owner in pool.allocations()]
-            state = _state_items(pool)
+        try:
+            pool = store.get(name)
+            with pool._state.transaction(readonly=True):  # one snapshot per pool
+                items = [_allocation(pool, span) for span in pool._live(pool._state.alloc_iter(), pool._clock())]
+                state = _state_items(pool)
+        except PoolNotFound:
+            if names is not None:
+                raise
+            continue  # the whole store: a pool another process deleted meanwhile is not in it any more
         out.append({
             "name": name,
             "kind": "subnet" if isinstance(pool, SubnetPool) else "address",
@@ -121,10 +148,20 @@ def _check(data: Any) -> list[dict[str, Any]]:
             raise _bad(f"{where} ({shorten(name)}): kind must be \"address\" or \"subnet\" and spec an object")
         if type(state) is not dict or not all(type(k) is str and type(v) is str for k, v in state.items()):
             raise _bad(f"{where} ({shorten(name)}): state must be an object of strings")
+        for key, value in state.items():
+            problem = state_problem(key, value) if key in STATE_KEYS else f"has an unknown state key {shorten(key)}"
+            if problem:
+                raise _bad(f"{where} ({shorten(name)}): state {problem}")
         if type(items) is not list or not all(
-            type(a) is list and len(a) == 2 and type(a[0]) is str and (a[1] is None or type(a[1]) is str) for a in items
+            type(a) is list and len(a) in (2, 3) and type(a[0]) is str and (a[1] is None or type(a[1]) is str)
+            for a in items
         ):
-            raise _bad(f"{where} ({shorten(name)}): allocations must be [address, owner-or-null] pairs")
+            raise _bad(f"{where} ({shorten(name)}): allocations must be [address, owner-or-null] pairs"
+                       " (leases: [address, owner-or-null, expiry])")
+        for j, a in enumerate(items):
+            if len(a) == 3 and (kind != "address" or type(a[2]) is not str or _expiry(a[2]) is None):
+                raise _bad(f"{where} ({shorten(name)}): allocations[{j}]: the third element must be a lease's"
+                           f" expiry, an RFC 3339 time with an offset, not {shorten(a[2])}")
     return pools
 
 
@@ -135,6 +172,19 @@ def _set_state(pool: Pool | SubnetPool, state: dict[str, str]) -> None:
             pool._state.ext_set(key, None)
     for key, value in state.items():
         pool._state.ext_set(key, value)
+
+
+def _set_leases(pool: Pool, leases: list[tuple[Any, float | None]]) -> None:
+    """Give the imported allocations their exported expiries (the same instants, whatever the clock of the store)."""
+    from .._keys import key_of
+
+    state = pool._state
+    if leases and state.ext_get(LEASES) is None:
+        state.ext_set(LEASES, "1")  # the pool's lease clock: without it, expiries would never be read
+    for ip, expires in leases:
+        span = state.alloc_at(key_of(ip))
+        assert span is not None and expires is not None
+        state.alloc_expire(span, expires)
 
 
 def _restore(store: Store, entry: dict[str, Any]) -> None:
@@ -159,10 +209,14 @@ def _restore(store: Store, entry: dict[str, Any]) -> None:
             pool = store.create_pool(name, *spec.ranges, reserve=spec.reserve, gateway=spec.gateway,
                                      strategy=spec.strategy)
             with pool._state.transaction():
-                for value, owner in entry["allocations"]:
-                    pool.allocate(owner, ip=value)
+                leases = []
+                for value, owner, *lease in entry["allocations"]:
+                    ip = pool.allocate(owner, ip=value)
+                    if lease:
+                        leases.append((ip, _expiry(lease[0])))
                 _set_state(pool, entry["state"])
-    except IPAMError as exc:
+                _set_leases(pool, leases)
+    except NetxError as exc:  # IPAMError, and the AddressError / NetworkError of an allocation that is no address
         raise IPAMError(f"cannot import pool {shorten(name)}: {exc}; nothing was imported", pool=name) from exc
 
 

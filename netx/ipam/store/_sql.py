@@ -33,6 +33,7 @@ import json  # stdlib, not orjson: see netx/ipam/spec.py
 from ..._errors import shorten
 from ..._ip import _fmt4, _fmt6
 from ..._keys import V6_BASE
+from .._base import CorruptState
 from .._state import Owner, Span, Totals
 from ..errors import StoreNotFound
 from . import _schema
@@ -247,6 +248,8 @@ class SqlStore(Store):
                               url=url)
         if isinstance(exc, error):
             return StoreError(f"{where}: {type(exc).__name__}: {exc}".strip(), url=url)
+        if isinstance(exc, CorruptState):
+            return StoreError(f"{where} is corrupt: {exc}", url=url)
         if isinstance(exc, UnicodeEncodeError):
             return StoreError(f"{where} cannot store text that is not valid Unicode: {exc}", url=url)
         return exc
@@ -382,9 +385,11 @@ class SqlStore(Store):
                 raise self._not_found(name)
             pid = row[0]
             if not force:
-                count = self._one(q.alloc_any, (pid,))[0]
+                count = int(self._one(q.alloc_any, (pid,))[0])
+                if count:  # expired leases are free again: they do not count
+                    count -= len(self._all(q.alloc_expired, (pid, self._now(), count)))
                 if count:
-                    raise self._in_use(name, int(count))
+                    raise self._in_use(name, count)
             for drop in (q.alloc_drop, q.free_drop, q.pool_delete):
                 self._run(drop, (pid,))
         self._specs.pop(int(pid), None)
@@ -425,7 +430,7 @@ class SqlState:
         if row is None:
             raise self._store._gone(self._name)
         count, keys, ext = row
-        self._ext = {} if ext is None else json.loads(ext)
+        self._ext = {} if ext is None else _ext_of(ext, self._name)
         self._count = int(count)
         self._keys = self._count if keys is None else ki(keys)
         self._dirty = False
@@ -591,7 +596,37 @@ class SqlState:
         self._dirty = True
 
 
+_MAX_TIME = 253402300800.0  # 10000-01-01 UTC: the end of what datetime (and so leases()) can show
+
+
 def _span(key: bytes, last: bytes | None, owner: Owner, expires: float | None = None) -> Span:
-    """A stored allocation as a ``Span``."""
+    """A stored allocation as a ``Span`` (an owner that is no text, an expiry that is no time -> corrupt)."""
     start = ki(key)
-    return Span(start, start if last is None else ki(last), owner, None if expires is None else float(expires))
+    if expires is not None:
+        try:
+            when = float(expires)
+        except (TypeError, ValueError):
+            when = float("nan")
+        if not -_MAX_TIME < when < _MAX_TIME:  # NaN too
+            raise CorruptState(f"the allocation of {address_text(start)} expires {shorten(expires)}, which is no time")
+        expires = when
+    if owner is not None and type(owner) is not str:
+        raise CorruptState(f"the allocation of {address_text(start)} has the owner {shorten(owner)}, which is no text")
+    return Span(start, start if last is None else ki(last), owner, expires)
+
+
+def _ext_of(text: Any, pool: str) -> dict[str, str]:
+    """A pool's extension state (``pools.ext``) as stored: a JSON object of strings (the round-robin cursors are
+    checked where they are read, ``pool._cursor``)."""
+    try:
+        ext = json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        ext = None
+    if type(ext) is dict:
+        for value in ext.values():
+            if type(value) is not str:
+                break
+        else:
+            return ext
+    raise CorruptState(f"pool {shorten(pool)} has the extension state (pools.ext) {shorten(text)}: not a JSON object"
+                       " of strings")

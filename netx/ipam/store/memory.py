@@ -93,8 +93,10 @@ class MemoryStore(Store):
             state = found[1]
             with state.transaction():
                 count = state.alloc_totals().allocations
-                if count and not force:
-                    raise self._in_use(name, count)
+                if count and not force:  # expired leases are free again: they do not count
+                    count -= len(state.alloc_expired(state.now(), count))
+                    if count:
+                        raise self._in_use(name, count)
                 state._drop(self._gone(name))
             del self._pools[name]
 

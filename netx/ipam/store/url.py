@@ -67,7 +67,14 @@ def default_url(*, create: bool = True) -> str:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise IPAMError(f"cannot create the IPAM data directory {str(directory)!r}: {exc.strerror or exc}") from exc
-    return "sqlite:///" + (directory / "ipam.db").as_posix()
+    from urllib.parse import quote
+
+    return "sqlite:///" + quote((directory / "ipam.db").as_posix(), errors="surrogateescape")  # '%', '?', '#' too
+
+
+def _shown(url: str) -> str:
+    """A URL as error messages quote it: shortened, its password masked."""
+    return shorten(mask_url(url)) if "://" in url else shorten(url)
 
 
 def parse_url(url: object) -> StoreURL:
@@ -81,12 +88,12 @@ def parse_url(url: object) -> StoreURL:
         if not sep and url.endswith((".db", ".sqlite", ".sqlite3")):
             hint = f" (for this SQLite file: sqlite:///{url})"
         raise IPAMError(
-            f"unsupported IPAM store URL {shorten(url)}: "
+            f"unsupported IPAM store URL {_shown(url)}: "
             f"use memory://, sqlite:///relative.db, sqlite:////absolute/path.db or postgresql://...{hint}"
         )
     if kind == "memory":
         if rest:
-            raise IPAMError(f"invalid IPAM store URL {shorten(url)}: memory:// takes no path or options")
+            raise IPAMError(f"invalid IPAM store URL {_shown(url)}: memory:// takes no path or options")
         return StoreURL(url, "memory")
     if kind == "sqlite":
         return _parse_sqlite(url, rest)
@@ -113,23 +120,23 @@ def _parse_sqlite(url: str, rest: str) -> StoreURL:
     if options:
         query = parse_qsl(options, keep_blank_values=True)
         if not query or any(key != "timeout" for key, _ in query) or len(query) > 1:
-            raise IPAMError(f"invalid IPAM store URL {shorten(url)}: the only sqlite option is ?timeout=SECONDS")
+            raise IPAMError(f"invalid IPAM store URL {_shown(url)}: the only sqlite option is ?timeout=SECONDS")
         timeout = _timeout(url, query[0][1])
     if "#" in rest:
-        raise IPAMError(f"invalid IPAM store URL {shorten(url)}: '#' in a sqlite URL (quote it as %23)")
+        raise IPAMError(f"invalid IPAM store URL {_shown(url)}: '#' in a sqlite URL (quote it as %23)")
     if not rest.startswith("/"):
         raise IPAMError(
-            f"invalid IPAM store URL {shorten(url)}: a sqlite URL has no host; "
+            f"invalid IPAM store URL {_shown(url)}: a sqlite URL has no host; "
             "use sqlite:///relative.db or sqlite:////absolute/path.db"
         )
-    path = unquote(rest[1:])
+    path = unquote(rest[1:], errors="surrogateescape")  # %FF: that byte of a file name, as the OS has it
     if not path or path.endswith("/"):
-        raise IPAMError(f"invalid IPAM store URL {shorten(url)}: no database file; use sqlite:///relative.db or sqlite:////absolute/path.db")
+        raise IPAMError(f"invalid IPAM store URL {_shown(url)}: no database file; use sqlite:///relative.db or sqlite:////absolute/path.db")
     if "\x00" in path:
-        raise IPAMError(f"invalid IPAM store URL {shorten(url)}: NUL character in the path")
+        raise IPAMError(f"invalid IPAM store URL {_shown(url)}: NUL character in the path")
     if path == ":memory:" or path.startswith("file:"):
         raise IPAMError(
-            f"invalid IPAM store URL {shorten(url)}: a SQLite in-memory or URI database is not durable and not"
+            f"invalid IPAM store URL {_shown(url)}: a SQLite in-memory or URI database is not durable and not"
             " shared between calls; use memory:// for pools in this process only"
         )
     return StoreURL(url, "sqlite", path=path, timeout=timeout)
@@ -157,21 +164,24 @@ def _parse_postgres(url: str) -> StoreURL:
     return StoreURL(url, "postgresql", conninfo=conninfo, schema=schema, timeout=timeout)
 
 
+_SECRETS = ("password", "sslpassword")  # libpq parameters that hold a secret
+
+
 def mask_url(url: str) -> str:
-    """The URL with any password replaced by ``***`` (for messages and ``repr``)."""
+    """The URL with any password replaced by ``***`` (for messages and ``repr``), however it is written: the
+    password of ``user:password@`` may hold '/', '?' or '@' (an invalid URL is shown in messages too)."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         return shorten(url)
-    netloc, slash, tail = rest.partition("/")
-    if "@" in netloc:
-        userinfo, _, host = netloc.rpartition("@")
-        if ":" in userinfo:
-            user = userinfo.split(":", 1)[0]
-            netloc = f"{user}:***@{host}"
-    out = f"{scheme}{sep}{netloc}{slash}{tail}"
+    at = rest.rfind("@")
+    if at >= 0 and ":" in rest[:at]:
+        rest = f"{rest[:at].split(':', 1)[0]}:***{rest[at:]}"
+    out = f"{scheme}{sep}{rest}"
     query_at = out.find("?")
-    if query_at >= 0 and "password=" in out[query_at:]:
+    if query_at >= 0 and "password=" in out[query_at:].lower():
         head, query = out[:query_at], out[query_at + 1 :]
-        query = "&".join(("password=***" if p.startswith("password=") else p) for p in query.split("&"))
+        query = "&".join(
+            (f"{p.split('=', 1)[0]}=***" if p.split("=", 1)[0].lower() in _SECRETS else p) for p in query.split("&")
+        )
         out = f"{head}?{query}"
     return out
