@@ -137,9 +137,9 @@ def store_url() -> str | None:
     if value is None or "://" in value:
         return value
     if value.startswith(("/", "./", "../", "~")) or value.endswith(_PATH_ENDINGS):
-        from urllib.parse import quote
+        from ..ipam.store.url import sqlite_url
 
-        return "sqlite:///" + quote(os.path.expanduser(value), errors="surrogateescape")  # '%', '?', '#': the name's
+        return sqlite_url(os.path.expanduser(value))
     return value  # netx.ipam.open says what a URL looks like
 
 

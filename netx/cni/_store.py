@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import os
 from typing import TYPE_CHECKING, Sequence
-from urllib.parse import quote
 
 from .._ip import IP
 from .._range import IPRange
+from ..ipam.store.url import sqlite_url
 from .config import NetConf, Range
 from .errors import EXHAUSTED, INVALID_CONFIG, IO_FAILURE, NOT_FOUND, UNAVAILABLE_IP, CNIError
 
@@ -39,7 +39,7 @@ def store_url(conf: NetConf) -> str:
         os.makedirs(directory, mode=0o755, exist_ok=True)
     except OSError as exc:
         raise CNIError(IO_FAILURE, f"cannot create the data directory {directory!r}: {exc.strerror or exc}") from None
-    return "sqlite:///" + quote(os.path.join(directory, DB_FILE), errors="surrogateescape")
+    return sqlite_url(os.path.join(directory, DB_FILE))
 
 
 def _set_text(ranges: Sequence[Range]) -> str:

@@ -10,7 +10,7 @@ import math
 import os
 import re
 from typing import TYPE_CHECKING, NamedTuple
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from ..._errors import shorten
 from ..errors import IPAMError
@@ -18,7 +18,8 @@ from ..errors import IPAMError
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["StoreURL", "parse_url", "default_url", "env_url", "data_dir", "mask_url", "ENV_VAR", "DEFAULT_TIMEOUT"]
+__all__ = ["StoreURL", "parse_url", "default_url", "sqlite_url", "env_url", "data_dir", "mask_url", "ENV_VAR",
+           "DEFAULT_TIMEOUT"]
 
 ENV_VAR = "NETX_IPAM_URL"
 DEFAULT_TIMEOUT = 30.0
@@ -67,9 +68,13 @@ def default_url(*, create: bool = True) -> str:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise IPAMError(f"cannot create the IPAM data directory {str(directory)!r}: {exc.strerror or exc}") from exc
-    from urllib.parse import quote
+    return sqlite_url((directory / "ipam.db").as_posix())
 
-    return "sqlite:///" + quote((directory / "ipam.db").as_posix(), errors="surrogateescape")  # '%', '?', '#' too
+
+def sqlite_url(path: str) -> str:
+    """The ``sqlite:///`` URL of a file path: ``%``, ``?`` and ``#`` in it are the name's, quoted (and
+    the undecodable bytes of a name, as the OS has them); ``_parse_sqlite`` gives the path back."""
+    return "sqlite:///" + quote(path, errors="surrogateescape")
 
 
 def _shown(url: str) -> str:
