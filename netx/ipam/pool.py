@@ -167,14 +167,7 @@ class Pool(PoolBase[PoolSpec, IP]):
         for family in families:  # IPv4 while any is free, then IPv6
             if strategy == "random":
                 found = self._pick_random(family, drawn if family == families[0] else ())
-            elif family not in self._spec._walk:  # ranges in address order: on from the cursor, wrapping
-                lo, hi = LO[family], HI[family]
-                last = _cursor(state, family)
-                start = lo if last is None else last + 1
-                found = free_at_or_after(state, start, hi) if start <= hi else None
-                if found is None and start > lo:  # wrap around
-                    found = free_at_or_after(state, lo, hi)
-            else:  # range by range in the order given
+            else:  # round_robin: on from the cursor, wrapping (range by range in the order given)
                 found = None
                 for a, b in self._spec._windows(family, _cursor(state, family)):
                     found = free_at_or_after(state, a, b)

@@ -622,11 +622,7 @@ def _ext_of(text: Any, pool: str) -> dict[str, str]:
         ext = json.loads(text)
     except (TypeError, ValueError, RecursionError):
         ext = None
-    if type(ext) is dict:
-        for value in ext.values():
-            if type(value) is not str:
-                break
-        else:
-            return ext
+    if type(ext) is dict and all(type(value) is str for value in ext.values()):
+        return ext
     raise CorruptState(f"pool {shorten(pool)} has the extension state (pools.ext) {shorten(text)}: not a JSON object"
                        " of strings")
