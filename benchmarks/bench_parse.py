@@ -172,8 +172,7 @@ class _CodecInterface(IPInterface):
     __slots__ = ()
 
     def __init__(self, value: str) -> None:
-        i, ver, zone, self._plen = _codec.interface(value)
-        self._ip = _make(i, ver, zone)
+        self._int, self._ver, self._zone, self._plen = _codec.interface(value)
         self._str = self._obj = None
 
 

@@ -30,6 +30,8 @@ from ._ip import (
     _ADDRESS_TYPES,
     _INTERFACE_TYPES,
     IP,
+    _fmt4,
+    _fmt6,
     checked_parts,
     _make,
     _netaddr_type,
@@ -48,6 +50,18 @@ _NETWORK_TYPES = (ipaddress.IPv4Network, ipaddress.IPv6Network)
 def _mask_for(version: int, plen: int) -> int:
     """The host mask (low ``bits - plen`` bits set) of a prefix length."""
     return _HOSTMASKS[version][plen]
+
+
+def _make_iface(i: int, version: int, zone: str | None, plen: int) -> IPInterface:
+    """Trusted constructor: ``i`` in range for ``version``, ``plen`` valid for it."""
+    iface = _new(IPInterface)
+    iface._int = i
+    iface._ver = version
+    iface._zone = zone
+    iface._plen = plen
+    iface._str = None
+    iface._obj = None
+    return iface
 
 
 def _make_net(i: int, plen: int, version: int, zone: str | None = None) -> IPNet:
@@ -300,7 +314,7 @@ class IPNet(_Ordered, Flags):
         if isinstance(item, IPNet):
             return _make_net(item._int, item._plen, item._ver) in self
         if isinstance(item, IPInterface):
-            return item._ip in self
+            return item.ip in self
         if isinstance(item, _NETWORK_TYPES):
             return IPNet(item) in self
         if isinstance(item, _ADDRESS_TYPES):  # stdlib interfaces count as their address, as in ipaddress
@@ -455,62 +469,81 @@ def _check_plen(value: Any, name: str) -> int:
 class IPInterface(_Ordered, Flags):
     """An address with the prefix of its network (``10.0.0.5/24``), like ``ipaddress.ip_interface``."""
 
-    __slots__ = ("_ip", "_plen", "_str", "_obj")
+    # the address as IP's fields (one object per interface, not two); _addr caches ``.ip``: unset until first read
+    __slots__ = ("_int", "_ver", "_zone", "_plen", "_str", "_obj", "_addr")
 
-    _ip: IP
+    _int: int
+    _ver: int
+    _zone: str | None
     _plen: int
     _str: str | None
     _obj: ipaddress.IPv4Interface | ipaddress.IPv6Interface | None
+    _addr: IP
 
     def __init__(self, value: Any) -> None:
         # Hot path first and inline, as in IPNet: ``addr`` or ``addr/digits`` (netx._codec.interface,
         # keeping the IPv4 text).
         if type(value) is not str or len(value) > MAX_TEXT:
-            self._ip, self._plen = _interface_parts(value)
-            self._str = self._obj = None
+            self._set_parts(value)
             return
         addr, slash, ptext = value.partition("/")
         try:
             if ":" in addr:
-                ip = _make(_from_bytes(_pton(_AF6, addr)), 6)
+                i = _from_bytes(_pton(_AF6, addr))
                 plen = _PLEN6[ptext]  # canonical "0".."128" only; "" (no '/') -> 128
+                ver = 6
+                text = None
             else:
-                ip = _make(_from_bytes(_pton(_AF4, addr)), 4, None, addr)
+                i = _from_bytes(_pton(_AF4, addr))
                 plen = _PLEN4[ptext]  # canonical "0".."32" only; "" (no '/') -> 32
+                ver = 4
+                text = value if slash else None  # a strict dotted quad and a canonical prefix: this is str()
         except (OSError, ValueError, KeyError):
-            self._ip, self._plen = _interface_parts(value)
-            self._str = self._obj = None
+            self._set_parts(value)
             return
         if slash and not ptext:  # "addr/" with nothing after the '/'
             raise invalid(NetworkError, "IP interface", value, network_reason(value, False, True))
-        self._ip = ip
+        self._int = i
+        self._ver = ver
+        self._zone = None
         self._plen = plen
-        self._str = value if slash and ip._str is not None else None
+        self._str = text
         self._obj = None
+
+    def _set_parts(self, value: Any) -> None:
+        """The slow path of ``__init__``: any value ``IPInterface`` accepts (its address, when one was made, kept)."""
+        ip, self._plen = _interface_parts(value)
+        self._int, self._ver, self._zone = ip._int, ip._ver, ip._zone
+        self._addr = ip
+        self._str = self._obj = None
 
     @property
     def interface(self) -> ipaddress.IPv4Interface | ipaddress.IPv6Interface:
         """The stdlib ``IPv4Interface`` / ``IPv6Interface`` (built on first use)."""
         obj = self._obj
         if obj is None:
-            ip, arg = self._ip, (self._ip._int, self._plen)
-            obj = self._obj = _stdlib(self, ip._ver, ip._zone, arg, ipaddress.IPv4Interface, ipaddress.IPv6Interface)
+            arg = (self._int, self._plen)
+            obj = self._obj = _stdlib(self, self._ver, self._zone, arg, ipaddress.IPv4Interface, ipaddress.IPv6Interface)
         return obj
 
     @property
     def ip(self) -> IP:
-        """The address (with its zone, if any)."""
-        return self._ip
+        """The address (with its zone, if any; made once, then cached)."""
+        try:
+            return self._addr
+        except AttributeError:
+            ip = self._addr = _make(self._int, self._ver, self._zone)
+            return ip
 
     @property
     def network(self) -> IPNet:
         """The network this interface is on. As in ``ipaddress``, it keeps the address's zone
         only when no host bits had to be cleared (``fe80::1%eth0/128``, not ``.../64``)."""
-        ip = self._ip
-        host = ip._int & _HOSTMASKS[ip._ver][self._plen]
+        i = self._int
+        host = i & _HOSTMASKS[self._ver][self._plen]
         if host:
-            return _make_net(ip._int ^ host, self._plen, ip._ver)
-        return _make_net(ip._int, self._plen, ip._ver, ip._zone)
+            return _make_net(i ^ host, self._plen, self._ver)
+        return _make_net(i, self._plen, self._ver, self._zone)
 
     @property
     def prefixlen(self) -> int:
@@ -520,12 +553,12 @@ class IPInterface(_Ordered, Flags):
     @property
     def version(self) -> int:
         """4 or 6."""
-        return self._ip._ver
+        return self._ver
 
     @property
     def zone(self) -> str | None:
         """The IPv6 zone of the address, or None."""
-        return self._ip._zone
+        return self._zone
 
     @property
     def netmask(self) -> IP:
@@ -561,61 +594,62 @@ class IPInterface(_Ordered, Flags):
     @property
     def is_site_local(self) -> bool:
         """True for an IPv6 site-local address (``fec0::/10``); False for IPv4."""
-        return self._ip.is_site_local
+        return self.ip.is_site_local
 
     @property
     def scope_id(self) -> str | None:
         """The IPv6 zone of the address, or None."""
-        return self._ip._zone
+        return self._zone
 
     @property
     def ipv4_mapped(self) -> IP | None:
         """The address's ``ipv4_mapped``."""
-        return self._ip.ipv4_mapped
+        return self.ip.ipv4_mapped
 
     @property
     def ipv6_mapped(self) -> IP:
         """The address's ``ipv6_mapped`` (IPv4 only)."""
-        return self._ip.ipv6_mapped
+        return self.ip.ipv6_mapped
 
     @property
     def sixtofour(self) -> IP | None:
         """The address's ``sixtofour``."""
-        return self._ip.sixtofour
+        return self.ip.sixtofour
 
     @property
     def teredo(self) -> tuple[IP, IP] | None:
         """The address's ``teredo``."""
-        return self._ip.teredo
+        return self.ip.teredo
 
     def __str__(self) -> str:
         text = self._str
         if text is None:
-            text = self._str = f"{self._ip}/{self._plen}"
+            addr = _fmt4(self._int) if self._ver == 4 else _fmt6(self._int)
+            text = self._str = f"{addr}/{self._plen}" if self._zone is None else f"{addr}%{self._zone}/{self._plen}"
         return text
 
     def to_netaddr(self) -> netaddr.IPNetwork:
         """This interface as a ``netaddr.IPNetwork`` (which keeps host bits; zones are dropped)."""
         import netaddr
 
-        return netaddr.IPNetwork((self._ip._int, self._plen), self._ip._ver)
+        return netaddr.IPNetwork((self._int, self._plen), self._ver)
 
     def _key(self) -> tuple[int, int, int, int, str]:
         # as the stdlib (and PostgreSQL's inet): by network, then address
-        ip = self._ip
-        return (ip._ver, ip._int & ~_HOSTMASKS[ip._ver][self._plen], self._plen, ip._int, ip._zone or "")
+        i = self._int
+        return (self._ver, i & ~_HOSTMASKS[self._ver][self._plen], self._plen, i, self._zone or "")
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, IPInterface):
             return NotImplemented
-        return self._plen == other._plen and self._ip == other._ip
+        return (self._int == other._int and self._plen == other._plen
+                and self._ver == other._ver and self._zone == other._zone)
 
     def __hash__(self) -> int:
-        return hash((self._ip, self._plen))
+        return hash((self._int, self._ver, self._zone, self._plen))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        ip = self._ip
-        return (_restore_interface, (ip._int, ip._ver, ip._zone, self._plen))
+        return (_restore_interface, (self._int, self._ver, self._zone, self._plen))
 
 
 promote(IPInterface, IPInterface.interface.fget, INTERFACE)  # type: ignore[attr-defined]
@@ -645,13 +679,7 @@ def _restore_interface(i: Any, version: Any, zone: Any, plen: Any) -> IPInterfac
         i, version, zone = checked_parts(i, version, zone, "IPInterface")
     except AddressError as exc:
         raise NetworkError(str(exc)) from None
-    plen = _checked_plen(plen, version, "pickled IPInterface")
-    iface = _new(IPInterface)
-    iface._ip = _make(i, version, zone)
-    iface._plen = plen
-    iface._str = None
-    iface._obj = None
-    return iface
+    return _make_iface(i, version, zone, _checked_plen(plen, version, "pickled IPInterface"))
 
 
 # -- the slow paths: every value but the common strings (text: netx._codec) -------------
@@ -761,7 +789,7 @@ def _interface_parts(value: Any) -> tuple[IP, int]:
         i, ver, zone, plen = interface_slow(str(value))
         return _make(i, ver, zone), plen
     if isinstance(value, IPInterface):
-        return value._ip, value._plen
+        return value.ip, value._plen
     if isinstance(value, _INTERFACE_TYPES):
         return _make(*std_parts(value)), _checked_plen(value.network.prefixlen, std_version(value), "IP interface")
     if isinstance(value, tuple):
@@ -825,7 +853,7 @@ def ip_version(text: str) -> int:
         raise TypeError(f"ip_version takes a str, not {type(text).__name__}")
     try:
         if "/" in text:
-            return IPInterface(text)._ip._ver
+            return IPInterface(text)._ver
         return IP(text)._ver
     except (AddressError, NetworkError):
         reason = network_reason(text, False, True) if "/" in text else address_reason(text)

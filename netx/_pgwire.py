@@ -12,14 +12,13 @@ from typing import Any, Union
 from ._desc import desc_of
 from ._errors import NetxError, shorten
 from ._ip import IP, _make
-from ._net import IPInterface, IPNet, _make_net
+from ._net import IPInterface, IPNet, _make_iface, _make_net
 
 __all__ = ["pg_text", "inet_text", "inet_binary", "cidr_text", "cidr_binary", "to_binary"]
 
 Inet = Union[IP, IPInterface]
 _FAMILY = {4: 2, 6: 3}
 _from_bytes = int.from_bytes
-_new = object.__new__
 
 
 def _zone_error(value: Any) -> NetxError:
@@ -36,12 +35,6 @@ def pg_text(value: IP | IPNet | IPInterface) -> str:
     if value.zone is not None:
         raise _zone_error(value)
     return str(value)
-
-
-def _interface(ip: IP, plen: int) -> IPInterface:
-    iface = _new(IPInterface)
-    iface._ip, iface._plen, iface._str, iface._obj = ip, plen, None, None
-    return iface
 
 
 def inet_text(data: Any) -> Inet:
@@ -61,10 +54,10 @@ def inet_binary(data: Any) -> Inet:
     """An ``inet`` in binary form: ``IP`` for a host (/32, /128), else ``IPInterface``."""
     plen = data[1]
     if data[0] == 2:
-        ip = _make(_from_bytes(data[4:8], "big"), 4)
-        return ip if plen == 32 else _interface(ip, plen)
-    ip = _make(_from_bytes(data[4:20], "big"), 6)
-    return ip if plen == 128 else _interface(ip, plen)
+        i = _from_bytes(data[4:8], "big")
+        return _make(i, 4) if plen == 32 else _make_iface(i, 4, None, plen)
+    i = _from_bytes(data[4:20], "big")
+    return _make(i, 6) if plen == 128 else _make_iface(i, 6, None, plen)
 
 
 def cidr_binary(data: Any) -> IPNet:
@@ -79,11 +72,9 @@ def to_binary(value: IP | IPNet | IPInterface) -> bytes:
     if value.zone is not None:
         raise _zone_error(value)
     if isinstance(value, IP):
-        ip, plen, is_cidr = value, (32 if value._ver == 4 else 128), 0
-    elif isinstance(value, IPInterface):
-        ip, plen, is_cidr = value._ip, value._plen, 0
+        plen, is_cidr = (32 if value._ver == 4 else 128), 0
     else:
-        ip, plen, is_cidr = value.ip, value._plen, 1
-    if ip._ver == 4:
-        return bytes((2, plen, is_cidr, 4)) + ip._int.to_bytes(4, "big")
-    return bytes((3, plen, is_cidr, 16)) + ip._int.to_bytes(16, "big")
+        plen, is_cidr = value._plen, 0 if isinstance(value, IPInterface) else 1
+    if value._ver == 4:
+        return bytes((2, plen, is_cidr, 4)) + value._int.to_bytes(4, "big")
+    return bytes((3, plen, is_cidr, 16)) + value._int.to_bytes(16, "big")

@@ -81,8 +81,7 @@ def _bounds(value: Any) -> tuple[int, int]:
     if t is IPRange:
         return value._lo, value._hi
     if t is IPInterface:
-        ip = value._ip
-        key = ip._int + V6_BASE if ip._ver == 6 else ip._int
+        key = value._int + V6_BASE if value._ver == 6 else value._int
         return key, key
     if isinstance(value, _ADDRESS_TYPES):  # an interface is its address
         i, ver, _ = std_parts(value)

@@ -81,8 +81,11 @@ def _zone_of(key: bytes, start: int) -> str | None:
 
 # The processors: one call per value, None in and out, coercing anything the type takes.
 # Keys are bound as bytearray: Python's sqlite3 binds it directly, while ``bytes`` first go
-# through its adapter lookup (about 0.5 µs a value).
+# through its adapter lookup (about 0.5 µs a value). ``_join`` (an empty bytearray's join) builds
+# one from its parts in one allocation: fewer instructions than ``bytearray(...)`` and appends.
 _new = object.__new__
+_join = bytearray().join
+_PLEN_BYTE = [bytes((p,)) for p in range(129)]
 
 
 def _ip_bind(value: Any) -> bytearray | None:
@@ -90,8 +93,8 @@ def _ip_bind(value: Any) -> bytearray | None:
         return None
     ip = value if type(value) is IP else IP(value)
     if ip._zone:
-        return bytearray(ip._key4.to_bytes(_KEY) + ip._zone.encode("utf-8", "surrogatepass"))
-    return bytearray(ip._key4.to_bytes(_KEY))  # IP's sort key is the stored key (big-endian)
+        return _join((ip._key4.to_bytes(_KEY), ip._zone.encode("utf-8", "surrogatepass")))
+    return _join((ip._key4.to_bytes(_KEY),))  # IP's sort key is the stored key (big-endian)
 
 
 def _ip_load(key: Any) -> IP | None:
@@ -119,7 +122,9 @@ def _net_bind(value: Any) -> bytearray | None:
     net = value if type(value) is IPNet else IPNet(value)
     k = net._int + V6_BASE if net._ver == 6 else net._int
     key = (k << 8 | net._plen).to_bytes(_NET_KEY)
-    return bytearray(key + net._zone.encode("utf-8", "surrogatepass") if net._zone else key)
+    if net._zone:
+        return _join((key, net._zone.encode("utf-8", "surrogatepass")))
+    return _join((key,))
 
 
 def _net_load(key: Any) -> IPNet | None:
@@ -148,36 +153,33 @@ def _iface_bind(value: Any) -> bytearray | None:
     if value is None:
         return None
     iface = value if type(value) is IPInterface else IPInterface(value)
-    ip, plen = iface._ip, iface._plen
-    addr = ip._key4  # the address key (IP's sort key); its network's key keeps the bits above the host bits
-    key = bytearray((addr & _NOT_HOST[ip._ver][plen]).to_bytes(_KEY))  # (fewer instructions than one 280-bit int)
-    key.append(plen)
-    key += addr.to_bytes(_KEY)
-    if ip._zone:
-        key += ip._zone.encode("utf-8", "surrogatepass")
-    return key
+    plen = iface._plen
+    addr = iface._int + V6_BASE if iface._ver == 6 else iface._int  # the address key (IP's sort key)
+    # network key (the address key without its host bits), prefix length, address key: fewer
+    # instructions as two 17-byte keys than as one 280-bit int
+    net = (addr & _NOT_HOST[iface._ver][plen]).to_bytes(_KEY)
+    if iface._zone:
+        return _join((net, _PLEN_BYTE[plen], addr.to_bytes(_KEY), iface._zone.encode("utf-8", "surrogatepass")))
+    return _join((net, _PLEN_BYTE[plen], addr.to_bytes(_KEY)))
 
 
 def _iface_load(key: Any) -> IPInterface | None:
     if key is None:
         return None
     c = _from_bytes(key)
-    ip = _new(IP)
+    iface = _new(IPInterface)
     if c < _ZONED_IFACE:
-        ip._zone = None
+        iface._zone = None
     else:
         c = _from_bytes(key[:_IFACE])
-        ip._zone = _zone_of(key, _IFACE)
-    ip._key4 = k = c & _ADDR_MASK
+        iface._zone = _zone_of(key, _IFACE)
+    k = c & _ADDR_MASK
     if k < V6_BASE:
-        ip._int = k
-        ip._ver = 4
+        iface._int = k
+        iface._ver = 4
     else:
-        ip._int = k - V6_BASE
-        ip._ver = 6
-    ip._str = ip._obj = None
-    iface = _new(IPInterface)
-    iface._ip = ip
+        iface._int = k - V6_BASE
+        iface._ver = 6
     iface._plen = key[_KEY]
     iface._str = iface._obj = None
     return iface

@@ -458,6 +458,21 @@ def test_interface_attributes() -> None:
     assert IPInterface("fe80::1%eth0").network == IPNet("fe80::1%eth0/128")  # unmasked: kept
 
 
+def test_interface_address_is_made_once_and_zones_count() -> None:
+    # an interface keeps its address as fields and makes the IP on first read
+    for text in ("10.0.0.5/24", "2001:db8::5/64", "fe80::1%eth0/64"):
+        iface = IPInterface(text)
+        assert iface.ip is iface.ip and str(iface.ip) == text.partition("/")[0]
+        assert iface.ip.zone == iface.zone == iface.scope_id
+    given = IP("10.0.0.5")
+    assert IPInterface(given).ip is given
+    zoned = IPInterface("fe80::1%eth0/64")
+    assert zoned != IPInterface("fe80::1%eth1/64") and zoned != IPInterface("fe80::1/64")
+    assert zoned == IPInterface("fe80::1%eth0/64") and hash(zoned) == hash(IPInterface("fe80::1%eth0/64"))
+    assert IPInterface("10.0.0.5/24") != IPInterface("::a00:5/24")  # same int and prefix, other family
+    assert str(IPInterface(("fe80::1%eth0", 64))) == "fe80::1%eth0/64"
+
+
 def test_interface_from_objects() -> None:
     iface = IPInterface("10.0.0.5/24")
     assert IPInterface(iface) == iface

@@ -161,7 +161,7 @@ def _assert_whole(values: list[Any]) -> None:
                     continue
                 twin = fresh.ip if part is not got else fresh
                 for slot in cls.__slots__:
-                    if slot in ("_str", "_obj", "_na", "_ba"):  # caches, made on first use
+                    if slot in ("_str", "_obj", "_na", "_ba", "_addr"):  # caches, made on first use
                         continue
                     assert getattr(part, slot, "unset") == getattr(twin, slot, "unset"), (got, slot)
     ips = [v.ip if isinstance(v, IPInterface) else v for v in values if not isinstance(v, IPNet)]
