@@ -120,11 +120,10 @@ def _net_bind(value: Any) -> bytearray | None:
     if value is None:
         return None
     net = value if type(value) is IPNet else IPNet(value)
-    k = net._int + V6_BASE if net._ver == 6 else net._int
-    key = (k << 8 | net._plen).to_bytes(_NET_KEY)
+    k = net._int + V6_BASE if net._ver == 6 else net._int  # address key, then the prefix length's byte
     if net._zone:
-        return _join((key, net._zone.encode("utf-8", "surrogatepass")))
-    return _join((key,))
+        return _join((k.to_bytes(_KEY), _PLEN_BYTE[net._plen], net._zone.encode("utf-8", "surrogatepass")))
+    return _join((k.to_bytes(_KEY), _PLEN_BYTE[net._plen]))
 
 
 def _net_load(key: Any) -> IPNet | None:
