@@ -73,16 +73,13 @@ def _bounds(value: Any) -> tuple[int, int]:
     t = type(value)
     if t is str:
         return _str_bounds(value)
-    if t is IP:
+    if t is IP or t is IPInterface:  # (an interface keeps its address as IP's fields)
         key = value._int + V6_BASE if value._ver == 6 else value._int
         return key, key
     if t is IPNet:
         return _net_keys(value)
     if t is IPRange:
         return value._lo, value._hi
-    if t is IPInterface:
-        key = value._int + V6_BASE if value._ver == 6 else value._int
-        return key, key
     if isinstance(value, _ADDRESS_TYPES):  # an interface is its address
         i, ver, _ = std_parts(value)
         key = i + V6_BASE if ver == 6 else i
