@@ -13,6 +13,7 @@ import ipaddress
 import os
 import platform
 import random
+import statistics
 import sys
 import time
 from types import ModuleType
@@ -45,6 +46,39 @@ def interleaved(fns: list[Callable[[], Any]], ops: int, repeats: int, *,
             if gc_off:
                 gc.enable()
     return [b / ops for b in best]
+
+
+def paired(a: list[Callable[[], Any]], b: list[Callable[[], Any]], ops: int, repeats: int, *,
+           gc_off: bool = False) -> tuple[float, float, float]:
+    """Two sides of one comparison, each a list of phases (insert, then select): the best-of-``repeats``
+    ns per op of each side (every phase's best, added), and the median over rounds of the paired
+    ratio ``a / b``. Each round runs phase k of both sides back to back, in an order that alternates
+    from round to round, so both halves of a pair meet the same machine state: on a virtual machine
+    whose CPU switches between speeds every second or so (see ``cpu_spread``), each side's best alone
+    can come from different states, and their ratio with it; the paired median is steady."""
+    if len(a) != len(b):
+        raise ValueError("both sides need the same phases")
+    best_a, best_b = [float("inf")] * len(a), [float("inf")] * len(b)
+    ratios: list[float] = []
+    for r in range(repeats):
+        sums = [0, 0]
+        if gc_off:
+            gc.collect()
+            gc.disable()
+        try:
+            for k, pair in enumerate(zip(a, b)):
+                for side in ((0, 1) if r % 2 == 0 else (1, 0)):
+                    start = time.perf_counter_ns()
+                    pair[side]()
+                    took = time.perf_counter_ns() - start
+                    sums[side] += took
+                    best = best_a if side == 0 else best_b
+                    best[k] = min(best[k], took)
+        finally:
+            if gc_off:
+                gc.enable()
+        ratios.append(sums[0] / sums[1])
+    return sum(best_a) / ops, sum(best_b) / ops, statistics.median(ratios)
 
 
 def best_ns(fn: Callable[[], Any], ops: int = 1, repeats: int = 5, *,

@@ -7,8 +7,11 @@ Cases (one run, side by side, best of N, distinct random addresses, 30% IPv6):
 - insert N rows in one transaction, then select them all, through SQLAlchemy Core: a
   ``netx.sqlalchemy`` column (``IPType`` / ``IPNetType`` / ``IPInterfaceType``) holding
   netx values vs a plain ``String`` column holding the same values as text; on SQLite and
-  on PostgreSQL (psycopg 3): target netx within 1.5x. The insert and the select are each
-  timed as a best of N (9 rounds on SQLite, 5 on PostgreSQL) and added. Timed with the cyclic GC paused (as
+  on PostgreSQL (psycopg 3): target netx within 1.5x. Paired rounds (9 on SQLite, 5 on
+  PostgreSQL): in each, the netx column's insert runs back to back with the String column's,
+  then the two selects, in an order alternating by round; the ratio is the median of the
+  rounds' paired ratios (netx insert + select over String insert + select), and the cells
+  show each column's best insert + best select. Timed with the cyclic GC paused (as
   bench_parse and bench_pool do): netx values are GC-tracked objects and str is not, so
   with the GC running the ratio also measures how big this process's heap is; one row per
   backend shows that case, without a target;
@@ -34,7 +37,7 @@ import netx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # benchmarks/ is not a package
 from _harness import (  # noqa: E402
-    Row, fmt_ns, interleaved, print_header, print_table, quick_flag, random_addresses, ratio_cell, row,
+    Row, fmt_ns, interleaved, paired, print_header, print_table, quick_flag, random_addresses, ratio_cell, row,
     throwaway_postgres)
 
 ROWS: list[Row] = []
@@ -84,21 +87,23 @@ def bench_sqlalchemy(backend: str, url: str, n: int, repeats: int, connect_args:
                     check[label] = conn.execute(select(table.c.v).order_by(table.c.id)).scalars().all()
             return [insert_all, select_all]
 
-        # The two phases are timed apart (each a best of N, then added): this machine's CPU
-        # speed changes by up to ~1.45x from one second to the next, and shorter timed
-        # pieces let both columns' best rounds fall in the same (fast) state.
-        fns = run(typed, typed_rows, "netx") + run(plain, plain_rows, "text")
-        ins_netx, sel_netx, ins_text, sel_text = interleaved(fns, n, repeats, gc_off=True)
-        t_netx, t_plain = ins_netx + sel_netx, ins_text + sel_text
-        if check["netx"] != values or check["text"] != texts:
-            raise SystemExit(f"{backend} {kind}: rows read back differ from the rows written")
-        case = f"{backend}: insert + select {n:,} rows, {types[kind].__name__} vs String (text) column, per row"
-        ROWS.append(row(case, t_netx, t_plain, "String", target=1.5, within=True))
-        if kind == "IP":  # the same with the cyclic GC running: netx values are GC-tracked objects, str is not
-            ins_netx, sel_netx, ins_text, sel_text = interleaved(fns, n, repeats)
-            t_netx, t_plain = ins_netx + sel_netx, ins_text + sel_text
-            ROWS.append((case + ", cyclic GC on", fmt_ns(t_netx), fmt_ns(t_plain) + " (String)",
-                         ratio_cell(t_netx / t_plain, note=" (no target: GC cost grows with the process's heap)")))
+        # Paired rounds: each phase of the netx column runs back to back with the same phase of the
+        # String column (order alternating by round), and the ratio is the median of the rounds'
+        # paired ratios. This machine's CPU switches between speeds ~1.45x apart every second or
+        # so; two columns' separate bests can come from different states, a pair cannot.
+        netx_side, text_side = run(typed, typed_rows, "netx"), run(plain, plain_rows, "text")
+        for gc_off in (True, False) if kind == "IP" else (True,):
+            t_netx, t_plain, median = paired(netx_side, text_side, n, repeats, gc_off=gc_off)
+            if check["netx"] != values or check["text"] != texts:
+                raise SystemExit(f"{backend} {kind}: rows read back differ from the rows written")
+            case = f"{backend}: insert + select {n:,} rows, {types[kind].__name__} vs String (text) column, per row"
+            best_of = f"; best of each alone: {t_netx / t_plain:.2f}×"
+            if gc_off:
+                cell = ratio_cell(median, 1.5, within=True, note=f" (median of {repeats} paired rounds{best_of})")
+            else:  # the same with the cyclic GC running: netx values are GC-tracked objects, str is not
+                case += ", cyclic GC on"
+                cell = ratio_cell(median, note=f" (no target: GC cost grows with the process's heap{best_of})")
+            ROWS.append((case, fmt_ns(t_netx), fmt_ns(t_plain) + " (String)", cell))
     md.drop_all(engine)
     engine.dispose()
 
@@ -170,8 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     import psycopg
     import sqlalchemy
 
-    print_header("time per row / value, best of N; ratio = netx / peer where the target is a ceiling, "
-                 "peer / netx where it is a floor", netx, sqlalchemy, psycopg, quick=quick, sqlite=sqlite3.sqlite_version)
+    print_header("time per row / value, best of N; ratio = netx / peer where the target is a ceiling (SQLAlchemy "
+                 "rows: the median of paired rounds), peer / netx where it is a floor", netx, sqlalchemy, psycopg, quick=quick, sqlite=sqlite3.sqlite_version)
     print_table(ROWS, NOTES)
     return 0
 
