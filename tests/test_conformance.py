@@ -461,3 +461,42 @@ def test_text_longer_than_max_text_is_rejected_unread() -> None:
 def test_long_fuzz(text: str) -> None:  # pragma: no cover - opt-in
     check_all(text)
 
+
+
+def test_ipv6_text_every_zero_hextet_placement() -> None:
+    """Every placement of zero hextets (runs, ties, ends: 256 patterns) prints as the stdlib
+    prints it, through the C formatter, the Python fallback and the one netx chose; the
+    import-time self-test (a targeted subset of these) agrees on this platform."""
+    assert codec._ntop_agrees() and codec._pton_agrees()
+    for pattern in range(256):
+        for fill in (0xA, 0xFFF0):  # short and full-width hextets
+            value = sum((fill + h) << (16 * (7 - h)) for h in range(8) if pattern >> h & 1)
+            want = str(ipaddress.IPv6Address(value))
+            assert codec._fmt6_c(value) == codec._fmt6_py(value) == codec.fmt6(value) == want, hex(value)
+            assert str(IP(value, version=6)) == want
+
+
+def _libc_ntop(min_run: int, last_tie: bool, upper: bool) -> Any:
+    """An ``inet_ntop`` of a C library that bends one RFC 5952 rule (for the self-test's test)."""
+    def ntop(family: int, packed: bytes) -> str:
+        words = [int.from_bytes(packed[k:k + 2], "big") for k in range(0, 16, 2)]
+        best, at, run = 0, -1, 0
+        for k, w in enumerate(words + [1]):
+            run = run + 1 if w == 0 else 0
+            if w == 0 and (run > best or (last_tie and run == best)):
+                best, at = run, k - run + 1
+        text = ":".join(f"{w:x}" for w in words)
+        if best >= min_run:
+            text = ":".join(f"{w:x}" for w in words[:at]) + "::" + ":".join(f"{w:x}" for w in words[at + best:])
+        return text.upper() if upper else text
+    return ntop
+
+
+@pytest.mark.parametrize("bend", [(1, False, False), (2, True, False), (2, False, True)],
+                         ids=["compresses a single zero", "last of tied runs", "upper case"])
+def test_ntop_self_test_catches_a_libc_that_bends_a_rule(monkeypatch: pytest.MonkeyPatch, bend: tuple[int, bool, bool]) -> None:
+    assert _libc_ntop(2, False, False)(0, bytes(16)) == "::"  # the honest one agrees ...
+    monkeypatch.setattr(codec, "inet_ntop", _libc_ntop(2, False, False))
+    assert codec._ntop_agrees()
+    monkeypatch.setattr(codec, "inet_ntop", _libc_ntop(*bend))  # ... a bent one is caught
+    assert not codec._ntop_agrees()

@@ -72,6 +72,16 @@ def kb(key: int) -> bytes:
     return key.to_bytes(_KEY_BYTES, "big")
 
 
+_join = bytearray().join
+
+
+def kbind(key: int) -> bytearray:
+    """``kb`` as a ``bytearray``, for the bulk inserts: Python's sqlite3 binds one directly, while
+    ``bytes`` first go through its adapter lookup (two failed attribute lookups, ~0.5 µs a value);
+    psycopg sends both as ``bytea``."""
+    return _join((key.to_bytes(_KEY_BYTES),))
+
+
 def ki(blob: bytes) -> int:
     """A stored key back as an int."""
     return int.from_bytes(blob, "big")
@@ -520,7 +530,8 @@ class SqlState:
         rows = []
         keys = 0
         for start, last, owner, expires in spans:
-            rows.append((pid, kb(start), None if last == start else kb(last), address_text(start, last), owner, expires))
+            rows.append((pid, kbind(start), None if last == start else kbind(last), address_text(start, last), owner,
+                         expires))
             keys += last - start + 1
         self._store._many(self._store._q.alloc_put, rows)
         self._count += len(rows)
