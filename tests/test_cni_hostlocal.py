@@ -287,3 +287,40 @@ def test_more_configs_side_by_side(ipam: dict[str, Any], top: dict[str, Any], tm
         [("ADD", "a"), ("ADD", "b"), ("ADD", "c"), ("DEL", "b"), ("ADD", "d"), ("ADD", "e"), ("DEL", "a"), ("ADD", "f")]
     ):
         _same(f"{ipam} {top} step {step}", host_local(env(command, cid), ref_conf), invoke(env(command, cid), our_conf))
+
+
+CNI_ARGS_CASES = [
+    "ip=10.20.0.9",  # a mistyped key: an error, not silently another address
+    "IgnoreUnknown=1;ip=10.20.0.9",
+    "IgnoreUnknown=TRUE;K8S_POD_NAME=web;K8S_POD_NAMESPACE=default",  # what runtimes send
+    "K8S_POD_NAME=web",
+    "IgnoreUnknown=0;FOO=bar",
+    "IgnoreUnknown=yes;FOO=1",
+    "IgnoreUnknown=;FOO=1",
+    "IgnoreUnknown=1;IgnoreUnknown=false;F=1",  # the last one counts
+    "ip=x;FOO=y;IgnoreUnknown=0",
+    "IP=",
+    "IP=10.20.0.20;IP=10.20.0.21",  # the last IP wins
+    "IP=10.20.0.50;IP=",
+    "IP=10.20.0.30/16",
+    "IgnoreUnknown=1;a=b=c",
+    "IgnoreUnknown=1;x",
+    ";",
+    "IP=junk",
+]
+
+
+@pytest.mark.parametrize("args", CNI_ARGS_CASES)
+def test_cni_args_read_like_host_local(args: str, tmp_path: Path) -> None:
+    """``CNI_ARGS`` as the CNI library's ``LoadArgs`` reads it for host-local: the same address or a
+    failure in both, and host-local's own message for the malformed and unknown pairs (netx-ipam's
+    code is 7, invalid config, where host-local's plain Go error is 999)."""
+    ref_conf, our_conf = _configs({"type": "host-local", "ranges": [[{"subnet": "10.20.0.0/16"}]]}, "1.0.0", tmp_path)
+    for command in ("ADD", "DEL"):
+        e = env(command, "c1", CNI_ARGS=args)
+        ref, ours = host_local(e, ref_conf), invoke(e, our_conf)
+        _same(f"{command} {args!r}", ref, ours)
+        if ref[0] != 0:
+            assert ours[1]["code"] == 7, ours
+            if not ref[1]["msg"].startswith('ARGS: error parsing value of pair "IP='):
+                assert ours[1]["msg"] == ref[1]["msg"], (ref, ours)

@@ -16,6 +16,7 @@ netx-ipam's own keys: ``store`` (a netx store URL), ``strategy`` and ``node``.
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from typing import Any, Mapping, NamedTuple
 
@@ -263,15 +264,45 @@ def _range_set(raw: Any, index: int) -> tuple[Range, ...]:
     return ranges
 
 
+def _go_quote(pair: str) -> str:
+    """A ``CNI_ARGS`` pair as Go's ``%q`` shows it (shortened; every non-ASCII or control character escaped)."""
+    return json.dumps(pair if len(pair) <= 80 else pair[:77] + "...")
+
+
+def _env_ip(cni_args: str) -> IP | None:
+    """The address ``CNI_ARGS`` requests, read as host-local reads it (the CNI library's ``LoadArgs``
+    into ``IgnoreUnknown`` and ``IP``): ``;``-separated ``KEY=VALUE`` pairs, keys exact; the last
+    ``IP`` wins (empty: none); any other key is an error unless ``IgnoreUnknown`` is true
+    (``1`` / ``true`` / ``0`` / ``false``, any case; the last one counts), so a mistyped ``ip=``
+    fails instead of silently getting another address. Same messages as host-local."""
+    ip: IP | None = None
+    ignore = False
+    unknown: list[str] = []
+    for pair in cni_args.split(";") if cni_args else ():
+        kv = pair.split("=")
+        if len(kv) != 2:
+            raise CNIError(INVALID_CONFIG, f"ARGS: invalid pair {_go_quote(pair)}")
+        key, value = kv
+        if key == "IgnoreUnknown":
+            flag = value.lower()
+            if flag not in ("1", "true", "0", "false"):
+                raise CNIError(INVALID_CONFIG, f"ARGS: error parsing value of pair {_go_quote(pair)}:"
+                                               f" boolean unmarshal error: invalid input {_go_quote(flag)[1:-1]}")
+            ignore = flag in ("1", "true")
+        elif key == "IP":
+            ip = _ip(value, "CNI_ARGS IP", cidr_ok=True) if value else None
+        else:
+            unknown.append(pair)
+    if unknown and not ignore:
+        raise CNIError(INVALID_CONFIG, f"ARGS: unknown args [{' '.join(map(_go_quote, unknown[:10]))}"
+                                       f"{' ...' if len(unknown) > 10 else ''}]")
+    return ip
+
+
 def _requested(conf: dict[str, Any], cni_args: str) -> tuple[IP, ...]:
     """Requested addresses: ``CNI_ARGS`` ``IP=``, then ``args.cni.ips``, then ``runtimeConfig.ips``."""
-    out: list[IP] = []
-    for pair in cni_args.split(";") if cni_args else ():
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise CNIError(INVALID_CONFIG, f"ARGS: invalid pair {pair[:80]!r}")
-        if key == "IP" and value:
-            out.append(_ip(value, "CNI_ARGS IP", cidr_ok=True))
+    requested = _env_ip(cni_args)
+    out: list[IP] = [] if requested is None else [requested]
     args = conf.get("args")
     cni = args.get("cni") if type(args) is dict else None
     for where, holder in (("args.cni.ips", cni), ("runtimeConfig.ips", conf.get("runtimeConfig"))):
