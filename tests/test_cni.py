@@ -350,3 +350,22 @@ def test_add_imports_stay_light(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "0 []", done.stdout + done.stderr
+
+
+def test_gc_without_the_valid_attachments_key_releases_nothing(tmp_path: Path) -> None:
+    """A GC that names no attachments to keep at all is refused (code 7), not read as "keep none";
+    ``null`` (libcni's empty list) and an empty list keep none; libcni's second key counts too."""
+    conf = _conf(tmp_path, [{"subnet": "10.22.0.0/24"}])
+    for cid in ("a", "b", "c"):
+        _ips(invoke(env("ADD", cid), conf))
+    gc_env = env("GC", container="", ifname="", CNI_NETNS="")
+    status, body = invoke(gc_env, conf)
+    assert status == 1 and body["code"] == 7 and "cni.dev/valid-attachments" in body["msg"], body
+    assert invoke(env("CHECK", "a"), {**conf, "prevResult": {"ips": [{"address": "10.22.0.2/24"}]}})[0] == 0
+    keep_a = [{"containerID": "a", "ifname": "eth0"}]
+    assert invoke(gc_env, {**conf, "cni.dev/attachments": keep_a}) == (0, None)  # b and c go
+    assert invoke(env("CHECK", "b"), conf)[0] == 1 and invoke(env("CHECK", "a"), conf)[0] == 0
+    status, body = invoke(gc_env, {**conf, "cni.dev/attachments": "a"})
+    assert status == 1 and body["code"] == 7 and "cni.dev/attachments must be an array" in body["msg"]
+    assert invoke(gc_env, {**conf, "cni.dev/valid-attachments": None}) == (0, None)  # keeps none: a goes
+    assert invoke(env("CHECK", "a"), conf)[0] == 1

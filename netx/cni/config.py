@@ -162,7 +162,8 @@ class NetConf(NamedTuple):
     strategy: str
     node: str | None
     requested: tuple[IP, ...]
-    valid_attachments: tuple[tuple[str, str], ...]
+    valid_attachments: tuple[tuple[str, str], ...] | None
+    """``cni.dev/valid-attachments`` (GC), None when the request has no such key."""
     prev_ips: tuple[IP, ...] | None
     """Addresses in ``prevResult.ips`` (CHECK), None without a ``prevResult``."""
 
@@ -352,16 +353,25 @@ def _opt_str(ipam: dict[str, Any], key: str) -> str | None:
     return value
 
 
-def _attachments(conf: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    raw = conf.get("cni.dev/valid-attachments")
+_ATTACHMENT_KEYS = ("cni.dev/valid-attachments", "cni.dev/attachments")  # libcni sends both (the spec's first name)
+
+
+def _attachments(conf: dict[str, Any]) -> tuple[tuple[str, str], ...] | None:
+    """The attachments a ``GC`` keeps; None when the request names none at all (no key: a ``GC``
+    refuses it rather than release everything), ``()`` for an empty list or ``null`` (what libcni
+    sends for a node without containers)."""
+    key = next((k for k in _ATTACHMENT_KEYS if k in conf), None)
+    if key is None:
+        return None
+    raw = conf[key]
     if raw is None:
         return ()
     if type(raw) is not list:
-        raise _bad("cni.dev/valid-attachments must be an array")
+        raise _bad(f"{key} must be an array")
     out = []
     for item in raw:
         if type(item) is not dict or type(item.get("containerID")) is not str or type(item.get("ifname")) is not str:
-            raise _bad("cni.dev/valid-attachments entries must be objects with string containerID and ifname")
+            raise _bad(f"{key} entries must be objects with string containerID and ifname")
         out.append((item["containerID"], item["ifname"]))
     return tuple(out)
 

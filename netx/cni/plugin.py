@@ -125,6 +125,9 @@ def _command(network: Network, env: Env, conf: NetConf, out: IO[str], err: IO[st
     elif command == "CHECK":
         network.check(network.owner(env.container_id, env.ifname), conf.prev_ips)
     elif command == "GC":
+        if conf.valid_attachments is None:  # a malformed request must not release every attachment
+            raise CNIError(INVALID_CONFIG, "GC needs cni.dev/valid-attachments, the attachments to keep"
+                                           " (an empty list keeps none); nothing was released")
         released = network.gc({network.owner(c, i) for c, i in conf.valid_attachments})
         for ip, owner in released:  # stderr is the runtime's log
             err.write(f"netx-ipam: GC released {ip} of {owner}\n")
