@@ -378,6 +378,12 @@ def test_release_addresses(db: str) -> None:
     assert result.stdout == "10.0.0.4\n"
     assert result.stderr == "netx: error: not allocated in pool 'lab': 10.0.0.3, 10.0.0.9\n"
     assert ok("release", "ip", "lab", "10.0.0.4", "--ignore-missing", "--db", db).stdout == ""
+    # many: the first 20 and how many more, on one line (also for renew)
+    many = [f"10.0.0.{i}" for i in range(100, 125)]
+    for verb in ("release", "renew"):
+        result = run(verb, "ip", "lab", *many, *(["--ttl", "60"] if verb == "renew" else []), "--db", db)
+        assert result.exit_code == 1
+        assert result.stderr == f"netx: error: not allocated in pool 'lab': {', '.join(many[:20])} and 5 more\n"
     # outside the pool: checked before anything is released
     assert "10.9.0.1" in fails("release", "ip", "lab", "10.0.0.1", "10.9.0.1", "--db", db)
     assert as_json("get", "allocations", "lab", "--db", db) == [{"ip": "10.0.0.1", "owner": "web"}]

@@ -46,6 +46,13 @@ def text(value: Any) -> str:
     return escape(str(value))
 
 
+def some(items: Sequence[Any], most: int = 20) -> str:
+    """Up to ``most`` values joined for a one-line message, then how many more: an error about
+    100,000 addresses stays one readable line."""
+    shown = ", ".join(text(item) for item in items[:most])
+    return shown if len(items) <= most else f"{shown} and {len(items) - most:,} more"
+
+
 def lines(items: Iterable[Any]) -> None:
     """Print one value per line (nothing for none)."""
     out = "\n".join(text(item) for item in items)

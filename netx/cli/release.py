@@ -40,7 +40,7 @@ def _release(pool: str, kind: Literal["address", "subnet"], items: tuple[Any, ..
     if owner is not None and not done.released:
         output.note(f"nothing allocated to owner {owner} in pool {pool}")
     if done.not_allocated and not ignore_missing:
-        raise CLIError(f"not allocated in pool {pool!r}: {', '.join(map(str, done.not_allocated))}")
+        raise CLIError(f"not allocated in pool {pool!r}: {output.some(done.not_allocated)}")
 
 
 def _command(name: str, short_help: str, one: str, items: str, metavar: str, kind: click.ParamType[Any]

@@ -46,4 +46,4 @@ def renew_ip(pool_name: str, addresses: tuple[Any, ...], ttl: float) -> None:
     else:
         output.lines(done.renewed)
     if done.not_allocated:
-        raise CLIError(f"not allocated in pool {pool_name!r}: {', '.join(map(str, done.not_allocated))}")
+        raise CLIError(f"not allocated in pool {pool_name!r}: {output.some(done.not_allocated)}")
