@@ -6,7 +6,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 import sys
+import tempfile
 
 import click
 
@@ -26,7 +30,8 @@ def export_command(pools: tuple[str, ...], path: str | None) -> None:
     """Write the store's pools (or only POOLS) as JSON: definitions, allocations with owners, strategy state.
 
     `netx import` recreates them exactly, in the same store kind or another
-    (SQLite -> PostgreSQL). Each pool is read in one consistent snapshot.
+    (SQLite -> PostgreSQL). Each pool is read in one consistent snapshot. The JSON
+    is streamed (memory stays flat); a --file appears whole or not at all.
 
     \b
     Examples:
@@ -36,13 +41,28 @@ def export_command(pools: tuple[str, ...], path: str | None) -> None:
     from ..ipam.store import open as open_store
 
     with open_store(store_url(), create=False) as store:
-        data = transfer.dumps(transfer.export_store(store, pools or None))
-    if path is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        with open(path, "wb") as f:
-            f.write(data)
+        if path is None:  # streamed: memory stays flat however big the store is
+            transfer.write_export(store, sys.stdout.buffer, pools or None)
+            sys.stdout.flush()
+            return
+        target = os.path.realpath(path)
+        if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):  # a FIFO, /dev/stdout: as given
+            with open(target, "wb") as f:
+                transfer.write_export(store, f, pools or None)
+            return
+        # a file appears whole or not at all: written beside it, then renamed over it
+        fd, temp = tempfile.mkstemp(prefix=".netx-export-", dir=os.path.dirname(target))
+        try:
+            with os.fdopen(fd, "wb") as f:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.fchmod(f.fileno(), 0o666 & ~umask)  # the mode open() would have given it
+                transfer.write_export(store, f, pools or None)
+            os.replace(temp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
 
 
 @cli.command("import", context_settings=CONTEXT, short_help="Recreate pools from a JSON export.")

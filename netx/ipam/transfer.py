@@ -21,7 +21,7 @@ is imported and ``ImportConflict`` names them all.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, BinaryIO, Iterable, Iterator
 
 import orjson
 
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .store.base import Store
     from .subnet import SubnetPool
 
-__all__ = ["export_store", "import_store", "dumps", "loads", "ImportConflict", "FORMAT", "VERSION"]
+__all__ = ["export_store", "write_export", "import_store", "dumps", "loads", "ImportConflict", "FORMAT", "VERSION"]
 
 FORMAT = "netx-ipam-export"
 VERSION = 1
@@ -77,39 +77,87 @@ def _expiry(text: str) -> float | None:
     return None if when is None or when.tzinfo is None else when.timestamp()
 
 
-def export_store(store: Store, names: Iterable[str] | None = None) -> dict[str, Any]:
-    """Every pool of ``store`` (or those named, in that order) as a JSON-ready dict (see the module doc)."""
-    from .subnet import SubnetPool
-
+def _each_pool(store: Store, names: Iterable[str] | None) -> Iterator[tuple[str, Pool | SubnetPool]]:
+    """The pools to export, in order, each yielded inside its own read-only transaction (one snapshot
+    per pool). Every named pool must exist; for the whole store, one deleted meanwhile is skipped."""
     kinds = store.pool_kinds()
     wanted = list(kinds) if names is None else list(dict.fromkeys(names))
     missing = [name for name in wanted if name not in kinds]
     if missing:
         raise IPAMError(f"no pool named {', '.join(shorten(n) for n in missing)} in this store: nothing exported")
-    out = []
     for name in wanted:
         try:
             pool = store.get(name)
-            with pool._state.transaction(readonly=True):  # one snapshot per pool
-                items = [_allocation(pool, span) for span in pool._live(pool._state.alloc_iter(), pool._clock())]
-                state = _state_items(pool)
+            with pool._state.transaction(readonly=True):
+                yield name, pool
         except PoolNotFound:
             if names is not None:
                 raise
             continue  # the whole store: a pool another process deleted meanwhile is not in it any more
-        out.append({
-            "name": name,
-            "kind": "subnet" if isinstance(pool, SubnetPool) else "address",
-            "spec": orjson.loads(pool.spec.to_json()),
-            "state": state,
-            "allocations": items,
-        })
-    return {"format": FORMAT, "version": VERSION, "pools": out}
+
+
+def _head(name: str, pool: Pool | SubnetPool, allocations: Any) -> dict[str, Any]:
+    """A pool's export entry (read in its open transaction), with ``allocations`` as given."""
+    from .subnet import SubnetPool
+
+    return {
+        "name": name,
+        "kind": "subnet" if isinstance(pool, SubnetPool) else "address",
+        "spec": orjson.loads(pool.spec.to_json()),
+        "state": _state_items(pool),
+        "allocations": allocations,
+    }
+
+
+def _allocations(pool: Pool | SubnetPool) -> Iterator[list[str | None]]:
+    """The pool's live allocations as exported, in key order, read lazily in the open transaction."""
+    now = pool._clock()  # (as Pool._live, lazily: expired leases are not allocations)
+    return (_allocation(pool, span) for span in pool._state.alloc_iter() if now is None or not span.expired(now))
+
+
+def export_store(store: Store, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """Every pool of ``store`` (or those named, in that order) as a JSON-ready dict (see the module doc).
+    For big stores, ``write_export`` writes the same JSON without holding it."""
+    pools = [_head(name, pool, list(_allocations(pool))) for name, pool in _each_pool(store, names)]
+    return {"format": FORMAT, "version": VERSION, "pools": pools}
 
 
 def dumps(data: dict[str, Any]) -> bytes:
-    """The export as JSON text (indented, one allocation per line)."""
+    """The export as JSON text (two-space indented)."""
     return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+_HOLE = "\x00allocations\x00"  # where a pool's allocations go in its head's JSON (no export holds a NUL)
+_BATCH = 1024  # allocations serialized at once
+
+
+def _indented(data: Any, depth: int) -> bytes:
+    """``data`` as ``dumps`` prints it nested ``depth`` spaces deep (all lines but the first indented)."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n" + b" " * depth)
+
+
+def write_export(store: Store, out: BinaryIO, names: Iterable[str] | None = None) -> None:
+    """Write ``dumps(export_store(store, names))`` to ``out``, byte for byte, one pool and ``_BATCH``
+    allocations at a time: memory stays flat however many allocations the store holds."""
+    out.write(b'{\n  "format": ' + orjson.dumps(FORMAT) + b',\n  "version": ' + orjson.dumps(VERSION) + b',\n  "pools": [')
+    hole = orjson.dumps(_HOLE)
+    first = True
+    for name, pool in _each_pool(store, names):
+        before, after = _indented(_head(name, pool, _HOLE), 4).rsplit(hole, 1)  # (the last key: its hole is last)
+        out.write((b"\n    " if first else b",\n    ") + before)
+        first = False
+        batch: list[list[str | None]] = []
+        started = False
+        for entry in _allocations(pool):
+            batch.append(entry)
+            if len(batch) == _BATCH:
+                out.write((b"," if started else b"[") + _indented(batch, 6)[1:-8])  # without "[" and "\n      ]"
+                started, batch = True, []
+        if batch:
+            out.write((b"," if started else b"[") + _indented(batch, 6)[1:-8])
+            started = True
+        out.write((b"\n      ]" if started else b"[]") + after)
+    out.write(b"]\n}\n" if first else b"\n  ]\n}\n")
 
 
 def loads(text: str | bytes) -> dict[str, Any]:
