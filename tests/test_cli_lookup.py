@@ -136,3 +136,15 @@ def test_lookup_text_escapes_control_characters(tmp_path: Path) -> None:
     result = run("lookup", str(table), "10.1.1.1")
     assert result.exit_code == 0 and "\x1b" not in result.output and "evil\\e[31mred" in result.output
     assert json.loads(run("lookup", str(table), "10.1.1.1", "-o", "json").output)[0]["value"] == "evil\x1b[31mred"
+
+
+def test_lookup_streams_its_answers(routes: str) -> None:
+    """Answers are printed as the addresses come (text: after the first 1,000 rows size the columns), so a
+    bad address late in a long stdin stops the run there, after the answers before it."""
+    good = [f"10.1.{i // 256}.{i % 256}" for i in range(2_500)]
+    result = run("lookup", routes, stdin="\n".join([*good, "10.0.0.256", "10.0.0.1"]) + "\n")
+    assert result.exit_code == 1 and "10.0.0.256" in result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 + 2_500 and lines[1].split()[:2] == ["10.1.0.0", "10.1.0.0/16"]
+    result = run("lookup", routes, "-o", "json", stdin="\n".join(good) + "\n")
+    assert result.exit_code == 0 and [a["address"] for a in json.loads(result.stdout)] == good

@@ -124,7 +124,8 @@ def lookup_command(table: str, addresses: tuple[str, ...]) -> None:
     (the rest of the line, e.g. a site name or next hop); blank lines and # comments are
     skipped. ADDRESSES come from the command line, or one per line from stdin. Each
     answer is the most specific prefix holding the address (an address, or a network
-    written as a CIDR), with its value; "-" when none does.
+    written as a CIDR), with its value; "-" when none does. Answers are printed as they
+    come (text columns are sized by the first 1,000).
 
     \b
     Examples:
@@ -132,23 +133,25 @@ def lookup_command(table: str, addresses: tuple[str, ...]) -> None:
       cat ips.txt | netx lookup routes.txt -o json
     """
     prefixes = load_table(table)
-    answers = []
-    for text in _addresses(addresses):
-        try:
-            found = prefixes.longest(text, None)
-        except (AddressError, NetworkError) as exc:
-            raise CLIError(str(exc)) from None
-        except TypeError:  # pragma: no cover - text is always a str
-            raise CLIError(f"not an address: {shorten(text)}") from None
-        answers.append((text, found))
+
+    def answers() -> Iterator[tuple[str, Any]]:  # streamed: stdin may hold millions of addresses
+        for text in _addresses(addresses):
+            try:
+                found = prefixes.longest(text, None)
+            except (AddressError, NetworkError) as exc:
+                raise CLIError(str(exc)) from None
+            except TypeError:  # pragma: no cover - text is always a str
+                raise CLIError(f"not an address: {shorten(text)}") from None
+            yield text, found
+
     if json_mode():
-        output.emit_json([
+        output.stream_json(
             {"address": text, "prefix": None if found is None else found[0], "value": None if found is None else found[1]}
-            for text, found in answers
-        ])
+            for text, found in answers()
+        )
         return
     output.table(
         ["address", "prefix", "value"],
-        [(text, "-" if found is None else found[0], "-" if found is None or found[1] is None else found[1])
-         for text, found in answers],
+        ((text, "-" if found is None else found[0], "-" if found is None or found[1] is None else found[1])
+         for text, found in answers()),
     )
