@@ -243,7 +243,9 @@ def test_read_only_file_system_is_named(tmp_path: Any) -> None:
 def test_corrupt_rows_are_store_errors(sqlite_url: str, sql: str, what: str) -> None:
     """A row no netx wrote (a damaged file, a hand edit) is a StoreError naming the store and what is wrong,
     never 'unexpected JSONDecodeError / ValueError / OverflowError ... probably a bug in netx'."""
-    from netx.ipam.transfer import export_store
+    import io
+
+    from netx.ipam.transfer import export_store, write_export
 
     with ipam.open(sqlite_url) as store:
         pool = store.create_pool("lan", "10.0.0.0/29", strategy="round_robin")
@@ -254,7 +256,7 @@ def test_corrupt_rows_are_store_errors(sqlite_url: str, sql: str, what: str) -> 
     with ipam.open(sqlite_url) as store:
         pool = store.pool("lan")
         for call in (pool.allocate, lambda: list(pool.allocations()), lambda: list(pool.leases()),
-                     pool.stats, lambda: export_store(store)):
+                     pool.stats, lambda: export_store(store), lambda: write_export(store, io.BytesIO())):
             try:
                 call()
             except StoreError as exc:

@@ -21,7 +21,7 @@ is imported and ``ImportConflict`` names them all.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, BinaryIO, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Iterator
 
 import orjson
 
@@ -77,9 +77,10 @@ def _expiry(text: str) -> float | None:
     return None if when is None or when.tzinfo is None else when.timestamp()
 
 
-def _each_pool(store: Store, names: Iterable[str] | None) -> Iterator[tuple[str, Pool | SubnetPool]]:
-    """The pools to export, in order, each yielded inside its own read-only transaction (one snapshot
-    per pool). Every named pool must exist; for the whole store, one deleted meanwhile is skipped."""
+def _each_pool(store: Store, names: Iterable[str] | None, visit: Callable[[str, Pool | SubnetPool], None]) -> None:
+    """Call ``visit(name, pool)`` for the pools to export, in order, each inside its own read-only
+    transaction (one snapshot per pool; a corrupt row read there is reported as the store's).
+    Every named pool must exist; for the whole store, one deleted meanwhile is skipped."""
     kinds = store.pool_kinds()
     wanted = list(kinds) if names is None else list(dict.fromkeys(names))
     missing = [name for name in wanted if name not in kinds]
@@ -89,7 +90,7 @@ def _each_pool(store: Store, names: Iterable[str] | None) -> Iterator[tuple[str,
         try:
             pool = store.get(name)
             with pool._state.transaction(readonly=True):
-                yield name, pool
+                visit(name, pool)
         except PoolNotFound:
             if names is not None:
                 raise
@@ -118,7 +119,8 @@ def _allocations(pool: Pool | SubnetPool) -> Iterator[list[str | None]]:
 def export_store(store: Store, names: Iterable[str] | None = None) -> dict[str, Any]:
     """Every pool of ``store`` (or those named, in that order) as a JSON-ready dict (see the module doc).
     For big stores, ``write_export`` writes the same JSON without holding it."""
-    pools = [_head(name, pool, list(_allocations(pool))) for name, pool in _each_pool(store, names)]
+    pools: list[dict[str, Any]] = []
+    _each_pool(store, names, lambda name, pool: pools.append(_head(name, pool, list(_allocations(pool)))))
     return {"format": FORMAT, "version": VERSION, "pools": pools}
 
 
@@ -141,11 +143,13 @@ def write_export(store: Store, out: BinaryIO, names: Iterable[str] | None = None
     allocations at a time: memory stays flat however many allocations the store holds."""
     out.write(b'{\n  "format": ' + orjson.dumps(FORMAT) + b',\n  "version": ' + orjson.dumps(VERSION) + b',\n  "pools": [')
     hole = orjson.dumps(_HOLE)
-    first = True
-    for name, pool in _each_pool(store, names):
+    written = 0
+
+    def pool_json(name: str, pool: Pool | SubnetPool) -> None:
+        nonlocal written
         before, after = _indented(_head(name, pool, _HOLE), 4).rsplit(hole, 1)  # (the last key: its hole is last)
-        out.write((b"\n    " if first else b",\n    ") + before)
-        first = False
+        out.write((b",\n    " if written else b"\n    ") + before)
+        written += 1
         batch: list[list[str | None]] = []
         started = False
         for entry in _allocations(pool):
@@ -157,7 +161,9 @@ def write_export(store: Store, out: BinaryIO, names: Iterable[str] | None = None
             out.write((b"," if started else b"[") + _indented(batch, 6)[1:-8])
             started = True
         out.write((b"\n      ]" if started else b"[]") + after)
-    out.write(b"]\n}\n" if first else b"\n  ]\n}\n")
+
+    _each_pool(store, names, pool_json)
+    out.write(b"\n  ]\n}\n" if written else b"]\n}\n")
 
 
 def loads(text: str | bytes) -> dict[str, Any]:
