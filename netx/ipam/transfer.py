@@ -15,7 +15,8 @@ RFC 3339 UTC). Each pool is read in one consistent snapshot. ``import_store(stor
 names=None)`` recreates exactly that: the same pools, definitions, owners, lease expiries
 and strategy state (the next ``round_robin`` call continues where the exported store
 would have), all or nothing. A pool name the store already holds is a conflict: nothing
-is imported and ``ImportConflict`` names them all.
+is imported and ``ImportConflict`` names them all. ``write_export(store, out, names=None)``
+writes the JSON text of an export without holding it (what ``netx export`` runs).
 """
 
 from __future__ import annotations
