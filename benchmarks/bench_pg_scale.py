@@ -14,7 +14,9 @@ client processes, each with its own connection, all started together:
   any pool is) with strategy ``lowest``, then ``random``.
 
 Target: netx within 1.5x of the raw floor at every N (allocations/s). After each
-netx run the pool is checked: every allocation recorded once, none twice.
+netx run the pool is checked: every allocation recorded once, none twice. Below the table:
+the server's CPU per call (user + system time of each client's PostgreSQL backend, read
+from /proc), raw against netx, over the whole run.
 """
 
 from __future__ import annotations
@@ -44,7 +46,10 @@ def worker(url: str, index: int) -> None:
     store = ipam.open(url)
     pools = {"lowest": store.pool("lowest"), "random": store.pool("random")}
     counter = iter(range(index * 10**9, (index + 1) * 10**9))
-    print("ready", flush=True)
+    backends = [conn.execute("SELECT pg_backend_pid()").fetchone()[0] for conn in (raw, store._conn)]  # type: ignore[attr-defined]
+    raw.commit()
+    store._conn.commit()  # type: ignore[attr-defined]
+    print("ready", *backends, flush=True)
     for line in sys.stdin:
         cmd, n = line.split()
         if cmd == "raw":
@@ -58,6 +63,16 @@ def worker(url: str, index: int) -> None:
         print("done", flush=True)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from /proc: the server's side of a call."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:  # no /proc here: the note below is left out
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Clients:
     """``CLIENTS[-1]`` worker processes, started once; ``run`` times a command on the first ``n``."""
 
@@ -67,14 +82,20 @@ class Clients:
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             for i in range(CLIENTS[-1])
         ]
+        self.backends: list[tuple[int, int]] = []  # each client's server processes: (raw, netx)
         for proc in self.procs:
             assert proc.stdout is not None
-            if proc.stdout.readline() != "ready\n":
+            words = proc.stdout.readline().split()
+            if words[:1] != ["ready"] or len(words) != 3:
                 raise SystemExit("a client did not start")
+            self.backends.append((int(words[1]), int(words[2])))
+        self.server_cpu: dict[str, list[float]] = {}  # command -> [server CPU seconds, calls]
 
     def run(self, n: int, cmd: str, calls: int) -> float:
         """Calls per second of ``n`` clients doing ``calls`` calls each, all started together."""
         procs = self.procs[:n]
+        backends = [pair[0 if cmd == "raw" else 1] for pair in self.backends[:n]]
+        cpu_before = sum(map(_cpu_seconds, backends))
         start = time.perf_counter()
         for proc in procs:
             assert proc.stdin is not None
@@ -84,7 +105,11 @@ class Clients:
             assert proc.stdout is not None
             if proc.stdout.readline() != "done\n":
                 raise SystemExit(f"a client failed during {cmd}")
-        return n * calls / (time.perf_counter() - start)
+        rate = n * calls / (time.perf_counter() - start)
+        total = self.server_cpu.setdefault(cmd, [0.0, 0])
+        total[0] += sum(map(_cpu_seconds, backends)) - cpu_before
+        total[1] += n * calls
+        return rate
 
     def close(self) -> None:
         for proc in self.procs:
@@ -133,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
                             done[cmd] += n * calls
                             check(url, cmd, done[cmd])
         finally:
+            cpu_per_call = clients.server_cpu
             clients.close()
         with psycopg.connect(server.url) as conn:
             version = conn.execute("SHOW server_version").fetchone()[0]
@@ -153,7 +179,12 @@ def main(argv: list[str] | None = None) -> int:
         f" Every netx run checked: all {sum(done.values()):,} allocations recorded, 0 duplicates.",
         netx, psycopg, quick=quick, load=os.getloadavg().__repr__(),
     )
-    print_table(rows)
+    server = ", ".join(f"{cmd} {1e6 * cpu / calls:,.0f} µs" for cmd, (cpu, calls) in cpu_per_call.items() if calls)
+    notes = [] if quick or not any(cpu for cpu, _ in cpu_per_call.values()) else [
+        f"Server CPU per call (user + system time of the clients' PostgreSQL processes from /proc, mean over every"
+        f" round and N): {server}. An allocation writes its own row and its free interval's (`random` splits"
+        f" the interval: one row more); the raw floor writes one row."]
+    print_table(rows, notes)
     return 0
 
 
