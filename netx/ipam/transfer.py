@@ -22,6 +22,7 @@ writes the JSON text of an export without holding it (what ``netx export`` runs)
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from itertools import islice
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Iterator
 
 import orjson
@@ -151,15 +152,10 @@ def write_export(store: Store, out: BinaryIO, names: Iterable[str] | None = None
         before, after = _indented(_head(name, pool, _HOLE), 4).rsplit(hole, 1)  # (the last key: its hole is last)
         out.write((b",\n    " if written else b"\n    ") + before)
         written += 1
-        batch: list[list[str | None]] = []
+        entries = _allocations(pool)
         started = False
-        for entry in _allocations(pool):
-            batch.append(entry)
-            if len(batch) == _BATCH:
-                out.write((b"," if started else b"[") + _indented(batch, 6)[1:-8])  # without "[" and "\n      ]"
-                started, batch = True, []
-        if batch:
-            out.write((b"," if started else b"[") + _indented(batch, 6)[1:-8])
+        for batch in iter(lambda: list(islice(entries, _BATCH)), []):
+            out.write((b"," if started else b"[") + _indented(batch, 6)[1:-8])  # without "[" and "\n      ]"
             started = True
         out.write((b"\n      ]" if started else b"[]") + after)
 
