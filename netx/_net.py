@@ -52,8 +52,8 @@ def _mask_for(version: int, plen: int) -> int:
     return _HOSTMASKS[version][plen]
 
 
-def _make_iface(i: int, version: int, zone: str | None, plen: int) -> IPInterface:
-    """Trusted constructor: ``i`` in range for ``version``, ``plen`` valid for it."""
+def _make_iface(i: int, plen: int, version: int, zone: str | None = None) -> IPInterface:
+    """Trusted constructor: ``i`` in range for ``version``, ``plen`` valid for it (arguments as ``_make_net``'s)."""
     iface = _new(IPInterface)
     iface._int = i
     iface._ver = version
@@ -679,7 +679,7 @@ def _restore_interface(i: Any, version: Any, zone: Any, plen: Any) -> IPInterfac
         i, version, zone = checked_parts(i, version, zone, "IPInterface")
     except AddressError as exc:
         raise NetworkError(str(exc)) from None
-    return _make_iface(i, version, zone, _checked_plen(plen, version, "pickled IPInterface"))
+    return _make_iface(i, _checked_plen(plen, version, "pickled IPInterface"), version, zone)
 
 
 # -- the slow paths: every value but the common strings (text: netx._codec) -------------

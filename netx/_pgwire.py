@@ -55,9 +55,9 @@ def inet_binary(data: Any) -> Inet:
     plen = data[1]
     if data[0] == 2:
         i = _from_bytes(data[4:8], "big")
-        return _make(i, 4) if plen == 32 else _make_iface(i, 4, None, plen)
+        return _make(i, 4) if plen == 32 else _make_iface(i, plen, 4)
     i = _from_bytes(data[4:20], "big")
-    return _make(i, 6) if plen == 128 else _make_iface(i, 6, None, plen)
+    return _make(i, 6) if plen == 128 else _make_iface(i, plen, 6)
 
 
 def cidr_binary(data: Any) -> IPNet:
