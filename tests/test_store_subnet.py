@@ -18,7 +18,7 @@ import pytest
 import netx.ipam as ipam
 from netx import IP, IPNet, IPSet, NetxError
 from netx.ipam import AlreadyAllocated, IPAMError, NotInPool, Pool, PoolExhausted, Reserved, SubnetPool
-from netx.ipam.store import PoolExists, PoolNotFound
+from netx.ipam.store import PoolExists, PoolNotFound, StoreError
 from netx.ipam.store._sql import SCHEMA_VERSION
 
 from test_store import assert_partition, outcome
@@ -184,9 +184,33 @@ def test_failure_mid_call_rolls_back(store_url: str, monkeypatch: pytest.MonkeyP
 
         monkeypatch.setattr(cls, "alloc_put", broken)
         with pytest.raises(RuntimeError):
-            pool.allocate(26, "b")
+            pool.allocate_many(1, 26, "b")
+        if not store_url.startswith("postgresql"):  # PostgreSQL's allocate() is one statement: below
+            with pytest.raises(RuntimeError):
+                pool.allocate(26, "b")
         monkeypatch.undo()
         assert (list(pool.allocations()), pool.stats(), pool.free_set()) == before
+
+
+def test_postgres_carve_is_atomic(pg_url: str) -> None:
+    """``netx_carve`` fails after cutting the free interval (its INSERT is refused): nothing of it stays."""
+    import psycopg
+    from test_store_postgres import _plain
+
+    with ipam.open(pg_url) as store:
+        pool = store.create_subnet_pool("nodes", "10.0.0.0/24")
+        pool.allocate(26, "a")
+        before = (list(pool.allocations()), pool.stats(), pool.free_set())
+        with psycopg.connect(_plain(pg_url), autocommit=True) as conn:
+            schema = store.schema  # type: ignore[attr-defined]
+            conn.execute(f'ALTER TABLE "{schema}".allocations ADD CONSTRAINT no_b CHECK (owner <> \'b\')')
+            try:
+                with pytest.raises(StoreError, match="no_b"):
+                    pool.allocate(26, "b")
+                assert (list(pool.allocations()), pool.stats(), pool.free_set()) == before
+            finally:
+                conn.execute(f'ALTER TABLE "{schema}".allocations DROP CONSTRAINT no_b')
+        assert pool.allocate(26, "b") == IPNet("10.0.0.64/26")
 
 
 # -- migration from schema version 1 -------------------------------------------------------------

@@ -91,14 +91,19 @@ class SubnetPool(PoolBase[SubnetSpec, IPNet]):
             )
         return fits
 
+    def _parents(self, family: int, prefixlen: int) -> list[tuple[int, int]]:
+        """First and last keys of the parents of ``family`` that can hold a /prefixlen, in key order."""
+        spec = self._spec
+        return [
+            (lo, spec._ends[i]) for i, lo in enumerate(spec._starts)
+            if family_of(lo) == family and spec._parent_plens[i] <= prefixlen
+        ]
+
     def _lowest_block(self, family: int, prefixlen: int) -> tuple[int, Interval] | None:
         """The lowest aligned free block of /prefixlen in a parent of ``family``, with its free interval."""
-        state, spec = self._state, self._spec
+        state = self._state
         size = 1 << (_BITS[family] - prefixlen)
-        for i, parent_lo in enumerate(spec._starts):
-            if family_of(parent_lo) != family or spec._parent_plens[i] > prefixlen:
-                continue
-            parent_hi = spec._ends[i]
+        for parent_lo, parent_hi in self._parents(family, prefixlen):
             for a, b in state.free_iter(parent_lo):
                 if a > parent_hi:
                     break
@@ -129,6 +134,16 @@ class SubnetPool(PoolBase[SubnetSpec, IPNet]):
         if prefixlen is None:
             raise TypeError("allocate() needs a prefix length or subnet=")
         families = self._families(check_prefixlen(prefixlen), version)
+        carve = getattr(self._state, "carve", None)  # a store's one-statement path (PostgreSQL)
+        if carve is not None:
+            for family in families:  # IPv4 first, as _take_lowest
+                start = carve(owner, 1 << (_BITS[family] - prefixlen), prefixlen, self._parents(family, prefixlen))
+                if start == -1:  # the store declined (an open transaction): the general path below
+                    break
+                if start is not None:
+                    return _net_at(start, prefixlen)
+            else:
+                raise self._exhausted(prefixlen, 0, None, version)
         with self._state.transaction():
             taken = self._take_lowest(families, prefixlen, owner)
         if taken is None:

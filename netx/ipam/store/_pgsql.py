@@ -23,6 +23,11 @@
   ``netx_take`` tries every draw the general algorithm would make, in order, and when none
   is free and unheld the caller runs the general algorithm.
 * Nothing is counted: ``stats()`` counts the pool's allocation rows (``postgres.PgState``).
+* ``SubnetPool.allocate(prefixlen)`` is one call of ``netx_carve``, the general algorithm
+  (``SubnetPool._lowest_block``: the first free interval of the first parent that holds an
+  aligned block, then carve it) in PL/pgSQL, under the same locks as the general path (the
+  pool's row and its exclusive advisory lock): subnet pools stay serial, in one round trip
+  instead of seven.
 
 A call alone gets exactly what the general algorithm would hand out: the lowest free key
 (``lowest``), or the first free one of its random draws (``random``). Under concurrency a
@@ -31,14 +36,14 @@ call skips intervals other calls hold at that moment.
 
 from __future__ import annotations
 
-__all__ = ["BLOCK", "FAST_VERSION", "fast_sql", "TAKE", "PROC", "lowest_sql", "draw_sql"]
+__all__ = ["BLOCK", "FAST_VERSION", "fast_sql", "TAKE", "CARVE", "PROC", "lowest_sql", "draw_sql"]
 
 BLOCK = 16
 """Keys per aligned block the free intervals are split into where allocations happen (a power of two <= 256)."""
 AHEAD = 15
 """Blocks more that ``lowest`` splits off at once, so concurrent callers find that many unheld intervals."""
 
-FAST_VERSION = "netx fast path 8"
+FAST_VERSION = "netx fast path 9"
 """Version of the objects below, the comment on ``netx_take``; a different one is (re)created on open."""
 
 POOL_LOCK = 0x6E657470
@@ -50,6 +55,9 @@ TAKE = "SELECT k, used FROM {s}.netx_take(%s, %s, %s, %s, %s)"
 """The fast path's one statement: (pool id, owner, family low key, family high key, random draws) -> (key, draws used)."""
 PROC = "{s}.netx_take(bigint, text, bytea, bytea, bytea[])"
 """The function's signature (its comment records ``FAST_VERSION``)."""
+CARVE = "SELECT {s}.netx_carve(%s, %s, %s, %s, %s, %s)"
+"""``SubnetPool.allocate(prefixlen)`` as one statement: (pool id, owner, block size, prefix length, parents' first
+keys, their last keys) -> the block's first key, or NULL when no parent has a free aligned block that big."""
 
 
 # The statement's snapshot predates the locks it takes: a free row changed meanwhile is locked at its latest
@@ -237,5 +245,82 @@ def fast_sql(s: str) -> list[str]:
             END IF;
           END IF;
           INSERT INTO {s}.allocations (pool, key, address, owner) VALUES (p_pool, k, {s}.netx_inet(k), p_owner);
+        END $f$""",
+        # keys as numbers (17 bytes: up to 2**136) and back, for the subnet arithmetic
+        f"""CREATE OR REPLACE FUNCTION {s}.netx_num(k bytea) RETURNS numeric LANGUAGE plpgsql IMMUTABLE STRICT AS $f$
+        DECLARE n numeric := 0;
+        BEGIN
+          FOR i IN 0 .. 16 LOOP n := n * 256 + get_byte(k, i); END LOOP;
+          RETURN n;
+        END $f$""",
+        f"""CREATE OR REPLACE FUNCTION {s}.netx_key(n numeric) RETURNS bytea LANGUAGE plpgsql IMMUTABLE STRICT AS $f$
+        DECLARE k bytea := decode(repeat('00', 17), 'hex');
+        BEGIN
+          FOR i IN REVERSE 16 .. 0 LOOP
+            k := set_byte(k, i, mod(n, 256)::int);
+            n := div(n, 256);
+          END LOOP;
+          RETURN k;
+        END $f$""",
+        # SubnetPool.allocate(prefixlen): SubnetPool._lowest_block and _record, under the general path's locks
+        f"""CREATE OR REPLACE FUNCTION {s}.netx_carve(
+            p_pool bigint, p_owner text, p_size numeric, p_plen int, p_los bytea[], p_his bytea[]) RETURNS bytea
+        LANGUAGE plpgsql AS $f$
+        DECLARE
+          r record;
+          held bytea;
+          a numeric;
+          b numeric;
+          start numeric := NULL;
+          k bytea;
+          last bytea;
+        BEGIN
+          -- the general path's enter (the same statement shape, so the same lock order)
+          SELECT p.allocated_keys INTO held FROM (
+            SELECT allocated_keys, pg_advisory_xact_lock({POOL_LOCK}, (id % {POOL_MOD})::int) FROM {s}.pools
+            WHERE id = p_pool FOR UPDATE) AS p;
+          IF NOT FOUND THEN
+            RAISE EXCEPTION 'netx: pool % no longer exists', p_pool USING ERRCODE = 'P0002';
+          END IF;
+          <<parents>>
+          FOR i IN 1 .. cardinality(p_los) LOOP
+            b := {s}.netx_num(p_his[i]);
+            FOR r IN SELECT f.lo, f.hi FROM {s}.free f WHERE f.pool = p_pool AND f.hi >= p_los[i] ORDER BY f.hi LOOP
+              EXIT WHEN r.lo > p_his[i];
+              a := {s}.netx_num(greatest(r.lo, p_los[i]));
+              a := a + mod(p_size - mod(a, p_size), p_size);  -- aligned up to the block size
+              IF a + p_size - 1 <= least({s}.netx_num(r.hi), b) THEN
+                start := a;
+                EXIT parents;
+              END IF;
+            END LOOP;
+          END LOOP;
+          IF start IS NULL THEN
+            RETURN NULL;
+          END IF;
+          k := {s}.netx_key(start);
+          last := {s}.netx_key(start + p_size - 1);
+          -- the interval minus the block: its left part keeps the row (a new hi), its right part is inserted
+          IF r.lo < k THEN
+            UPDATE {s}.free SET hi = {s}.netx_key(start - 1) WHERE pool = p_pool AND hi = r.hi;
+            IF last < r.hi THEN
+              INSERT INTO {s}.free (pool, lo, hi) VALUES (p_pool, {s}.netx_key(start + p_size), r.hi);
+            END IF;
+          ELSIF last < r.hi THEN
+            UPDATE {s}.free SET lo = {s}.netx_key(start + p_size) WHERE pool = p_pool AND hi = r.hi;
+          ELSE
+            DELETE FROM {s}.free WHERE pool = p_pool AND hi = r.hi;
+          END IF;
+          INSERT INTO {s}.allocations (pool, key, last_key, address, owner)
+            VALUES (p_pool, k, CASE WHEN p_size = 1 THEN NULL ELSE last END, set_masklen({s}.netx_inet(k), p_plen),
+                    p_owner);
+          -- pools.allocated_keys: NULL while every allocation is one key (see postgres.PgState)
+          IF held IS NOT NULL THEN
+            UPDATE {s}.pools SET allocated_keys = {s}.netx_key({s}.netx_num(held) + p_size) WHERE id = p_pool;
+          ELSIF p_size <> 1 THEN
+            UPDATE {s}.pools SET allocated_keys = {s}.netx_key(
+              (SELECT count(*) FROM {s}.allocations WHERE pool = p_pool) - 1 + p_size) WHERE id = p_pool;
+          END IF;
+          RETURN k;
         END $f$""",
     ]

@@ -34,7 +34,7 @@ import orjson
 
 from .._state import Owner, Totals
 from ..errors import IPAMError, OutcomeUnknown
-from ._pgsql import FAST_VERSION, POOL_LOCK, POOL_MOD, PROC, TAKE, draw_sql, fast_sql, lowest_sql
+from ._pgsql import CARVE, FAST_VERSION, POOL_LOCK, POOL_MOD, PROC, TAKE, draw_sql, fast_sql, lowest_sql
 from ._schema import POSTGRES
 from ._sql import Queries, SqlState, SqlStore, address_text, ki, kb
 from .base import StoreError
@@ -180,11 +180,17 @@ class PgState(SqlState):
         inside an open transaction: the caller then takes the general path (as it does when no draw hit)."""
         return self._store._take(self, owner, lo, hi, draws, more)
 
+    def carve(self, owner: Owner, size: int, plen: int, parents: Sequence[tuple[int, int]]) -> int | None:
+        """``SubnetPool.allocate(plen)`` in one statement and transaction of its own: the first key of the
+        lowest free aligned block of ``size`` keys in ``parents`` (first and last keys, in order), recorded for
+        ``owner``; None when none is free; -1 inside an open transaction (the caller takes the general path)."""
+        return self._store._carve(self, owner, size, plen, parents)
+
 
 class PostgresStore(SqlStore):
     """Pools in a PostgreSQL database, shared by any number of processes and hosts."""
 
-    __slots__ = ("schema", "timeout", "_conninfo", "_conn", "_pg", "_pid", "_spares", "_lent", "_spare_lock", "_take_sql", "_lowest_sql", "_draw_sql")
+    __slots__ = ("schema", "timeout", "_conninfo", "_conn", "_pg", "_pid", "_spares", "_lent", "_spare_lock", "_take_sql", "_lowest_sql", "_draw_sql", "_carve_sql")
 
     schema: str
     timeout: float
@@ -213,6 +219,7 @@ class PostgresStore(SqlStore):
         self._dialect = POSTGRES
         self._errors = (self._pg.IntegrityError, self._pg.Error)
         self._take_sql = TAKE.format(s=_quote(schema))
+        self._carve_sql = CARVE.format(s=_quote(schema))
         self._lowest_sql = lowest_sql(_quote(schema))
         self._draw_sql = draw_sql(_quote(schema))
         self._conn = None
@@ -385,17 +392,36 @@ class PostgresStore(SqlStore):
         more: Callable[[], Sequence[int]] | None,
     ) -> tuple[int | None, int]:
         """``PgState.take`` in autocommit mode, on the main connection or a spare one."""
+        found = self._fast(lambda conn: self._call_take(state, conn, owner, lo, hi, draws, more))
+        return (-1, 0) if found is None else found
+
+    def _carve(self, state: PgState, owner: Owner, size: int, plen: int, parents: Sequence[tuple[int, int]]) -> int | None:
+        """``PgState.carve`` in autocommit mode: ``netx_carve`` (``_pgsql.py``), with the fast path's retries."""
+        los, his = [kb(lo) for lo, _ in parents], [kb(hi) for _, hi in parents]
+        what = f"allocate() on subnet pool {state._name!r}" + (f" for owner {owner!r}" if owner else "")
+
+        def carve(conn: psycopg.Connection[Any]) -> int | None:
+            row = self._retrying(state, what, lambda: conn.execute(self._carve_sql, (
+                state._id, owner, size, plen, los, his)).fetchone(), conn)
+            return -2 if row is None or row[0] is None else ki(row[0])
+
+        found = self._fast(carve)
+        return -1 if found is None else None if found == -2 else found
+
+    def _fast(self, call: Callable[[psycopg.Connection[Any]], T]) -> T | None:
+        """``call(conn)`` on an autocommit connection: the main one, or a spare one while another thread uses
+        it. None inside an open transaction of this thread (the caller then joins it on the general path)."""
         self._check_open()
         self._check_fork()
         if self._guard.acquire(blocking=False):
             try:
                 if self._depth:  # inside an open transaction (this thread's): join it on the general path
-                    return -1, 0
+                    return None
                 self._begin()
                 conn = self._db()
                 conn.autocommit = True
                 try:
-                    return self._call_take(state, conn, owner, lo, hi, draws, more)
+                    return call(conn)
                 finally:
                     if not conn.closed:
                         conn.autocommit = False
@@ -405,11 +431,32 @@ class PostgresStore(SqlStore):
         if spare is None:  # every spare is in use: wait for the main connection like a general call
             with self._transaction():
                 pass
-            return self._take(state, owner, lo, hi, draws, more)
+            return self._fast(call)
         try:
-            return self._call_take(state, spare, owner, lo, hi, draws, more)
+            return call(spare)
         finally:
             self._give_back(spare)
+
+    def _retrying(self, state: PgState, what: str, run: Callable[[], T], conn: psycopg.Connection[Any]) -> T:
+        """``run()``, one autocommit statement on ``conn``, retried (bounded, with backoff) on deadlocks and
+        serialization failures; a lost connection is an unknown outcome, a missing pool ``PoolNotFound``."""
+        pg = self._pg
+        deadline = time.monotonic() + self.timeout
+        for attempt in range(_RETRIES):
+            try:
+                return run()
+            except pg.Error as exc:
+                if conn.broken or conn.closed:
+                    raise self._unknown(what, exc) from exc
+                if isinstance(exc, pg.errors.NoDataFound):
+                    raise self._gone(state._name) from None
+                if isinstance(exc, pg.errors.LockNotAvailable):
+                    raise self._locked(state._name, exc) from exc
+                retry = isinstance(exc, (pg.errors.SerializationFailure, pg.errors.DeadlockDetected))
+                if not retry or attempt + 1 == _RETRIES or time.monotonic() > deadline:
+                    raise self._translate(exc) from exc
+                _backoff(attempt)
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     def _call_take(
         self, state: PgState, conn: psycopg.Connection[Any], owner: Owner, lo: int, hi: int, draws: Sequence[int],
@@ -418,7 +465,6 @@ class PostgresStore(SqlStore):
         """The common case as one plain statement (``lowest_sql`` / ``draw_sql`` on the first draw); when that
         takes nothing, ``netx_take`` (on every draw: ``draws`` and then ``more()``) decides, in a transaction
         of its own. Deadlocks and serialization failures are retried (bounded), with backoff."""
-        pg = self._pg
         pool = state._id
         if draws:
             d = draws[0]
@@ -427,34 +473,20 @@ class PostgresStore(SqlStore):
         else:
             first = {"pool": pool, "owner": owner, "lo": kb(lo), "hi": kb(hi)}
         every: list[bytes] | None = None
-        deadline = time.monotonic() + self.timeout
-        for attempt in range(_RETRIES):
-            try:
-                if first is not None:
-                    one = conn.execute(self._draw_sql if draws else self._lowest_sql, first).fetchone()
-                    if one is not None:
-                        return ki(one[0]), 1 if draws else 0
-                if every is None:
-                    every = [kb(k) for k in (*draws, *(more() if more is not None else ()))]
-                row = conn.execute(self._take_sql, (pool, owner, kb(lo), kb(hi), every)).fetchone()
-            except pg.Error as exc:
-                if conn.broken or conn.closed:
-                    what = f"allocate() on pool {state._name!r}" + (f" for owner {owner!r}" if owner else "")
-                    raise self._unknown(what, exc) from exc
-                if isinstance(exc, pg.errors.NoDataFound):
-                    raise self._gone(state._name) from None
-                if isinstance(exc, pg.errors.LockNotAvailable):
-                    raise self._locked(state._name, exc) from exc
-                retry = isinstance(exc, (pg.errors.SerializationFailure, pg.errors.DeadlockDetected))
-                if not retry or attempt + 1 == _RETRIES or time.monotonic() > deadline:
-                    translated = self._translate(exc)
-                    raise translated from exc
-                _backoff(attempt)
-                continue
-            if row is None or row[0] is None:
-                return None, 0
-            return ki(row[0]), int(row[1])
-        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+        what = f"allocate() on pool {state._name!r}" + (f" for owner {owner!r}" if owner else "")
+
+        def once() -> tuple[int | None, int]:
+            nonlocal every
+            if first is not None:
+                one = conn.execute(self._draw_sql if draws else self._lowest_sql, first).fetchone()
+                if one is not None:
+                    return ki(one[0]), 1 if draws else 0
+            if every is None:
+                every = [kb(k) for k in (*draws, *(more() if more is not None else ()))]
+            row = conn.execute(self._take_sql, (pool, owner, kb(lo), kb(hi), every)).fetchone()
+            return (None, 0) if row is None or row[0] is None else (ki(row[0]), int(row[1]))
+
+        return self._retrying(state, what, once, conn)
 
     def _borrow(self) -> psycopg.Connection[Any] | None:
         """An idle spare autocommit connection (made if fewer than ``_SPARES`` exist), or None."""
