@@ -23,7 +23,7 @@ import pytest
 
 import netx
 import netx.ipam as ipam
-from netx import IP
+from netx import IP, IPNet
 from netx.ipam import IPAMError, OutcomeUnknown, StoreError
 from _pgtest import TempPostgres
 
@@ -78,6 +78,22 @@ def test_outside_session_holding_the_pool_lock_times_out(pg_url: str) -> None:
         assert pool.allocate("c") == IP("10.0.0.3")  # and the rest works again
         assert pool.release("10.0.0.1")
         assert_partition(pool)
+
+
+def test_outside_session_holding_a_subnet_pool_times_out(pg_url: str) -> None:
+    """``SubnetPool.allocate`` (one statement, ``netx_carve``) waits for the pool's row as long as the rest."""
+    with ipam.open(pg_url) as store:
+        store.create_subnet_pool("nodes", "10.0.0.0/16").allocate(24, "a")
+    with ipam.open(pg_url + "&timeout=0.5") as store, psycopg.connect(_plain(pg_url)) as outside:
+        nodes = store.subnet_pool("nodes")
+        outside.execute(f'SELECT 1 FROM "{_schema(pg_url)}".pools WHERE name = %s FOR UPDATE', ("nodes",))
+        started = time.monotonic()
+        with pytest.raises(StoreError, match=r"waited 0\.5 s for pool 'nodes', locked by another session"):
+            nodes.allocate(24, "b")
+        assert time.monotonic() - started < 20
+        outside.rollback()
+        assert nodes.allocate(24, "b") == IPNet("10.0.1.0/24")  # nothing of the call that waited stayed
+        assert nodes.stats().allocated == 512
 
 
 def test_stopped_process_holding_the_pool_lock_times_out(pg_url: str) -> None:
@@ -214,11 +230,12 @@ def test_connection_lost_during_commit_says_outcome_unknown(pg_url: str) -> None
     with ipam.open(pg_url) as store:
         pool = store.create_pool("lan", "10.0.0.0/24")
         rr = store.create_pool("rr", "10.1.0.0/24", strategy="round_robin")
+        nodes = store.create_subnet_pool("nodes", "10.2.0.0/16")
         pool.allocate("before")
         with psycopg.connect(_plain(pg_url), autocommit=True) as conn:
             _slow_commits(conn, _schema(pg_url))
         calls = {"allocate": lambda: pool.allocate("vm-1"), "round_robin": lambda: rr.allocate("vm-2"),
-                 "release": lambda: pool.release("10.0.0.1")}
+                 "release": lambda: pool.release("10.0.0.1"), "carve": lambda: nodes.allocate(24, "node-1")}
         for what, call in calls.items():
             assert pool.stats().allocated == 1  # (re)connects
             killer = _kill_when_sleeping(_plain(pg_url), store._conn.info.backend_pid)  # type: ignore[attr-defined]
@@ -233,6 +250,7 @@ def test_connection_lost_during_commit_says_outcome_unknown(pg_url: str) -> None
         assert pool.addresses_of("vm-1") == []  # this time the server had rolled it back
         assert pool.owner_of("10.0.0.1") == "before"
         assert pool.allocate("after") == IP("10.0.0.2")
+        assert nodes.subnets_of("node-1") == [] and nodes.allocate(24) == IPNet("10.2.0.0/24")
         assert_partition(pool)
         assert_partition(rr)
 

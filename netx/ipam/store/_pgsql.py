@@ -246,21 +246,26 @@ def fast_sql(s: str) -> list[str]:
           END IF;
           INSERT INTO {s}.allocations (pool, key, address, owner) VALUES (p_pool, k, {s}.netx_inet(k), p_owner);
         END $f$""",
-        # keys as numbers (17 bytes: up to 2**136) and back, for the subnet arithmetic
+        # keys as numbers (17 bytes: up to 2**136) and back, for the subnet arithmetic: three chunks (1 + 8 + 8
+        # bytes, each 8-byte one through bigint's two's complement) rather than a loop over the bytes
         f"""CREATE OR REPLACE FUNCTION {s}.netx_num(k bytea) RETURNS numeric LANGUAGE plpgsql IMMUTABLE STRICT AS $f$
-        DECLARE n numeric := 0;
         BEGIN
-          FOR i IN 0 .. 16 LOOP n := n * 256 + get_byte(k, i); END LOOP;
-          RETURN n;
+          RETURN get_byte(k, 0) * {1 << 128}::numeric
+            + (('x' || encode(substring(k from 2 for 8), 'hex'))::bit(64)::bigint::numeric
+               + CASE WHEN get_byte(k, 1) >= 128 THEN {1 << 64} ELSE 0 END) * {1 << 64}::numeric
+            + ('x' || encode(substring(k from 10 for 8), 'hex'))::bit(64)::bigint::numeric
+            + CASE WHEN get_byte(k, 9) >= 128 THEN {1 << 64} ELSE 0 END;
         END $f$""",
         f"""CREATE OR REPLACE FUNCTION {s}.netx_key(n numeric) RETURNS bytea LANGUAGE plpgsql IMMUTABLE STRICT AS $f$
-        DECLARE k bytea := decode(repeat('00', 17), 'hex');
+        DECLARE
+          top numeric := div(n, {1 << 128});
+          mid numeric := div(mod(n, {1 << 128}), {1 << 64});
+          low numeric := mod(n, {1 << 64});
         BEGIN
-          FOR i IN REVERSE 16 .. 0 LOOP
-            k := set_byte(k, i, mod(n, 256)::int);
-            n := div(n, 256);
-          END LOOP;
-          RETURN k;
+          IF mid >= {1 << 63} THEN mid := mid - {1 << 64}; END IF;
+          IF low >= {1 << 63} THEN low := low - {1 << 64}; END IF;
+          RETURN decode(lpad(to_hex(top::int), 2, '0') || lpad(to_hex(mid::bigint), 16, '0')
+                        || lpad(to_hex(low::bigint), 16, '0'), 'hex');
         END $f$""",
         # SubnetPool.allocate(prefixlen): SubnetPool._lowest_block and _record, under the general path's locks
         f"""CREATE OR REPLACE FUNCTION {s}.netx_carve(
@@ -275,10 +280,10 @@ def fast_sql(s: str) -> list[str]:
           k bytea;
           last bytea;
         BEGIN
-          -- the general path's enter (the same statement shape, so the same lock order)
-          SELECT p.allocated_keys INTO held FROM (
-            SELECT allocated_keys, pg_advisory_xact_lock({POOL_LOCK}, (id % {POOL_MOD})::int) FROM {s}.pools
-            WHERE id = p_pool FOR UPDATE) AS p;
+          -- the general path's locks in its order: the pool's advisory lock (exclusive) here, its row by the
+          -- UPDATE at the end; the row is read after the lock, by a statement of its own (a fresh snapshot)
+          PERFORM pg_advisory_xact_lock({POOL_LOCK}, (p_pool % {POOL_MOD})::int);
+          SELECT allocated_keys INTO held FROM {s}.pools WHERE id = p_pool;
           IF NOT FOUND THEN
             RAISE EXCEPTION 'netx: pool % no longer exists', p_pool USING ERRCODE = 'P0002';
           END IF;
