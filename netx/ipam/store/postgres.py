@@ -392,8 +392,8 @@ class PostgresStore(SqlStore):
         more: Callable[[], Sequence[int]] | None,
     ) -> tuple[int | None, int]:
         """``PgState.take`` in autocommit mode, on the main connection or a spare one."""
-        found = self._fast(lambda conn: self._call_take(state, conn, owner, lo, hi, draws, more))
-        return (-1, 0) if found is None else found
+        declined: tuple[int | None, int] = (-1, 0)
+        return self._fast(lambda conn: self._call_take(state, conn, owner, lo, hi, draws, more), declined)
 
     def _carve(self, state: PgState, owner: Owner, size: int, plen: int, parents: Sequence[tuple[int, int]]) -> int | None:
         """``PgState.carve`` in autocommit mode: ``netx_carve`` (``_pgsql.py``), with the fast path's retries."""
@@ -403,20 +403,21 @@ class PostgresStore(SqlStore):
         def carve(conn: psycopg.Connection[Any]) -> int | None:
             row = self._retrying(state, what, lambda: conn.execute(self._carve_sql, (
                 state._id, owner, size, plen, los, his)).fetchone(), conn)
-            return -2 if row is None or row[0] is None else ki(row[0])
+            return None if row is None or row[0] is None else ki(row[0])
 
-        found = self._fast(carve)
-        return -1 if found is None else None if found == -2 else found
+        declined: int | None = -1
+        return self._fast(carve, declined)
 
-    def _fast(self, call: Callable[[psycopg.Connection[Any]], T]) -> T | None:
+    def _fast(self, call: Callable[[psycopg.Connection[Any]], T], declined: T) -> T:
         """``call(conn)`` on an autocommit connection: the main one, or a spare one while another thread uses
-        it. None inside an open transaction of this thread (the caller then joins it on the general path)."""
+        it; ``declined`` inside an open transaction of this thread (the caller then joins it on the general
+        path)."""
         self._check_open()
         self._check_fork()
         if self._guard.acquire(blocking=False):
             try:
                 if self._depth:  # inside an open transaction (this thread's): join it on the general path
-                    return None
+                    return declined
                 self._begin()
                 conn = self._db()
                 conn.autocommit = True
@@ -431,7 +432,7 @@ class PostgresStore(SqlStore):
         if spare is None:  # every spare is in use: wait for the main connection like a general call
             with self._transaction():
                 pass
-            return self._fast(call)
+            return self._fast(call, declined)
         try:
             return call(spare)
         finally:
