@@ -683,16 +683,17 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
             if len(x) > 15:  # longer than any dotted quad
                 return self._longest_text(x, default)
             try:
-                k = _from_bytes(_pton(_AF4, x))  # exactly the strict dotted quads, as ipaddress
+                b = _pton(_AF4, x)  # exactly the strict dotted quads, as ipaddress
             except (OSError, ValueError):  # a short IPv6 address, a CIDR, junk
                 return self._longest_text(x, default)
-            # the slot's entry, its /24's cell: the answer's position in the entry
-            f = self._fast[k >> 16]
-            f = f[f[0][k >> 8 & 0xFF]]
+            # the slot's entry, its /24's cell: the answer's position in the entry (read off the bytes:
+            # no int is made unless the /24 is cut by longer prefixes)
+            f = self._fast[b[0] << 8 | b[1]]
+            f = f[f[0][b[2]]]
             if f.__class__ is tuple:
                 return f
             if f is not False:  # a /24 cut by longer prefixes, or a stale slot
-                f = self._longest4_rest(f, k)
+                f = self._longest4_rest(f, _from_bytes(b))
         elif x.__class__ is IP:
             if x._ver == 6:
                 return self._longest6(x._int, x, default)
