@@ -15,7 +15,6 @@ type and ``isinstance`` test the version.
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Callable, Generic, Literal, Mapping, TypeVar
 
 from ._errors import NetxError
@@ -104,6 +103,8 @@ class TypeDesc(Generic[T]):
 
     def schema(self) -> dict[str, Any]:
         """A fresh copy of ``json_schema`` (callers may change it)."""
+        import copy  # here, not at import: copy pulls in weakref, and `import netx` stays light
+
         return copy.deepcopy(dict(self.json_schema))
 
     def is_instance(self, obj: object) -> bool:
