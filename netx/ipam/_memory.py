@@ -11,7 +11,7 @@ of the pool: memory and cost follow the number of intervals and allocations.
 from __future__ import annotations
 
 import heapq
-import threading
+import _thread
 import time
 from bisect import bisect_left, bisect_right, insort
 from contextlib import AbstractContextManager
@@ -83,7 +83,7 @@ class MemoryState:
         self._ext: dict[str, str] = {}
         self._expires: dict[int, float] = {}  # start -> expiry, for leases
         self._by_expiry: list[tuple[float, int]] = []  # heap of (expiry, start); entries no longer in _expires are stale
-        self._lock = threading.RLock()
+        self._lock = _thread.RLock()
         self._marks: list[int] = []
         self._journal: list[tuple[Any, ...]] = []
         self._tx = _Transaction(self)

@@ -9,7 +9,7 @@ in-memory ones.
 
 from __future__ import annotations
 
-import threading
+import _thread
 from typing import TYPE_CHECKING, Any, Iterable, Literal, overload
 
 from ..._errors import shorten
@@ -63,7 +63,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self._closed = False
-        self._guard = threading.RLock()
+        self._guard = _thread.RLock()
 
     # -- public API ---------------------------------------------------------------
     def create_pool(
