@@ -12,7 +12,6 @@ the interval steps in ``_intervals.py``, what ``SubnetPool`` shares in ``_base.p
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from .._ip import IP
@@ -28,6 +27,7 @@ from .errors import AlreadyAllocated, IPAMError, NotInPool, PoolExhausted, Reser
 from .spec import PoolSpec
 
 if TYPE_CHECKING:
+    import random
     from datetime import datetime
 
 __all__ = ["Pool", "PoolSpec", "PoolStats", "STRATEGIES"]
@@ -67,7 +67,9 @@ class Pool(PoolBase[PoolSpec, IP]):
     between threads (and, through a store, between processes).
     """
 
-    __slots__ = ("_rng",)
+    __slots__ = ("_generator",)
+
+    _generator: random.Random | None
 
     _what = "pool"
 
@@ -79,7 +81,17 @@ class Pool(PoolBase[PoolSpec, IP]):
 
     def _bind(self, spec: PoolSpec, state: PoolState, name: str | None) -> None:
         super()._bind(spec, state, name)
-        self._rng = random.Random()
+        self._generator = None
+
+    @property
+    def _rng(self) -> random.Random:
+        """The pool's generator of random draws, made on first use (``random`` is not imported before)."""
+        rng = self._generator
+        if rng is None:
+            import random
+
+            rng = self._generator = random.Random()
+        return rng
 
     def _ranges(self) -> tuple[IPNet | IPRange, ...]:
         return self._spec.ranges
@@ -255,7 +267,7 @@ class Pool(PoolBase[PoolSpec, IP]):
             first = spec._random_key(family, rng)
 
             def more(family: int = family) -> list[int]:
-                probe = random.Random(0)
+                probe = type(rng)(0)
                 probe.setstate(rng.getstate())
                 return [spec._random_key(family, probe) for _ in range(_DRAWS - 1)]
 

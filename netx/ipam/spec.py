@@ -8,9 +8,8 @@ equality and pickling.
 
 from __future__ import annotations
 
-import random
 from bisect import bisect_right
-from typing import Any, ClassVar, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Sequence
 
 import json  # stdlib, not orjson: a short-lived process (the CNI plugin) pays for importing orjson
 
@@ -22,6 +21,9 @@ from .._range import IPRange
 from .._set import IPSet
 from ._coerce import Interval, as_ip, as_item, as_net, as_range, check_strategy, items_of, key_bounds
 from .errors import IPAMError, NotInPool
+
+if TYPE_CHECKING:
+    import random
 
 __all__ = ["Spec", "PoolSpec", "SubnetSpec", "spec_from_json"]
 

@@ -10,7 +10,6 @@ guarantee that one address is never recorded twice.
 from __future__ import annotations
 
 import os
-import random
 import sqlite3
 import time
 from typing import Any, Sequence
@@ -156,6 +155,8 @@ class SqliteStore(SqlStore):
                         f"IPAM store {shorten(self.url)} stayed locked by another connection for over"
                         f" {self.timeout:g} s: {exc}", url=self.url
                     ) from exc
+            import random  # here: only a busy database needs it
+
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.05)
 
