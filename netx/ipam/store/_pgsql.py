@@ -25,9 +25,9 @@
 * Nothing is counted: ``stats()`` counts the pool's allocation rows (``postgres.PgState``).
 * ``SubnetPool.allocate(prefixlen)`` is one call of ``netx_carve``, the general algorithm
   (``SubnetPool._lowest_block``: the first free interval of the first parent that holds an
-  aligned block, then carve it) in PL/pgSQL, under the same locks as the general path (the
-  pool's row and its exclusive advisory lock): subnet pools stay serial, in one round trip
-  instead of seven.
+  aligned block, then carve it) in PL/pgSQL, under the general path's exclusive advisory
+  lock (and the pool's row, locked by the update of its key count, skipped only while every
+  allocation is one key): subnet pools stay serial, in one round trip instead of seven.
 
 A call alone gets exactly what the general algorithm would hand out: the lowest free key
 (``lowest``), or the first free one of its random draws (``random``). Under concurrency a
@@ -281,7 +281,9 @@ def fast_sql(s: str) -> list[str]:
           last bytea;
         BEGIN
           -- the general path's locks in its order: the pool's advisory lock (exclusive) here, its row by the
-          -- UPDATE at the end; the row is read after the lock, by a statement of its own (a fresh snapshot)
+          -- UPDATE of the key count at the end (none while every allocation is one key: the advisory lock alone
+          -- excludes the other writers); the row is read after the lock, by a statement of its own (a fresh
+          -- snapshot)
           PERFORM pg_advisory_xact_lock({POOL_LOCK}, (p_pool % {POOL_MOD})::int);
           SELECT allocated_keys INTO held FROM {s}.pools WHERE id = p_pool;
           IF NOT FOUND THEN

@@ -398,10 +398,9 @@ class PostgresStore(SqlStore):
     def _carve(self, state: PgState, owner: Owner, size: int, plen: int, parents: Sequence[tuple[int, int]]) -> int | None:
         """``PgState.carve`` in autocommit mode: ``netx_carve`` (``_pgsql.py``), with the fast path's retries."""
         los, his = [kb(lo) for lo, _ in parents], [kb(hi) for _, hi in parents]
-        what = f"allocate() on subnet pool {state._name!r}" + (f" for owner {owner!r}" if owner else "")
 
         def carve(conn: psycopg.Connection[Any]) -> int | None:
-            row = self._retrying(state, what, lambda: conn.execute(self._carve_sql, (
+            row = self._retrying(state, owner, "subnet pool", lambda: conn.execute(self._carve_sql, (
                 state._id, owner, size, plen, los, his)).fetchone(), conn)
             return None if row is None or row[0] is None else ki(row[0])
 
@@ -438,9 +437,13 @@ class PostgresStore(SqlStore):
         finally:
             self._give_back(spare)
 
-    def _retrying(self, state: PgState, what: str, run: Callable[[], T], conn: psycopg.Connection[Any]) -> T:
-        """``run()``, one autocommit statement on ``conn``, retried (bounded, with backoff) on deadlocks and
-        serialization failures; a lost connection is an unknown outcome, a missing pool ``PoolNotFound``."""
+    def _retrying(
+        self, state: PgState, owner: Owner, kind: str, run: Callable[[], T], conn: psycopg.Connection[Any]
+    ) -> T:
+        """``run()``, one autocommit ``allocate()`` statement on ``conn`` for ``owner`` in ``state``'s pool
+        (a ``kind``: ``pool`` or ``subnet pool``, for the messages), retried (bounded, with backoff) on
+        deadlocks and serialization failures; a lost connection is an unknown outcome, a missing pool
+        ``PoolNotFound``."""
         pg = self._pg
         deadline = time.monotonic() + self.timeout
         for attempt in range(_RETRIES):
@@ -448,6 +451,7 @@ class PostgresStore(SqlStore):
                 return run()
             except pg.Error as exc:
                 if conn.broken or conn.closed:
+                    what = f"allocate() on {kind} {state._name!r}" + (f" for owner {owner!r}" if owner else "")
                     raise self._unknown(what, exc) from exc
                 if isinstance(exc, pg.errors.NoDataFound):
                     raise self._gone(state._name) from None
@@ -474,7 +478,6 @@ class PostgresStore(SqlStore):
         else:
             first = {"pool": pool, "owner": owner, "lo": kb(lo), "hi": kb(hi)}
         every: list[bytes] | None = None
-        what = f"allocate() on pool {state._name!r}" + (f" for owner {owner!r}" if owner else "")
 
         def once() -> tuple[int | None, int]:
             nonlocal every
@@ -487,7 +490,7 @@ class PostgresStore(SqlStore):
             row = conn.execute(self._take_sql, (pool, owner, kb(lo), kb(hi), every)).fetchone()
             return (None, 0) if row is None or row[0] is None else (ki(row[0]), int(row[1]))
 
-        return self._retrying(state, what, once, conn)
+        return self._retrying(state, owner, "pool", once, conn)
 
     def _borrow(self) -> psycopg.Connection[Any] | None:
         """An idle spare autocommit connection (made if fewer than ``_SPARES`` exist), or None."""
