@@ -331,7 +331,10 @@ class PostgresStore(SqlStore):
         """The database's clock (the transaction's start), so hosts whose clocks differ agree on leases."""
         return float(self._one("SELECT EXTRACT(EPOCH FROM now())", ())[0])
 
-    def _begin(self, readonly: bool = False) -> None:
+    def _begin(self, readonly: bool = False, autocommit: bool = False) -> None:
+        """Make the main connection ready (reconnected if dead) for a transaction, or with ``autocommit``
+        for one fast-path statement. It stays in the mode last asked for: consecutive fast-path calls
+        switch nothing (each switch is a trip through psycopg's machinery, about 3 µs)."""
         self._check_fork()
         conn = self._conn
         if conn is None or not _usable(conn):
@@ -342,6 +345,8 @@ class PostgresStore(SqlStore):
                     f"cannot reconnect to IPAM store {mask_url(self.url)!r}: {exc}".strip(), url=mask_url(self.url)
                 ) from exc
             conn = self._db()
+        if conn.autocommit != autocommit:
+            conn.autocommit = autocommit
         # the isolation this call needs, whatever the server's default: READ COMMITTED with row locks for
         # writers; one REPEATABLE READ snapshot that locks nothing (and cannot fail to serialize) for readers
         levels = self._pg.IsolationLevel
@@ -417,14 +422,8 @@ class PostgresStore(SqlStore):
             try:
                 if self._depth:  # inside an open transaction (this thread's): join it on the general path
                     return declined
-                self._begin()
-                conn = self._db()
-                conn.autocommit = True
-                try:
-                    return call(conn)
-                finally:
-                    if not conn.closed:
-                        conn.autocommit = False
+                self._begin(autocommit=True)
+                return call(self._db())
             finally:
                 self._guard.release()
         spare = self._borrow()
