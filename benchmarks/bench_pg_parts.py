@@ -52,24 +52,25 @@ def pieces(url: str) -> tuple[dict[str, tuple[int, Call]], Callable[[], None]]:
     store.create_pool("lowest", "10.0.0.0/12")
     store.create_pool("random", "10.16.0.0/12", strategy="random")
     store.create_pool("direct", "10.32.0.0/12")
-    with psycopg.connect(url.split("&schema=")[0], autocommit=True) as conn:
+    plain = url.split("&schema=")[0]
+    with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute("CREATE TABLE raw_floor (k bytea PRIMARY KEY, v text)")
         conn.execute("CREATE TABLE bench.alloc_copy (LIKE bench.allocations INCLUDING ALL)")
         conn.execute("CREATE TABLE bench.free_copy (LIKE bench.free INCLUDING ALL) WITH (fillfactor = 50)")
         conn.execute("INSERT INTO bench.free_copy (pool, lo, hi) VALUES (1, %s, %s)", (bytes(17), b"\xff" * 17))
-    raw = psycopg.connect(url.split("&schema=")[0])
-    row = psycopg.connect(url.split("&schema=")[0], autocommit=True)
-    free = psycopg.connect(url.split("&schema=")[0], autocommit=True)
-    conns = [raw, row, free]
-    pids = [int(c.execute("SELECT pg_backend_pid()").fetchone()[0]) for c in conns]  # type: ignore[index]
-    raw.commit()
+    conns: list[Any] = []
+
+    def connect(autocommit: bool = True) -> Any:
+        conns.append(psycopg.connect(plain, autocommit=autocommit))
+        return conns[-1]
+
+    raw, row, free, both, direct = connect(autocommit=False), connect(), connect(), connect(), connect()
     stores = {name: ipam.open(url) for name in ("lowest", "random")}
-    netx_pids = {}
-    for name, s in stores.items():
-        conn: Any = s._conn  # type: ignore[attr-defined]
-        netx_pids[name] = int(conn.execute("SELECT pg_backend_pid()").fetchone()[0])
-        conn.commit()
     lowest, rand = stores["lowest"].pool("lowest"), stores["random"].pool("random")
+    direct_id = int(direct.execute("SELECT id FROM bench.pools WHERE name = 'direct'").fetchone()[0])
+    lowest_stmt, take_stmt = lowest_sql('"bench"'), TAKE.format(s='"bench"')
+    v4 = {"pool": direct_id, "lo": bytes(17), "hi": (1 << 32).to_bytes(17, "big")}
+    lock_free = "f AS (SELECT hi FROM bench.free_copy WHERE pool = 1 ORDER BY hi LIMIT 1 FOR UPDATE SKIP LOCKED)"
 
     def key(i: int, base: int = 1 << 40) -> bytes:
         return (base | i).to_bytes(17, "big")
@@ -83,26 +84,14 @@ def pieces(url: str) -> tuple[dict[str, tuple[int, Call]], Callable[[], None]]:
                     (key(i), key(i), f"owner-{i}"))
 
     def free_call(i: int) -> None:
-        free.execute("WITH f AS (SELECT hi FROM bench.free_copy WHERE pool = 1 ORDER BY hi LIMIT 1 FOR UPDATE SKIP LOCKED)"
-                     " UPDATE bench.free_copy g SET lo = %s FROM f WHERE g.pool = 1 AND g.hi = f.hi", (key(i),))
-
-    both = psycopg.connect(url.split("&schema=")[0], autocommit=True)
-    conns.append(both)
-    pids.append(int(both.execute("SELECT pg_backend_pid()").fetchone()[0]))  # type: ignore[index]
+        free.execute(f"WITH {lock_free} UPDATE bench.free_copy g SET lo = %s FROM f WHERE g.pool = 1 AND g.hi = f.hi",
+                     (key(i),))
 
     def both_call(i: int) -> None:
-        both.execute("WITH f AS (SELECT hi FROM bench.free_copy WHERE pool = 1 ORDER BY hi LIMIT 1 FOR UPDATE SKIP LOCKED),"
-                     " kept AS (UPDATE bench.free_copy g SET lo = %(k)s FROM f WHERE g.pool = 1 AND g.hi = f.hi"
-                     " RETURNING %(k)s::bytea AS k)"
+        both.execute(f"WITH {lock_free}, kept AS (UPDATE bench.free_copy g SET lo = %(k)s FROM f"
+                     " WHERE g.pool = 1 AND g.hi = f.hi RETURNING %(k)s::bytea AS k)"
                      " INSERT INTO bench.alloc_copy (pool, key, address, owner)"
                      " SELECT 1, k, bench.netx_inet(k), %(owner)s FROM kept", {"k": key(i, 2 << 40), "owner": f"both-{i}"})
-
-    direct = psycopg.connect(url.split("&schema=")[0], autocommit=True)
-    conns.append(direct)
-    pids.append(int(direct.execute("SELECT pg_backend_pid()").fetchone()[0]))  # type: ignore[index]
-    direct_id = int(direct.execute("SELECT id FROM bench.pools WHERE name = 'direct'").fetchone()[0])  # type: ignore[index]
-    lowest_stmt, take_stmt = lowest_sql('"bench"'), TAKE.format(s='"bench"')
-    v4 = {"pool": direct_id, "lo": bytes(17), "hi": (1 << 32).to_bytes(17, "big")}
 
     def direct_call(i: int) -> None:
         if direct.execute(lowest_stmt, {**v4, "owner": f"direct-{i}"}).fetchone() is None:  # a new block: netx_take
@@ -114,14 +103,18 @@ def pieces(url: str) -> tuple[dict[str, tuple[int, Call]], Callable[[], None]]:
         for s in (store, *stores.values()):
             s.close()
 
+    def pid(conn: Any) -> int:
+        return int(conn.info.backend_pid)
+
+    netx_conns = {name: s._conn for name, s in stores.items()}  # type: ignore[attr-defined]
     return {
-        "raw INSERT + COMMIT (the floor)": (pids[0], raw_call),
-        "the allocation row alone (its table's constraints and indexes)": (pids[1], row_call),
-        "the free interval alone (lock it, move its low end)": (pids[2], free_call),
-        "both in one statement (as allocate() does, on the copies)": (pids[3], both_call),
-        "allocate()'s statements sent directly (lowest, psycopg alone)": (pids[4], direct_call),
-        "allocate(), lowest": (netx_pids["lowest"], lambda i: lowest.allocate(f"owner-{i}")),
-        "allocate(), random": (netx_pids["random"], lambda i: rand.allocate(f"owner-{i}")),
+        "raw INSERT + COMMIT (the floor)": (pid(raw), raw_call),
+        "the allocation row alone (its table's constraints and indexes)": (pid(row), row_call),
+        "the free interval alone (lock it, move its low end)": (pid(free), free_call),
+        "both in one statement (as allocate() does, on the copies)": (pid(both), both_call),
+        "allocate()'s statements sent directly (lowest, psycopg alone)": (pid(direct), direct_call),
+        "allocate(), lowest": (pid(netx_conns["lowest"]), lambda i: lowest.allocate(f"owner-{i}")),
+        "allocate(), random": (pid(netx_conns["random"]), lambda i: rand.allocate(f"owner-{i}")),
     }, close
 
 
