@@ -1,6 +1,6 @@
 """Run every benchmark in this folder, one after another, and print their tables.
 
-    python benchmarks/run.py            # full sizes (a few minutes on 2 cores)
+    python benchmarks/run.py            # full sizes (about 15 minutes on 2 cores)
     python benchmarks/run.py --quick    # small sizes, seconds (what the smoke test runs)
     python benchmarks/run.py parse set  # only bench_parse.py and bench_set.py
 """
