@@ -48,10 +48,10 @@ def pieces(url: str) -> tuple[dict[str, tuple[int, Call]], Callable[[], None]]:
     """``name -> (server pid, call(i))`` for each piece, each on a connection of its own, and a closer."""
     import psycopg
 
-    store = ipam.open(url)  # makes the schema and its tables, copied below
-    store.create_pool("lowest", "10.0.0.0/12")
-    store.create_pool("random", "10.16.0.0/12", strategy="random")
-    store.create_pool("direct", "10.32.0.0/12")
+    with ipam.open(url) as store:  # makes the schema and its tables, copied below
+        store.create_pool("lowest", "10.0.0.0/12")
+        store.create_pool("random", "10.16.0.0/12", strategy="random")
+        store.create_pool("direct", "10.32.0.0/12")
     plain = url.split("&schema=")[0]
     with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute("CREATE TABLE raw_floor (k bytea PRIMARY KEY, v text)")
@@ -100,7 +100,7 @@ def pieces(url: str) -> tuple[dict[str, tuple[int, Call]], Callable[[], None]]:
     def close() -> None:
         for c in conns:
             c.close()
-        for s in (store, *stores.values()):
+        for s in stores.values():
             s.close()
 
     def pid(conn: Any) -> int:
