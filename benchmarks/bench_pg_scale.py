@@ -11,7 +11,11 @@ client processes, each with its own connection, all started together:
   psycopg, into one shared table keyed like the allocations (17-byte keys); the floor
   any durable allocation needs (one durable commit each);
 - netx: each client calls ``allocate(owner)`` on the *same* pool (one /12, created as
-  any pool is) with strategy ``lowest``, then ``random``.
+  any pool is) with strategy ``lowest``, then ``random``;
+- two stricter floors, without a target (below the table): the same INSERT as one
+  autocommit statement (one round trip: its commit is implicit), through psycopg's
+  ``execute`` (``auto``), and prepared once and sent through libpq's prepared-statement
+  calls (``lean``: the client path netx's ``allocate()`` itself takes).
 
 Target: netx within 1.5x of the raw floor at every N (allocations/s). The ratio is the
 median over rounds of paired ratios: in each round, each strategy's run at N clients sits
@@ -42,17 +46,26 @@ from _harness import Row, print_header, print_table, quick_flag, ratio_cell  # n
 from _pgtest import TempPostgres  # noqa: E402  (the throwaway server of the tests)
 
 CLIENTS = (1, 2, 4, 8)
+STRICT = {
+    "auto": "the INSERT as one autocommit statement through psycopg's execute: one round trip, its commit implicit",
+    "lean": "the same, prepared once and sent through libpq's prepared-statement calls, as allocate() sends its own",
+}
 
 
 def worker(url: str, index: int) -> None:
     """A client process: waits for ``CMD N`` lines (``raw``, ``lowest``, ``random``), runs N calls, prints ``done``."""
     import psycopg
 
+    from psycopg import generators
+
     raw = psycopg.connect(url.split("&schema=")[0])
+    auto = psycopg.connect(url.split("&schema=")[0], autocommit=True)
+    lean = psycopg.connect(url.split("&schema=")[0], autocommit=True)
+    lean.pgconn.prepare(b"floor", b"INSERT INTO raw_floor VALUES ($1, $2)", [17, 25])
     store = ipam.open(url)
     pools = {"lowest": store.pool("lowest"), "random": store.pool("random")}
     counter = iter(range(index * 10**9, (index + 1) * 10**9))
-    backends = [conn.execute("SELECT pg_backend_pid()").fetchone()[0] for conn in (raw, store._conn)]  # type: ignore[attr-defined]
+    backends = [conn.execute("SELECT pg_backend_pid()").fetchone()[0] for conn in (raw, store._conn, auto, lean)]  # type: ignore[attr-defined]
     raw.commit()
     store._conn.commit()  # type: ignore[attr-defined]
     print("ready", *backends, flush=True)
@@ -62,6 +75,15 @@ def worker(url: str, index: int) -> None:
             for _ in range(int(n)):
                 raw.execute("INSERT INTO raw_floor VALUES (%s, %s)", (next(counter).to_bytes(17, "big"), "bench"))
                 raw.commit()
+        elif cmd == "auto":
+            for _ in range(int(n)):
+                auto.execute("INSERT INTO raw_floor VALUES (%s, %s)", (next(counter).to_bytes(17, "big"), "bench"))
+        elif cmd == "lean":
+            pg = lean.pgconn
+            for _ in range(int(n)):
+                pg.send_query_prepared(b"floor", [next(counter).to_bytes(17, "big"), b"bench"], [1, 1], 1)
+                if lean.wait(generators.execute(pg))[-1].status != psycopg.pq.ExecStatus.COMMAND_OK:
+                    raise SystemExit("lean insert failed")
         else:
             pool = pools[cmd]
             for i in range(int(n)):
@@ -88,19 +110,20 @@ class Clients:
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             for i in range(CLIENTS[-1])
         ]
-        self.backends: list[tuple[int, int]] = []  # each client's server processes: (raw, netx)
+        self.backends: list[tuple[int, ...]] = []  # each client's server processes: (raw, netx, auto, lean)
         for proc in self.procs:
             assert proc.stdout is not None
             words = proc.stdout.readline().split()
-            if words[:1] != ["ready"] or len(words) != 3:
+            if words[:1] != ["ready"] or len(words) != 5:
                 raise SystemExit("a client did not start")
-            self.backends.append((int(words[1]), int(words[2])))
+            self.backends.append(tuple(map(int, words[1:])))
         self.server_cpu: dict[str, list[float]] = {}  # command -> [server CPU seconds, calls]
 
     def run(self, n: int, cmd: str, calls: int) -> float:
         """Calls per second of ``n`` clients doing ``calls`` calls each, all started together."""
         procs = self.procs[:n]
-        backends = [pair[0 if cmd == "raw" else 1] for pair in self.backends[:n]]
+        which = {"raw": 0, "auto": 2, "lean": 3}.get(cmd, 1)
+        backends = [pids[which] for pids in self.backends[:n]]
         cpu_before = sum(map(_cpu_seconds, backends))
         start = time.perf_counter()
         for proc in procs:
@@ -158,14 +181,25 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for r in range(repeats):  # rounds, each measuring every case: all see the same load
                 for n in CLIENTS:
+                    strict = {}  # the stricter floors: run before the pairs in even rounds, after them in odd ones
+                    if r % 2 == 0:
+                        strict = {cmd: clients.run(n, cmd, calls) for cmd in STRICT}
+                    netx_rates = {}
                     for strategy in ("lowest", "random"):
                         rates = {}
                         for cmd in (("raw", strategy) if r % 2 == 0 else (strategy, "raw")):
                             rates[cmd] = rate = clients.run(n, cmd, calls)
                             best[cmd, n] = max(best.get((cmd, n), 0.0), rate)
                         ratios.setdefault((strategy, n), []).append(rates["raw"] / rates[strategy])
+                        netx_rates[strategy] = rates[strategy]
                         done[strategy] += n * calls
                         check(url, strategy, done[strategy])
+                    if r % 2 == 1:
+                        strict = {cmd: clients.run(n, cmd, calls) for cmd in reversed(STRICT)}
+                    for cmd, floor in strict.items():
+                        best[cmd, n] = max(best.get((cmd, n), 0.0), floor)
+                        for strategy, rate in netx_rates.items():
+                            ratios.setdefault((f"{cmd}-{strategy}", n), []).append(floor / rate)
         finally:
             cpu_per_call = clients.server_cpu
             clients.close()
@@ -195,7 +229,14 @@ def main(argv: list[str] | None = None) -> int:
     notes = [] if quick or not any(cpu for cpu, _ in cpu_per_call.values()) else [
         f"Server CPU per call (user + system time of the clients' PostgreSQL processes from /proc, mean over every"
         f" round and N): {server}. An allocation writes its own row and its free interval's (`random` splits"
-        f" the interval: one row more); the raw floor writes one row."]
+        f" the interval: one row more); the raw floor writes one row.",
+        *(f"A stricter floor, no target ({what}): "
+          + ", ".join(f"{best[cmd, n]:,.0f}/s" for n in CLIENTS) + f" at N = {'/'.join(map(str, CLIENTS))}"
+          + " (the floor above: " + ", ".join(f"{best['raw', n]:,.0f}/s" for n in CLIENTS)
+          + "); netx against it, median of the rounds' ratios: "
+          + "; ".join(f"{strategy} " + " / ".join(f"{statistics.median(ratios[f'{cmd}-{strategy}', n]):.2f}×"
+                                                   for n in CLIENTS) for strategy in ("lowest", "random")) + "."
+          for cmd, what in STRICT.items())]
     print_table(rows, notes)
     return 0
 

@@ -5,6 +5,9 @@
                              allocate_many / owner_of; print ``ok`` or the first error's type and message
     until URL POOL N TAG     print ``ready``, wait for a line, then up to N allocate() calls until one fails;
                              print ``ok K`` (K addresses handed out, no failure) or ``ERROR-TYPE K``
+    interrupt URL POOL       print its connection's backend pid, call allocate() (the test holds the pool, then
+                             sends SIGINT); print ``interrupted``, wait for a line, then allocate() again and
+                             print the address
     stream URL POOL N TAG    N allocate() calls with owners TAG-0, TAG-1, ... retrying through outages
                              (bounded); prints ``ip owner`` per address handed out, ``unknown owner``
                              for every OutcomeUnknown, then ``done``
@@ -43,6 +46,22 @@ def main(argv: list[str]) -> int:
             out.flush()
             os.kill(os.getpid(), signal.SIGSTOP)
             time.sleep(60)  # only after SIGCONT; the test kills us first
+        return 0
+    if cmd == "interrupt":
+        store = netx.ipam.open(url)
+        pool = store.pool(name)
+        out.write(f"{store._conn.info.backend_pid}\n")  # type: ignore[attr-defined]
+        out.flush()
+        try:
+            pool.allocate("interrupted")
+        except KeyboardInterrupt:
+            out.write("interrupted\n")
+        else:
+            out.write("not interrupted\n")
+            return 1
+        out.flush()
+        sys.stdin.readline()
+        out.write(f"{pool.allocate('after')}\n")
         return 0
     if cmd == "mixed":
         n, tag = int(argv[3]), argv[4]

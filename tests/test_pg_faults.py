@@ -118,6 +118,43 @@ def test_stopped_process_holding_the_pool_lock_times_out(pg_url: str) -> None:
         assert store.pool("lan").allocate("x") == IP("10.0.0.1")
 
 
+def test_ctrl_c_cancels_an_allocate_that_waits(pg_url: str) -> None:
+    """SIGINT during ``allocate()`` (one prepared statement sent through libpq) interrupts it at once, cancels
+    it on the server too, and leaves the store usable: as psycopg's own ``execute`` does."""
+    from netx.ipam.store._pgsql import POOL_LOCK, POOL_MOD
+
+    with ipam.open(pg_url) as store:
+        store.create_pool("lan", "10.0.0.0/24")
+    with psycopg.connect(_plain(pg_url)) as outside, psycopg.connect(_plain(pg_url), autocommit=True) as watch:
+        # what a general-path call holds: the pool's advisory lock, exclusive, in a transaction
+        outside.execute(f'SELECT pg_advisory_xact_lock({POOL_LOCK}, (id %% {POOL_MOD})::int) FROM "{_schema(pg_url)}".pools'
+                        " WHERE name = %s", ("lan",))
+        proc = _spawn("interrupt", pg_url + "&timeout=60", "lan")
+        try:
+            backend = int(_line(proc))
+            deadline = time.monotonic() + 30
+            query = "SELECT state, wait_event_type FROM pg_stat_activity WHERE pid = %s"
+            while watch.execute(query, (backend,)).fetchone() != ("active", "Lock"):
+                assert time.monotonic() < deadline, "the allocate() never waited for the lock"
+                time.sleep(0.02)
+            started = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            assert _line(proc) == "interrupted"
+            assert time.monotonic() - started < 10  # not the 60 s lock timeout
+            assert watch.execute(query, (backend,)).fetchone() == ("idle", "Client")  # cancelled on the server
+            outside.rollback()
+            assert proc.stdin is not None
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+            assert _line(proc) == "10.0.0.1"  # the interrupted call took nothing, and the store goes on
+            assert proc.wait(timeout=30) == 0
+        finally:
+            proc.kill()
+            proc.wait(timeout=30)
+    with ipam.open(pg_url) as store:
+        assert list(store.pool("lan").allocations()) == [(IP("10.0.0.1"), "after")]
+
+
 def test_timeout_option_is_checked() -> None:
     for bad in ("0", "-1", "abc", "1e9", "nan", ""):
         with pytest.raises(IPAMError, match="invalid timeout"):

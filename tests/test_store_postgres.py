@@ -142,3 +142,37 @@ def test_text_postgres_cannot_hold(pg_url: str) -> None:
         assert pool.stats().allocated == 0
         assert pool.allocate("fine") == IP("10.0.0.1")
         assert_partition(pool)
+
+
+def test_owners_are_utf8_whatever_the_client_encoding(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path sends owners as UTF-8 bytes: the store's sessions say so, whatever libpq's default."""
+    monkeypatch.setenv("PGCLIENTENCODING", "LATIN1")
+    with ipam.open(pg_url) as store:
+        lowest = store.create_pool("lan", "10.0.0.0/29")
+        rand = store.create_pool("rnd", "10.1.0.0/29", strategy="random")
+        assert lowest.allocate("日本語 🌐 ü") == IP("10.0.0.1")
+        ip = rand.allocate("ü 日本語 🌐")
+    monkeypatch.delenv("PGCLIENTENCODING")
+    with psycopg.connect(_plain(pg_url)) as conn:
+        rows = conn.execute(f'SELECT owner FROM "{_schema(pg_url)}".allocations ORDER BY owner').fetchall()
+        assert rows == [("ü 日本語 🌐",), ("日本語 🌐 ü",)]
+    with ipam.open(pg_url) as store:
+        assert store.pool("rnd").owner_of(ip) == "ü 日本語 🌐"
+
+
+def test_allocate_runs_prepared_statements(pg_url: str) -> None:
+    """``allocate()`` on ``lowest`` / ``random`` sends a statement prepared on its connection (once), by name."""
+    with ipam.open(pg_url) as store:
+        lowest = store.create_pool("lan", "10.0.0.0/24")
+        rand = store.create_pool("rnd", "10.1.0.0/24", strategy="random")
+        for i in range(3):
+            lowest.allocate(f"a{i}")
+            rand.allocate(f"b{i}")
+        conn = store._conn  # type: ignore[attr-defined]
+        names = [r[0] for r in conn.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'netx%'"
+                                            " ORDER BY name").fetchall()]
+        assert names == ["netx_draw", "netx_lowest"]
+        conn.rollback()
+        assert [str(ip) for ip, _ in lowest.allocations()] == ["10.0.0.1", "10.0.0.2", "10.0.0.3"]
+        assert_partition(lowest)
+        assert_partition(rand)

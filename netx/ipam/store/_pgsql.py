@@ -36,7 +36,12 @@ call skips intervals other calls hold at that moment.
 
 from __future__ import annotations
 
-__all__ = ["BLOCK", "FAST_VERSION", "fast_sql", "TAKE", "CARVE", "PROC", "lowest_sql", "draw_sql"]
+from typing import NamedTuple, Sequence
+
+__all__ = [
+    "BLOCK", "FAST_VERSION", "fast_sql", "TAKE", "CARVE", "PROC", "lowest_sql", "draw_sql", "Prepared", "prepared",
+    "LOWEST_PARAMS", "DRAW_PARAMS",
+]
 
 BLOCK = 16
 """Keys per aligned block the free intervals are split into where allocations happen (a power of two <= 256)."""
@@ -104,6 +109,33 @@ def draw_sql(s: str) -> str:
     taken AS (INSERT INTO {s}.allocations (pool, key, address, owner)
               SELECT %(pool)s, %(d)s, %(a)s::inet, %(owner)s FROM right_part RETURNING key)
     SELECT key FROM taken"""
+
+
+LOWEST_PARAMS = (("pool", "bigint"), ("lo", "bytea"), ("hi", "bytea"), ("owner", "text"))
+"""``lowest_sql``'s parameters in the order its prepared form takes them (``prepared``)."""
+DRAW_PARAMS = (("pool", "bigint"), ("owner", "text"), ("d", "bytea"), ("d0", "bytea"), ("d1", "bytea"), ("a", "text"))
+"""``draw_sql``'s parameters in the order its prepared form takes them."""
+_OIDS = {"bigint": 20, "bytea": 17, "text": 25}
+
+
+class Prepared(NamedTuple):
+    """A statement run by name through libpq's prepared-statement calls (``PostgresStore._prepared``)."""
+
+    name: bytes
+    sql: bytes  # $n placeholders
+    types: tuple[int, ...]  # the parameters' type OIDs
+    formats: tuple[int, ...]  # every parameter in binary
+
+
+def prepared(name: str, sql: str, params: Sequence[tuple[str, str]]) -> Prepared:
+    """``sql`` (psycopg's ``%(name)s`` placeholders, ``%%`` for ``%``) as a statement to prepare as ``name``,
+    its parameters numbered in the order of ``params`` ((name, type) pairs)."""
+    for i, (param, _) in enumerate(params, 1):
+        sql = sql.replace(f"%({param})s", f"${i}")
+    if "%(" in sql:
+        raise AssertionError(f"{name}: a parameter is not in the list: {sql}")
+    return Prepared(name.encode(), sql.replace("%%", "%").encode(), tuple(_OIDS[t] for _, t in params),
+                    (1,) * len(params))
 
 
 def fast_sql(s: str) -> list[str]:
