@@ -173,6 +173,11 @@ def test_allocate_runs_prepared_statements(pg_url: str) -> None:
                                             " ORDER BY name").fetchall()]
         assert names == ["netx_draw", "netx_lowest"]
         conn.rollback()
-        assert [str(ip) for ip, _ in lowest.allocations()] == ["10.0.0.1", "10.0.0.2", "10.0.0.3"]
+        # a session that lost them (DISCARD ALL, DEALLOCATE: a pooler's reset) prepares them again
+        for lost in ("DEALLOCATE netx_lowest", "DISCARD ALL"):
+            conn.autocommit = True
+            conn.execute(lost)
+            assert lowest.allocate(lost) is not None and rand.allocate(lost) is not None
+        assert [str(ip) for ip, _ in lowest.allocations()] == [f"10.0.0.{i}" for i in range(1, 6)]
         assert_partition(lowest)
         assert_partition(rand)

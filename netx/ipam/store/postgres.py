@@ -193,7 +193,7 @@ class PgState(SqlState):
 class PostgresStore(SqlStore):
     """Pools in a PostgreSQL database, shared by any number of processes and hosts."""
 
-    __slots__ = ("schema", "timeout", "_conninfo", "_conn", "_pg", "_pid", "_spares", "_lent", "_spare_lock", "_take_sql", "_lowest", "_draw", "_carve_sql", "_run_gen")
+    __slots__ = ("schema", "timeout", "_conninfo", "_conn", "_pg", "_pid", "_spares", "_lent", "_spare_lock", "_take_sql", "_lowest", "_draw", "_carve_sql", "_run_gen", "_prepped")
 
     schema: str
     timeout: float
@@ -228,6 +228,7 @@ class PostgresStore(SqlStore):
         from psycopg import generators
 
         self._run_gen = generators.execute
+        self._prepped: weakref.WeakSet[psycopg.Connection[Any]] = weakref.WeakSet()  # hold netx's statements
         self._conn = None
         self._pid = os.getpid()
         self._spares = []
@@ -502,20 +503,25 @@ class PostgresStore(SqlStore):
     def _prepared(self, conn: psycopg.Connection[Any], stmt: Prepared, values: list[bytes | None]) -> bytes | None:
         """The first value of ``stmt``'s one row (None: no row), every value in binary, through libpq's
         prepared-statement calls directly: psycopg's ``execute`` (query conversion, adaptation, a cursor) is
-        about 95k of the 160k instructions an ``allocate()`` cost the client. Prepared on each connection the
-        first time it runs there; errors are psycopg's own exceptions, and Ctrl-C cancels the statement, as in
-        ``execute``."""
+        about 95k of the 160k instructions an ``allocate()`` cost the client. netx's statements are prepared on
+        a connection before its first use (and again should the server have lost them: SQLSTATE 26000); errors
+        are psycopg's own exceptions, and Ctrl-C cancels the statement, as in ``execute``."""
         pg, pgconn = self._pg, conn.pgconn
         for attempt in range(2):
+            if conn not in self._prepped:
+                for each in (self._lowest, self._draw):
+                    pgconn.send_prepare(each.name, each.sql, each.types)
+                    made = conn.wait(self._run_gen(pgconn))[-1]
+                    if made.status != pg.pq.ExecStatus.COMMAND_OK and made.error_field(
+                            pg.pq.DiagnosticField.SQLSTATE) != b"42P05":  # (42P05: it was left, after a 26000)
+                        raise pg.errors.error_from_result(made, encoding="utf-8")
+                self._prepped.add(conn)
             pgconn.send_query_prepared(stmt.name, values, stmt.formats, 1)
             res = conn.wait(self._run_gen(pgconn))[-1]
             if res.status == pg.pq.ExecStatus.TUPLES_OK:
                 return res.get_value(0, 0) if res.ntuples else None
-            if attempt == 0 and res.error_field(pg.pq.DiagnosticField.SQLSTATE) == b"26000":  # not prepared here
-                pgconn.send_prepare(stmt.name, stmt.sql, stmt.types)
-                made = conn.wait(self._run_gen(pgconn))[-1]
-                if made.status != pg.pq.ExecStatus.COMMAND_OK:
-                    raise pg.errors.error_from_result(made, encoding="utf-8")
+            if attempt == 0 and res.error_field(pg.pq.DiagnosticField.SQLSTATE) == b"26000":  # lost (DISCARD ALL)
+                self._prepped.discard(conn)
                 continue
             raise pg.errors.error_from_result(res, encoding="utf-8")
         raise AssertionError("unreachable")  # pragma: no cover - the second attempt returns or raises
