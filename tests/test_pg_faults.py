@@ -328,6 +328,39 @@ def test_forked_children_use_their_own_connections(pg_url: str) -> None:
         assert_partition(pool)
 
 
+def test_forked_child_leaves_the_other_threads_sessions_alone(pg_url: str) -> None:
+    """A child forked while other threads hold connections of their own (their clones of the store) does not
+    touch those sessions: the child has no such threads, and their connections are dropped unclosed."""
+    ctx = multiprocessing.get_context("fork")
+    with ipam.open(pg_url) as store:
+        pool = store.create_pool("lan", "10.0.0.0/24")
+        go, done = threading.Event(), threading.Event()
+        seen: list[Any] = []
+
+        def other_thread() -> None:
+            seen.append(str(pool.allocate("thread")))
+            seen.append(store._thread_store()._conn.info.backend_pid)  # type: ignore[attr-defined]
+            go.set()
+            assert done.wait(timeout=60)
+            seen.append(str(pool.allocate("thread")))
+            seen.append(store._thread_store()._conn.info.backend_pid)  # type: ignore[attr-defined]
+
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        assert go.wait(timeout=30)
+        queue = ctx.Queue()
+        child = ctx.Process(target=_child_allocates, args=(pool, 5, queue))
+        child.start()
+        result = queue.get(timeout=120)
+        child.join(timeout=60)
+        assert child.exitcode == 0 and isinstance(result, list) and len(result) == 5, result
+        done.set()
+        thread.join(timeout=60)
+        assert seen[0] == "10.0.0.1" and seen[1] == seen[3]  # the thread's session outlived the child
+        assert sorted([seen[0], seen[2], *result], key=IP) == [f"10.0.0.{i}" for i in range(1, 8)]
+        assert_partition(pool)
+
+
 # -- threads ------------------------------------------------------------------------------------
 
 
@@ -356,6 +389,85 @@ def test_threads_allocate_while_another_thread_is_in_a_transaction(pg_url: str) 
         assert seen == [True]  # the allocations finished while the other transaction was still open
         assert len(got) == len(set(got)) == 100
         assert_partition(pool)
+
+
+def _backends(url: str) -> set[int]:
+    """The server processes of the sessions connected to the test database, but this query's own."""
+    with psycopg.connect(_plain(url), autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                            " AND pid <> pg_backend_pid() AND backend_type = 'client backend'").fetchall()
+    return {int(pid) for pid, in rows}
+
+
+def test_threads_run_every_call_side_by_side(pg_url: str) -> None:
+    """Every call, not only allocate(): a thread's transaction does not hold up the other threads' calls."""
+    before = _backends(pg_url)
+    store = ipam.open(pg_url)
+    busy = store.create_pool("busy", "10.9.0.0/24")
+    pool = store.create_pool("lan", "10.0.0.0/24")
+    held, done = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def long_call() -> None:  # a general-path transaction, open until the other threads are done
+        try:
+            with busy._state.transaction():
+                busy.allocate_many(2, "holder")
+                held.set()
+                assert done.wait(timeout=30)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    results: dict[int, list[Any]] = {}
+
+    def general_calls(i: int) -> None:
+        try:
+            got = pool.allocate_many(3, f"t{i}")
+            assert pool.release(got[0])
+            results[i] = [got[1:], pool.stats().allocated, pool.owner_of(got[1]), store.pools(),
+                          store.pool("lan").addresses_of(f"t{i}"), pool.ensure(f"e{i}")]
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    holder = threading.Thread(target=long_call)
+    holder.start()
+    assert held.wait(timeout=30)
+    workers = [threading.Thread(target=general_calls, args=(i,)) for i in range(4)]
+    for w in workers:
+        w.start()
+    deadline = time.monotonic() + 30
+    for w in workers:
+        w.join(timeout=max(0.0, deadline - time.monotonic()))
+    finished = not any(w.is_alive() for w in workers)
+    done.set()  # (also when they did not finish: so that they can, and the test ends)
+    assert finished and not errors, "calls of other threads waited for one thread's transaction"
+    holder.join(timeout=60)
+    assert not errors and sorted(results) == [0, 1, 2, 3]
+    for i, (kept, allocated, owner, names, held_by, ensured) in results.items():
+        assert owner == f"t{i}" and names == ["busy", "lan"] and held_by == kept and allocated >= 2
+        assert pool.addresses_of(f"e{i}") == ensured
+    assert pool.stats().allocated == 12 and busy.stats().allocated == 2
+    assert_partition(pool)
+    # each thread had a connection of its own, closed with its thread (or with the store)
+    assert len(_backends(pg_url) - before) >= 1
+    store.close()
+    deadline = time.monotonic() + 30
+    while _backends(pg_url) - before:
+        assert time.monotonic() < deadline, "a thread's connection outlived the store"
+        time.sleep(0.05)
+
+
+def test_a_threads_connection_closes_when_the_thread_ends(pg_url: str) -> None:
+    with ipam.open(pg_url) as store:
+        pool = store.create_pool("lan", "10.0.0.0/24")
+        before = _backends(pg_url)
+        thread = threading.Thread(target=lambda: pool.allocate("t"))
+        thread.start()
+        thread.join(timeout=30)
+        deadline = time.monotonic() + 30
+        while _backends(pg_url) - before or len(_backends(pg_url)) != len(before):
+            assert time.monotonic() < deadline, "the thread's connection outlived the thread"
+            time.sleep(0.05)
+        assert pool.owner_of("10.0.0.1") == "t"
 
 
 # -- restart mid-stream -------------------------------------------------------------------------

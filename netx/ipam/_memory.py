@@ -233,6 +233,9 @@ class MemoryState:
     def ext_get(self, name: str) -> str | None:
         return self._ext.get(name)
 
+    def ext_items(self) -> dict[str, str]:
+        return dict(self._ext)
+
     def ext_set(self, name: str, value: str | None) -> None:
         if self._marks:
             self._journal.append(("ext", name, self._ext.get(name)))

@@ -133,3 +133,7 @@ class PoolState(Protocol):
     def ext_set(self, name: str, value: str | None) -> None:
         """Set (None: remove) the extension value ``name``; it commits with the transaction."""
         ...
+
+    def ext_items(self) -> dict[str, str]:
+        """Every extension value, by name (a copy), as the open transaction sees them."""
+        ...

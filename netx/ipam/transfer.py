@@ -58,8 +58,7 @@ ImportConflict.__module__ = "netx.ipam"
 
 def _state_items(pool: Pool | SubnetPool) -> dict[str, str]:
     """The pool's extension state (strategy state such as round-robin cursors), read in the open transaction."""
-    ext = getattr(pool._state, "_ext", None)
-    return dict(sorted(ext.items())) if isinstance(ext, dict) else {}
+    return dict(sorted(pool._state.ext_items().items()))
 
 
 def _allocation(pool: Pool | SubnetPool, span: Span) -> list[str | None]:

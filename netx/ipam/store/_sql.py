@@ -25,6 +25,7 @@ writes the pool row back (allocation counts, extension state) and commits.
 
 from __future__ import annotations
 
+import _thread
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator, Protocol, Sequence
 
@@ -205,6 +206,11 @@ class SqlStore(Store):
         self._entered: list[SqlState] = []  # pools touched by the open transaction
         self._specs: dict[int, Spec] = {}  # pool id -> its (immutable) spec; ids are never reused
 
+    def _thread_store(self) -> SqlStore:
+        """The store object that runs the current thread's transactions: this one (one connection, used by
+        one thread at a time); PostgreSQL gives every other thread one of its own."""
+        return self
+
     # -- backend primitives (one statement each) ---------------------------------------
     def _db(self) -> Connection:  # pragma: no cover - abstract
         """The open connection."""
@@ -319,6 +325,11 @@ class SqlStore(Store):
         """One atomic, durable unit on the connection; nested use joins the open one.
 
         ``readonly``: the body only reads; it takes no lock and sees one snapshot."""
+        here = self._thread_store()
+        if here is not self:  # another thread's: its own store object, connection and transaction
+            with here._transaction(state, readonly):
+                yield
+            return
         with self._guard:
             self._check_open()
             if self._depth:
@@ -408,20 +419,30 @@ class SqlStore(Store):
         return SqlState(self, pid, name)
 
 
+class _Tx(_thread._local):
+    """What a pool's state holds for the open transaction of the current thread: one per thread, since
+    threads run their transactions side by side on PostgreSQL (a connection each)."""
+
+    ext: dict[str, str]  # the pool's extension state (pools.ext, loaded by _enter)
+    count: int  # allocations (pools.allocated; PostgreSQL: this transaction's change)
+    keys: int  # keys they cover (pools.allocated_keys; PostgreSQL: this transaction's change)
+    dirty: bool  # the pool's row needs writing back at commit
+    stored: int | None  # PostgreSQL: pools.allocated_keys as entered (None: one key per allocation)
+
+    def __init__(self) -> None:
+        self.ext, self.count, self.keys, self.dirty, self.stored = {}, 0, 0, False, None
+
+
 class SqlState:
     """``PoolState`` of one pool in a SQL store: every primitive is one small indexed statement."""
 
-    __slots__ = ("_store", "_id", "_name", "_ext", "_count", "_keys", "_dirty")
-
-    _ext: dict[str, str]  # the pool's extension state (pools.ext, loaded by _enter)
-    _count: int  # allocations (pools.allocated)
-    _keys: int  # keys they cover (pools.allocated_keys)
-    _dirty: bool  # the pool's row needs writing back at commit
+    __slots__ = ("_store", "_id", "_name", "_tx")
 
     def __init__(self, store: SqlStore, pid: int, name: str) -> None:
         self._store = store
         self._id = pid
         self._name = name
+        self._tx = _Tx()
         self._reset()
 
     def __repr__(self) -> str:
@@ -440,22 +461,22 @@ class SqlState:
         if row is None:
             raise self._store._gone(self._name)
         count, keys, ext = row
-        self._ext = {} if ext is None else _ext_of(ext, self._name)
-        self._count = int(count)
-        self._keys = self._count if keys is None else ki(keys)
-        self._dirty = False
+        self._tx.ext = {} if ext is None else _ext_of(ext, self._name)
+        self._tx.count = int(count)
+        self._tx.keys = self._tx.count if keys is None else ki(keys)
+        self._tx.dirty = False
 
     def _flush(self) -> None:
-        if self._dirty:
-            ext = json.dumps(self._ext, sort_keys=True, separators=(",", ":")) if self._ext else None
-            self._store._run(self._store._q.flush, (self._count, kb(self._keys), ext, self._id))
-            self._dirty = False
+        if self._tx.dirty:
+            ext = json.dumps(self._tx.ext, sort_keys=True, separators=(",", ":")) if self._tx.ext else None
+            self._store._run(self._store._q.flush, (self._tx.count, kb(self._tx.keys), ext, self._id))
+            self._tx.dirty = False
 
     def _reset(self) -> None:
-        self._ext = {}
-        self._count = 0
-        self._keys = 0
-        self._dirty = False
+        self._tx.ext = {}
+        self._tx.count = 0
+        self._tx.keys = 0
+        self._tx.dirty = False
 
     # -- free intervals ---------------------------------------------------------------
     def free_floor(self, key: int) -> tuple[int, int] | None:
@@ -534,9 +555,9 @@ class SqlState:
                          expires))
             keys += last - start + 1
         self._store._many(self._store._q.alloc_put, rows)
-        self._count += len(rows)
-        self._keys += keys
-        self._dirty = True
+        self._tx.count += len(rows)
+        self._tx.keys += keys
+        self._tx.dirty = True
 
     def alloc_del(self, spans: Sequence[Span]) -> None:
         """Forget allocations; every one must be allocated (checked)."""
@@ -549,9 +570,9 @@ class SqlState:
                 f"pool {self._name!r}: {len(spans) - removed} of {len(spans)} released keys were not allocated"
                 " (store inconsistent); nothing was changed"
             )
-        self._count -= removed
-        self._keys -= sum(span.last - span.start + 1 for span in spans)
-        self._dirty = True
+        self._tx.count -= removed
+        self._tx.keys -= sum(span.last - span.start + 1 for span in spans)
+        self._tx.dirty = True
 
     def alloc_of(self, owner: Owner) -> list[Span]:
         """The allocations of ``owner``, in key order."""
@@ -577,7 +598,7 @@ class SqlState:
 
     def alloc_totals(self) -> Totals:
         """How many allocations and keys (kept in the pool's row, so O(1))."""
-        return Totals(self._count, self._keys)
+        return Totals(self._tx.count, self._tx.keys)
 
     # -- leases -------------------------------------------------------------------------
     def now(self) -> float:
@@ -596,15 +617,19 @@ class SqlState:
     # -- extension state ---------------------------------------------------------------
     def ext_get(self, name: str) -> str | None:
         """The pool's extension value ``name`` (read with the pool's row), or None."""
-        return self._ext.get(name)
+        return self._tx.ext.get(name)
+
+    def ext_items(self) -> dict[str, str]:
+        """Every extension value (read with the pool's row), by name."""
+        return dict(self._tx.ext)
 
     def ext_set(self, name: str, value: str | None) -> None:
         """Set (None: remove) the extension value ``name`` (written with the pool's row at commit)."""
         if value is None:
-            self._ext.pop(name, None)
+            self._tx.ext.pop(name, None)
         else:
-            self._ext[name] = value
-        self._dirty = True
+            self._tx.ext[name] = value
+        self._tx.dirty = True
 
 
 _MAX_TIME = 253402300800.0  # 10000-01-01 UTC: the end of what datetime (and so leases()) can show

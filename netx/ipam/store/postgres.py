@@ -28,6 +28,7 @@ import select
 import threading
 import time
 import weakref
+from _thread import get_ident as _get_ident
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
 import orjson
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
 __all__ = ["PostgresStore"]
 
 _RETRIES = 8  # attempts of a retryable step (lost connection, deadlock, serialization failure)
-_SPARES = 8  # autocommit connections kept for threads that allocate while another thread uses the main one
 T = TypeVar("T")
 
 
@@ -67,6 +67,11 @@ def _psycopg() -> Any:
 
 _STORES: weakref.WeakSet[PostgresStore] = weakref.WeakSet()  # open stores, for the fork handler
 _INHERITED: list[Any] = []  # connections a forked child inherited: kept, never used
+
+
+# what a thread's clone shares with its store (the database and its statements, not a session)
+_SHARED = ("url", "schema", "timeout", "_conninfo", "_pg", "_take_sql", "_lowest", "_draw", "_carve_sql", "_run_gen",
+           "_prepped", "_q", "_dialect", "_specs", "_errors", "schema_version")
 
 
 def _after_fork_in_child() -> None:
@@ -127,11 +132,11 @@ class PgState(SqlState):
     cover are ``pools.allocated_keys`` (NULL: one per allocation, as in every address pool), which only the
     general path changes. ``pools.allocated`` is not used on PostgreSQL."""
 
-    __slots__ = ("_stored",)
+    __slots__ = ()
 
     _store: PostgresStore
-    _stored: int | None  # pools.allocated_keys as entered (None: one key per allocation)
-    # SqlState's _count and _keys: what this transaction changed (alloc_put / alloc_del add to them)
+    # _tx.count and _tx.keys: what this transaction changed (alloc_put / alloc_del add to them); _tx.stored:
+    # pools.allocated_keys as entered (None: one key per allocation)
 
     def _enter(self, readonly: bool = False) -> None:
         store = self._store
@@ -142,10 +147,10 @@ class PgState(SqlState):
         if row is None:
             raise store._gone(self._name)
         keys, ext = row[0], row[1]
-        self._ext = {} if ext is None else orjson.loads(ext)
-        self._stored = None if keys is None else ki(keys)
-        self._count = self._keys = 0
-        self._dirty = False
+        self._tx.ext = {} if ext is None else orjson.loads(ext)
+        self._tx.stored = None if keys is None else ki(keys)
+        self._tx.count = self._tx.keys = 0
+        self._tx.dirty = False
 
     def _allocations(self) -> int:
         """The pool's allocations now (this transaction's changes included)."""
@@ -154,22 +159,22 @@ class PgState(SqlState):
     def alloc_totals(self) -> Totals:
         """How many allocations (counted) and keys they cover."""
         n = self._allocations()
-        return Totals(n, (n - self._count if self._stored is None else self._stored) + self._keys)
+        return Totals(n, (n - self._tx.count if self._tx.stored is None else self._tx.stored) + self._tx.keys)
 
     def _flush(self) -> None:
-        if self._dirty:
-            ext = orjson.dumps(self._ext, option=orjson.OPT_SORT_KEYS).decode() if self._ext else None
-            if self._stored is None and self._keys == self._count:
+        if self._tx.dirty:
+            ext = orjson.dumps(self._tx.ext, option=orjson.OPT_SORT_KEYS).decode() if self._tx.ext else None
+            if self._tx.stored is None and self._tx.keys == self._tx.count:
                 keys = None  # still one key per allocation
             else:
-                base = self._allocations() - self._count if self._stored is None else self._stored
-                keys = kb(base + self._keys)
+                base = self._allocations() - self._tx.count if self._tx.stored is None else self._tx.stored
+                keys = kb(base + self._tx.keys)
             self._store._run(self._store._q.flush, (keys, ext, self._id))
-            self._dirty = False
+            self._tx.dirty = False
 
     def _reset(self) -> None:
         super()._reset()
-        self._stored = None
+        self._tx.stored = None
 
     def take(
         self, owner: Owner, lo: int, hi: int, draws: Sequence[int] = (), more: Callable[[], Sequence[int]] | None = None
@@ -193,14 +198,19 @@ class PgState(SqlState):
 class PostgresStore(SqlStore):
     """Pools in a PostgreSQL database, shared by any number of processes and hosts."""
 
-    __slots__ = ("schema", "timeout", "_conninfo", "_conn", "_pg", "_pid", "_spares", "_lent", "_spare_lock", "_take_sql", "_lowest", "_draw", "_carve_sql", "_run_gen", "_prepped")
+    __slots__ = (
+        "schema", "timeout", "_conninfo", "_conn", "_pg", "_pid", "_take_sql", "_lowest", "_draw", "_carve_sql",
+        "_run_gen", "_prepped", "_owner", "_tls", "_clones", "_clone",
+    )
 
     schema: str
     timeout: float
     _conn: psycopg.Connection[Any] | None  # None only while (re)connecting fails
     _pg: Any  # the psycopg module, imported on first use
-    _spares: list[psycopg.Connection[Any]]  # idle autocommit connections for the fast path of other threads
-    _lent: int  # spare connections in use right now
+    _owner: int  # the thread that opened it (threading.get_ident()), whose calls it runs itself
+    _tls: Any  # .store: the store object of any other thread (a clone of this one: see _thread_store)
+    _clones: weakref.WeakSet[PostgresStore]  # those clones (each dies with its thread)
+    _clone: bool  # this is one of them
 
     def __init__(
         self, url: str, conninfo: str, schema: str, *, create: bool = True, timeout: float | None = None
@@ -231,9 +241,10 @@ class PostgresStore(SqlStore):
         self._prepped: weakref.WeakSet[psycopg.Connection[Any]] = weakref.WeakSet()  # hold netx's statements
         self._conn = None
         self._pid = os.getpid()
-        self._spares = []
-        self._lent = 0
-        self._spare_lock = threading.Lock()
+        self._owner = threading.get_ident()
+        self._tls = threading.local()  # no reference back to this store: its clones do not hold it either
+        self._clones = weakref.WeakSet()
+        self._clone = False
         try:
             self._connect()
             self._setup_schema(create)
@@ -270,16 +281,48 @@ class PostgresStore(SqlStore):
     def _forked(self) -> None:
         """In a child after ``os.fork()``: forget every inherited connection and lock; reconnect on next use."""
         self._guard = threading.RLock()
-        self._spare_lock = threading.Lock()
         self._depth = 0
         self._entered = []
-        for conn in [self._conn, *self._spares]:
-            if conn is not None:
-                _abandon(conn)
+        if self._conn is not None:
+            _abandon(self._conn)
         self._conn = None
-        self._spares = []
-        self._lent = 0
         self._pid = os.getpid()
+
+    def _thread_store(self) -> PostgresStore:
+        """This store in the thread that opened it; in any other thread, a clone of it made on the thread's
+        first call (the same database and settings, a connection and transaction state of its own), so that
+        threads run their calls side by side instead of queueing on one connection. A clone closes its
+        connection when its thread ends, or when the store is closed."""
+        if _get_ident() == self._owner:
+            return self
+        try:
+            return self._tls.store  # type: ignore[no-any-return]
+        except AttributeError:
+            return self._new_clone()
+
+    def _new_clone(self) -> PostgresStore:
+        if self._closed:
+            return self  # its calls say so
+        clone = object.__new__(PostgresStore)
+        for name in _SHARED:
+            setattr(clone, name, getattr(self, name))
+        clone._closed, clone._guard, clone._depth, clone._readonly, clone._entered = False, threading.RLock(), 0, False, []
+        clone._conn, clone._pid, clone._clone, clone._clones = None, os.getpid(), True, weakref.WeakSet()
+        clone._owner = _get_ident()  # its thread: it runs its own calls (it connects on the first)
+        self._tls.store = clone
+        self._clones.add(clone)
+        _STORES.add(clone)
+        return clone
+
+    def __del__(self) -> None:
+        if getattr(self, "_clone", False) and self._conn is not None:  # a thread's clone, gone with its thread
+            try:
+                if self._pid != os.getpid():  # in a forked child: the parent's session
+                    _abandon(self._conn)
+                else:
+                    self._close_conn(self._conn)
+            except Exception:  # interpreter shutdown: nothing left to do
+                pass
 
     def _check_fork(self) -> None:
         if self._pid != os.getpid():  # forked without the at-fork hook (e.g. a raw os.fork syscall wrapper)
@@ -320,7 +363,7 @@ class PostgresStore(SqlStore):
 
     # -- SqlStore primitives ------------------------------------------------------------
     def _db(self) -> psycopg.Connection[Any]:
-        conn = self._conn
+        conn = self._thread_store()._conn
         if conn is None:  # only after a failed reconnect, which raised already
             raise StoreError(f"IPAM store {mask_url(self.url)!r} has no connection (reconnecting failed)",
                              url=mask_url(self.url))
@@ -420,28 +463,19 @@ class PostgresStore(SqlStore):
         return self._fast(carve, declined)
 
     def _fast(self, call: Callable[[psycopg.Connection[Any]], T], declined: T) -> T:
-        """``call(conn)`` on an autocommit connection: the main one, or a spare one while another thread uses
-        it; ``declined`` inside an open transaction of this thread (the caller then joins it on the general
-        path)."""
+        """``call(conn)`` on this thread's connection in autocommit mode; ``declined`` inside an open
+        transaction of this thread (the caller then joins it on the general path)."""
+        here = self._thread_store()
+        if here is not self:
+            return here._fast(call, declined)
         self._check_open()
-        self._check_fork()
-        if self._guard.acquire(blocking=False):
-            try:
-                if self._depth:  # inside an open transaction (this thread's): join it on the general path
-                    return declined
-                self._begin(autocommit=True)
-                return call(self._db())
-            finally:
-                self._guard.release()
-        spare = self._borrow()
-        if spare is None:  # every spare is in use: wait for the main connection like a general call
-            with self._transaction():
-                pass
-            return self._fast(call, declined)
-        try:
-            return call(spare)
-        finally:
-            self._give_back(spare)
+        self._check_fork()  # before the guard: a fork replaces it
+        with self._guard:
+            self._check_open()
+            if self._depth:
+                return declined
+            self._begin(autocommit=True)
+            return call(self._conn or self._db())  # (_db: raises for a failed reconnect)
 
     def _retrying(
         self, state: PgState, owner: Owner, kind: str, run: Callable[[], T], conn: psycopg.Connection[Any]
@@ -526,37 +560,6 @@ class PostgresStore(SqlStore):
             raise pg.errors.error_from_result(res, encoding="utf-8")
         raise AssertionError("unreachable")  # pragma: no cover - the second attempt returns or raises
 
-    def _borrow(self) -> psycopg.Connection[Any] | None:
-        """An idle spare autocommit connection (made if fewer than ``_SPARES`` exist), or None."""
-        with self._spare_lock:
-            while self._spares:
-                conn = self._spares.pop()
-                if _usable(conn):
-                    self._lent += 1
-                    return conn
-                self._close_conn(conn)
-            if self._lent >= _SPARES:
-                return None
-            self._lent += 1
-        try:
-            return self._new_connection(True)
-        except BaseException as exc:
-            with self._spare_lock:
-                self._lent -= 1
-            if isinstance(exc, self._pg.Error):
-                raise StoreError(
-                    f"cannot connect to IPAM store {mask_url(self.url)!r}: {exc}".strip(), url=mask_url(self.url)
-                ) from exc
-            raise
-
-    def _give_back(self, conn: psycopg.Connection[Any]) -> None:
-        with self._spare_lock:
-            self._lent -= 1
-            if not (self._closed or conn.closed or conn.broken):
-                self._spares.append(conn)
-                return
-        self._close_conn(conn)
-
     # -- errors ---------------------------------------------------------------------------
     def _locked(self, name: str, exc: BaseException) -> StoreError:
         return StoreError(
@@ -606,10 +609,10 @@ class PostgresStore(SqlStore):
         if self._pid != os.getpid():
             self._forked()
         self._close_conn(self._conn)
-        with self._spare_lock:
-            spares, self._spares = self._spares, []
-        for conn in spares:
-            self._close_conn(conn)
+        for clone in list(self._clones):  # the other threads' connections: once their calls in flight end
+            with clone._guard:
+                clone._closed = True
+                clone._close()
 
     @staticmethod
     def _close_conn(conn: psycopg.Connection[Any] | None) -> None:
