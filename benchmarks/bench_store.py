@@ -12,7 +12,11 @@ Cases (one run, side by side, best of N):
   >= 100,000 addresses/s;
 - allocations/s of 1 and of 4 processes on one pool, on both backends (reported, no
   target: SQLite has one writer per file; PostgreSQL's scaling against N raw clients is
-  ``bench_pg_scale.py``; the run checks that every allocation was recorded once).
+  ``bench_pg_scale.py``; the run checks that every allocation was recorded once);
+- PostgreSQL: general-path calls (``allocate_many(2)`` then ``release`` of one of the two)
+  from 4 threads sharing one store object, each on a pool of its own, vs 1 thread
+  (reported, no target: each thread runs its calls on a connection of its own, so their
+  commits overlap; on one pool they queue on its lock, as separate processes' do).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -177,6 +182,33 @@ def bench_processes(kind: str, url: str, n: int) -> None:
                  ratio_cell(ratio, note=f" (no target{why[kind]}; {5 * n:,} allocations, 0 duplicates)")))
 
 
+def bench_threads(url: str, n: int) -> None:
+    """General-path calls/s of 4 threads sharing one store vs 1 thread (each call a transaction of its own)."""
+    with ipam.open(url) as store:
+        pools = [store.create_pool(f"threads-{i}", f"10.{i}.0.0/16") for i in range(4)]
+
+        def calls(pool: Any, tag: str) -> None:
+            for _ in range(n):
+                ips = pool.allocate_many(2, tag)
+                pool.release(ips[0])
+
+        rates = {}
+        for threads in (1, 4):
+            workers = [threading.Thread(target=calls, args=(pools[i], f"t{threads}")) for i in range(threads)]
+            start = time.perf_counter()
+            for w in workers:
+                w.start()
+            for w in workers:
+                w.join()
+            rates[threads] = 2 * threads * n / (time.perf_counter() - start)
+        held = [pool.stats().allocated for pool in pools]
+        if held != [2 * n, n, n, n]:
+            raise SystemExit(f"PostgreSQL threads: {held} allocations held, {[2 * n, n, n, n]} expected")
+    ROWS.append(("PostgreSQL: allocate_many(2) + release() calls/s, 4 threads of one store (a pool each) vs 1",
+                 _rate(rates[4]), _rate(rates[1]),
+                 ratio_cell(rates[4] / rates[1], note=" (no target: each thread has a connection of its own)")))
+
+
 def worker(url: str, name: str, n: int) -> None:
     with ipam.open(url) as store:
         pool = store.pool(name)
@@ -217,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
                 bench_postgres_single(server.url, n_single, repeats)
                 bench_postgres_single(server.url + "&schema=subnets", n_single, repeats, subnet=True)
                 bench_processes("PostgreSQL", server.url + "&schema=procs", n_procs)
+                bench_threads(server.url + "&schema=threads", n_procs // 2)
             finally:
                 server.stop()
     finally:
