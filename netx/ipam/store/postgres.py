@@ -309,6 +309,7 @@ class PostgresStore(SqlStore):
         clone._closed, clone._guard, clone._depth, clone._readonly, clone._entered = False, threading.RLock(), 0, False, []
         clone._conn, clone._pid, clone._clone, clone._clones = None, os.getpid(), True, weakref.WeakSet()
         clone._owner = _get_ident()  # its thread: it runs its own calls (it connects on the first)
+        clone._tls = self._tls  # (should another thread ever reach it, that thread's own clone answers)
         self._tls.store = clone
         self._clones.add(clone)
         _STORES.add(clone)
