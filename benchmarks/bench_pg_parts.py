@@ -95,7 +95,8 @@ def pieces(url: str) -> tuple[dict[str, tuple[int, Call]], Callable[[], None]]:
 
     def direct_call(i: int) -> None:
         if direct.execute(lowest_stmt, {**v4, "owner": f"direct-{i}"}).fetchone() is None:  # a new block: netx_take
-            direct.execute(take_stmt, (direct_id, f"direct-{i}", v4["lo"], v4["hi"], []))
+            direct.execute(take_stmt, {"pool": direct_id, "owner": f"direct-{i}", "lo": v4["lo"], "hi": v4["hi"],
+                                       "draws": []})
 
     def close() -> None:
         for c in conns:

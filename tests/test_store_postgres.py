@@ -161,7 +161,8 @@ def test_owners_are_utf8_whatever_the_client_encoding(pg_url: str, monkeypatch: 
 
 
 def test_allocate_runs_prepared_statements(pg_url: str) -> None:
-    """``allocate()`` on ``lowest`` / ``random`` sends a statement prepared on its connection (once), by name."""
+    """``allocate()`` on ``lowest`` / ``random`` (and ``SubnetPool.allocate``) sends statements prepared on its
+    connection (once), by name."""
     with ipam.open(pg_url) as store:
         lowest = store.create_pool("lan", "10.0.0.0/24")
         rand = store.create_pool("rnd", "10.1.0.0/24", strategy="random")
@@ -171,7 +172,7 @@ def test_allocate_runs_prepared_statements(pg_url: str) -> None:
         conn = store._conn  # type: ignore[attr-defined]
         names = [r[0] for r in conn.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'netx%'"
                                             " ORDER BY name").fetchall()]
-        assert names == ["netx_draw", "netx_lowest"]
+        assert names == ["netx_carve", "netx_draw", "netx_lowest", "netx_take"]
         conn.rollback()
         # a session that lost them (DISCARD ALL, DEALLOCATE: a pooler's reset) prepares them again
         for lost in ("DEALLOCATE netx_lowest", "DISCARD ALL"):

@@ -40,7 +40,7 @@ from typing import NamedTuple, Sequence
 
 __all__ = [
     "BLOCK", "FAST_VERSION", "fast_sql", "TAKE", "CARVE", "PROC", "lowest_sql", "draw_sql", "Prepared", "prepared",
-    "LOWEST_PARAMS", "DRAW_PARAMS",
+    "LOWEST_PARAMS", "DRAW_PARAMS", "TAKE_PARAMS", "CARVE_PARAMS", "bytea_array",
 ]
 
 BLOCK = 16
@@ -56,11 +56,11 @@ POOL_LOCK = 0x6E657470
 POOL_MOD = 2147483647
 """The lock's second key is pool id modulo this (pools that share one only wait for each other more)."""
 
-TAKE = "SELECT k, used FROM {s}.netx_take(%s, %s, %s, %s, %s)"
+TAKE = "SELECT k, used FROM {s}.netx_take(%(pool)s, %(owner)s, %(lo)s, %(hi)s, %(draws)s)"
 """The fast path's one statement: (pool id, owner, family low key, family high key, random draws) -> (key, draws used)."""
 PROC = "{s}.netx_take(bigint, text, bytea, bytea, bytea[])"
 """The function's signature (its comment records ``FAST_VERSION``)."""
-CARVE = "SELECT {s}.netx_carve(%s, %s, %s, %s, %s, %s)"
+CARVE = "SELECT {s}.netx_carve(%(pool)s, %(owner)s, %(size)s, %(plen)s, %(los)s, %(his)s)"
 """``SubnetPool.allocate(prefixlen)`` as one statement: (pool id, owner, block size, prefix length, parents' first
 keys, their last keys) -> the block's first key, or NULL when no parent has a free aligned block that big."""
 
@@ -115,7 +115,21 @@ LOWEST_PARAMS = (("pool", "bigint"), ("lo", "bytea"), ("hi", "bytea"), ("owner",
 """``lowest_sql``'s parameters in the order its prepared form takes them (``prepared``)."""
 DRAW_PARAMS = (("pool", "bigint"), ("owner", "text"), ("d", "bytea"), ("d0", "bytea"), ("d1", "bytea"), ("a", "text"))
 """``draw_sql``'s parameters in the order its prepared form takes them."""
-_OIDS = {"bigint": 20, "bytea": 17, "text": 25}
+TAKE_PARAMS = (("pool", "bigint"), ("owner", "text"), ("lo", "bytea"), ("hi", "bytea"), ("draws", "bytea[]"))
+"""``TAKE``'s parameters, in order."""
+CARVE_PARAMS = (("pool", "bigint"), ("owner", "text"), ("size", "numeric"), ("plen", "int"), ("los", "bytea[]"),
+                ("his", "bytea[]"))
+"""``CARVE``'s parameters, in order."""
+_OIDS = {"bigint": 20, "bytea": 17, "text": 25, "int": 23, "numeric": 1700, "bytea[]": 1001}
+_TEXT = {"numeric"}  # sent as text (its binary form is base-10000 digits); every other type in binary
+
+
+def bytea_array(items: Sequence[bytes]) -> bytes:
+    """A one-dimensional ``bytea[]`` of non-NULL elements in PostgreSQL's binary format."""
+    if not items:
+        return b"\0\0\0\0\0\0\0\0\0\0\0\x11"  # no dimensions, no NULLs, element type 17
+    head = b"\0\0\0\x01\0\0\0\0\0\0\0\x11" + len(items).to_bytes(4, "big") + b"\0\0\0\x01"  # lower bound 1
+    return head + b"".join(len(item).to_bytes(4, "big") + item for item in items)
 
 
 class Prepared(NamedTuple):
@@ -124,7 +138,7 @@ class Prepared(NamedTuple):
     name: bytes
     sql: bytes  # $n placeholders
     types: tuple[int, ...]  # the parameters' type OIDs
-    formats: tuple[int, ...]  # every parameter in binary
+    formats: tuple[int, ...]  # each parameter's: binary (1) but for numeric (0: text)
 
 
 def prepared(name: str, sql: str, params: Sequence[tuple[str, str]]) -> Prepared:
@@ -135,7 +149,7 @@ def prepared(name: str, sql: str, params: Sequence[tuple[str, str]]) -> Prepared
     if "%(" in sql:
         raise AssertionError(f"{name}: a parameter is not in the list: {sql}")
     return Prepared(name.encode(), sql.replace("%%", "%").encode(), tuple(_OIDS[t] for _, t in params),
-                    (1,) * len(params))
+                    tuple(0 if t in _TEXT else 1 for _, t in params))
 
 
 def fast_sql(s: str) -> list[str]:

@@ -29,15 +29,15 @@ import threading
 import time
 import weakref
 from _thread import get_ident as _get_ident
-from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence, TypeVar
 
 import orjson
 
 from .._state import Owner, Totals
 from ..errors import IPAMError, OutcomeUnknown
 from ._pgsql import (
-    CARVE, DRAW_PARAMS, FAST_VERSION, LOWEST_PARAMS, POOL_LOCK, POOL_MOD, PROC, TAKE, Prepared, draw_sql, fast_sql,
-    lowest_sql, prepared,
+    CARVE, CARVE_PARAMS, DRAW_PARAMS, FAST_VERSION, LOWEST_PARAMS, POOL_LOCK, POOL_MOD, PROC, TAKE, TAKE_PARAMS, Prepared,
+    bytea_array, draw_sql, fast_sql, lowest_sql, prepared,
 )
 from ._schema import POSTGRES
 from ._sql import Queries, SqlState, SqlStore, address_text, ki, kb
@@ -70,8 +70,17 @@ _INHERITED: list[Any] = []  # connections a forked child inherited: kept, never 
 
 
 # what a thread's clone shares with its store (the database and its statements, not a session)
-_SHARED = ("url", "schema", "timeout", "_conninfo", "_pg", "_take_sql", "_lowest", "_draw", "_carve_sql", "_run_gen",
-           "_prepped", "_q", "_dialect", "_specs", "_errors", "schema_version")
+_SHARED = ("url", "schema", "timeout", "_conninfo", "_pg", "_statements", "_run_gen", "_prepped", "_q", "_dialect",
+           "_specs", "_errors", "schema_version")
+
+
+class _Statements(NamedTuple):
+    """The statements the fast paths send by name (``PostgresStore._prepared``)."""
+
+    lowest: Prepared
+    draw: Prepared
+    take: Prepared
+    carve: Prepared
 
 
 def _after_fork_in_child() -> None:
@@ -199,8 +208,8 @@ class PostgresStore(SqlStore):
     """Pools in a PostgreSQL database, shared by any number of processes and hosts."""
 
     __slots__ = (
-        "schema", "timeout", "_conninfo", "_conn", "_pg", "_pid", "_take_sql", "_lowest", "_draw", "_carve_sql",
-        "_run_gen", "_prepped", "_owner", "_tls", "_clones", "_clone",
+        "schema", "timeout", "_conninfo", "_conn", "_pg", "_pid", "_statements", "_run_gen", "_prepped", "_owner",
+        "_tls", "_clones", "_clone",
     )
 
     schema: str
@@ -231,10 +240,10 @@ class PostgresStore(SqlStore):
         self._q.pool_by_name = f"SELECT id, spec, kind, {lock} FROM {q}pools p WHERE name = %s FOR UPDATE"
         self._dialect = POSTGRES
         self._errors = (self._pg.IntegrityError, self._pg.Error)
-        self._take_sql = TAKE.format(s=_quote(schema))
-        self._carve_sql = CARVE.format(s=_quote(schema))
-        self._lowest = prepared("netx_lowest", lowest_sql(_quote(schema)), LOWEST_PARAMS)
-        self._draw = prepared("netx_draw", draw_sql(_quote(schema)), DRAW_PARAMS)
+        s = _quote(schema)
+        self._statements = _Statements(  # allocate()'s and SubnetPool.allocate()'s, prepared on each connection
+            prepared("netx_lowest", lowest_sql(s), LOWEST_PARAMS), prepared("netx_draw", draw_sql(s), DRAW_PARAMS),
+            prepared("netx_take", TAKE.format(s=s), TAKE_PARAMS), prepared("netx_carve", CARVE.format(s=s), CARVE_PARAMS))
         from psycopg import generators
 
         self._run_gen = generators.execute
@@ -455,9 +464,12 @@ class PostgresStore(SqlStore):
         """``PgState.carve`` in autocommit mode: ``netx_carve`` (``_pgsql.py``), with the fast path's retries."""
         los, his = [kb(lo) for lo, _ in parents], [kb(hi) for _, hi in parents]
 
+        values = [state._id.to_bytes(8, "big", signed=True), None if owner is None else owner.encode(),
+                  str(size).encode(), plen.to_bytes(4, "big", signed=True), bytea_array(los), bytea_array(his)]
+
         def carve(conn: psycopg.Connection[Any]) -> int | None:
-            row = self._retrying(state, owner, "subnet pool", lambda: conn.execute(self._carve_sql, (
-                state._id, owner, size, plen, los, his)).fetchone(), conn)
+            row = self._retrying(state, owner, "subnet pool",
+                                 lambda: self._prepared(conn, self._statements.carve, values), conn)
             return None if row is None or row[0] is None else ki(row[0])
 
         declined: int | None = -1
@@ -514,29 +526,34 @@ class PostgresStore(SqlStore):
         pool = state._id
         pool8, owner8 = pool.to_bytes(8, "big", signed=True), None if owner is None else owner.encode()
         first: tuple[Prepared, list[bytes | None]] | None
+        statements = self._statements
         if draws:
             d = draws[0]
             first = None if d == 0 else (
-                self._draw, [pool8, owner8, kb(d), kb(d - 1), kb(d + 1), address_text(d).encode()])
+                statements.draw, [pool8, owner8, kb(d), kb(d - 1), kb(d + 1), address_text(d).encode()])
         else:
-            first = (self._lowest, [pool8, kb(lo), kb(hi), owner8])
-        every: list[bytes] | None = None
+            first = (statements.lowest, [pool8, kb(lo), kb(hi), owner8])
+        every: bytes | None = None
 
         def once() -> tuple[int | None, int]:
             nonlocal every
             if first is not None:
-                key = self._prepared(conn, *first)
-                if key is not None:
-                    return ki(key), 1 if draws else 0
+                one = self._prepared(conn, *first)
+                if one is not None and one[0] is not None:
+                    return ki(one[0]), 1 if draws else 0
             if every is None:
-                every = [kb(k) for k in (*draws, *(more() if more is not None else ()))]
-            row = conn.execute(self._take_sql, (pool, owner, kb(lo), kb(hi), every)).fetchone()
-            return (None, 0) if row is None or row[0] is None else (ki(row[0]), int(row[1]))
+                every = bytea_array([kb(k) for k in (*draws, *(more() if more is not None else ()))])
+            row = self._prepared(conn, statements.take, [pool8, owner8, kb(lo), kb(hi), every])
+            if row is None or row[0] is None or row[1] is None:
+                return None, 0
+            return ki(row[0]), int.from_bytes(row[1], "big", signed=True)
 
         return self._retrying(state, owner, "pool", once, conn)
 
-    def _prepared(self, conn: psycopg.Connection[Any], stmt: Prepared, values: list[bytes | None]) -> bytes | None:
-        """The first value of ``stmt``'s one row (None: no row), every value in binary, through libpq's
+    def _prepared(
+        self, conn: psycopg.Connection[Any], stmt: Prepared, values: list[bytes | None]
+    ) -> list[bytes | None] | None:
+        """The values of ``stmt``'s first row (None: no row), in binary, through libpq's
         prepared-statement calls directly: psycopg's ``execute`` (query conversion, adaptation, a cursor) is
         about 95k of the 160k instructions an ``allocate()`` cost the client. netx's statements are prepared on
         a connection before its first use (and again should the server have lost them: SQLSTATE 26000); errors
@@ -544,7 +561,7 @@ class PostgresStore(SqlStore):
         pg, pgconn = self._pg, conn.pgconn
         for attempt in range(2):
             if conn not in self._prepped:
-                for each in (self._lowest, self._draw):
+                for each in self._statements:
                     pgconn.send_prepare(each.name, each.sql, each.types)
                     made = conn.wait(self._run_gen(pgconn))[-1]
                     if made.status != pg.pq.ExecStatus.COMMAND_OK and made.error_field(
@@ -554,7 +571,7 @@ class PostgresStore(SqlStore):
             pgconn.send_query_prepared(stmt.name, values, stmt.formats, 1)
             res = conn.wait(self._run_gen(pgconn))[-1]
             if res.status == pg.pq.ExecStatus.TUPLES_OK:
-                return res.get_value(0, 0) if res.ntuples else None
+                return [res.get_value(0, j) for j in range(res.nfields)] if res.ntuples else None
             if attempt == 0 and res.error_field(pg.pq.DiagnosticField.SQLSTATE) == b"26000":  # lost (DISCARD ALL)
                 self._prepped.discard(conn)
                 continue
