@@ -8,6 +8,7 @@ Real server (the session fixture; the restart test starts its own), real process
 from __future__ import annotations
 
 import multiprocessing
+import random
 import os
 import signal
 import subprocess
@@ -454,6 +455,51 @@ def test_threads_run_every_call_side_by_side(pg_url: str) -> None:
     while _backends(pg_url) - before:
         assert time.monotonic() < deadline, "a thread's connection outlived the store"
         time.sleep(0.05)
+
+
+def test_threads_mixing_every_call_on_one_pool_keep_it_consistent(pg_url: str) -> None:
+    """Threads of one store, each on its own connection, mixing every kind of call on one pool: the database's
+    locks order them; nothing is handed out twice, nothing is lost, the free space stays the complement."""
+    with ipam.open(pg_url) as store:
+        pool = store.create_pool("lan", "10.0.0.0/24", "2001:db8::/120", strategy="random")
+        held: dict[str, list[IP]] = {}
+        errors: list[BaseException] = []
+
+        def run(tag: str, seed: int) -> None:
+            rng = random.Random(seed)
+            mine: list[IP] = []
+            try:
+                for i in range(40):
+                    r = rng.random()
+                    if r < 0.35 or not mine:
+                        mine.append(pool.allocate(tag))
+                    elif r < 0.5:
+                        mine += pool.allocate_many(2, tag, version=6)
+                    elif r < 0.65:
+                        assert pool.release(mine.pop(rng.randrange(len(mine))))
+                    elif r < 0.8:
+                        assert sorted(pool.addresses_of(tag), key=IP) == sorted(mine, key=IP)
+                    elif r < 0.9:
+                        ensured = pool.ensure(f"{tag}-e", 2)
+                        assert len(ensured) == 2
+                    else:
+                        assert pool.stats().allocated >= len(mine)
+                held[tag] = mine
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(f"t{i}", i)) for i in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert not errors and len(held) == 6, errors
+        owners = {ip: owner for ip, owner in pool.allocations()}
+        for tag, mine in held.items():
+            assert sorted(ip for ip, owner in owners.items() if owner == tag) == sorted(mine, key=IP)
+            assert len(pool.addresses_of(f"{tag}-e")) == 2
+        assert len(owners) == sum(len(m) for m in held.values()) + 12
+        assert_partition(pool)
 
 
 def test_a_threads_connection_closes_when_the_thread_ends(pg_url: str) -> None:
