@@ -46,6 +46,7 @@ from _harness import Row, print_header, print_table, quick_flag, ratio_cell  # n
 from _pgtest import TempPostgres  # noqa: E402  (the throwaway server of the tests)
 
 CLIENTS = (1, 2, 4, 8)
+INSERT = "INSERT INTO raw_floor VALUES (%s, %s)"  # the floor's one row (through psycopg; "lean" prepares it as $1, $2)
 STRICT = {
     "auto": "the INSERT as one autocommit statement through psycopg's execute: one round trip, its commit implicit",
     "lean": "the same, prepared once and sent through libpq's prepared-statement calls, as allocate() sends its own",
@@ -58,9 +59,8 @@ def worker(url: str, index: int) -> None:
 
     from psycopg import generators
 
-    raw = psycopg.connect(url.split("&schema=")[0])
-    auto = psycopg.connect(url.split("&schema=")[0], autocommit=True)
-    lean = psycopg.connect(url.split("&schema=")[0], autocommit=True)
+    plain = url.split("&schema=")[0]
+    raw, auto, lean = psycopg.connect(plain), psycopg.connect(plain, autocommit=True), psycopg.connect(plain, autocommit=True)
     lean.pgconn.prepare(b"floor", b"INSERT INTO raw_floor VALUES ($1, $2)", [17, 25])
     store = ipam.open(url)
     pools = {"lowest": store.pool("lowest"), "random": store.pool("random")}
@@ -73,11 +73,11 @@ def worker(url: str, index: int) -> None:
         cmd, n = line.split()
         if cmd == "raw":
             for _ in range(int(n)):
-                raw.execute("INSERT INTO raw_floor VALUES (%s, %s)", (next(counter).to_bytes(17, "big"), "bench"))
+                raw.execute(INSERT, (next(counter).to_bytes(17, "big"), "bench"))
                 raw.commit()
         elif cmd == "auto":
             for _ in range(int(n)):
-                auto.execute("INSERT INTO raw_floor VALUES (%s, %s)", (next(counter).to_bytes(17, "big"), "bench"))
+                auto.execute(INSERT, (next(counter).to_bytes(17, "big"), "bench"))
         elif cmd == "lean":
             pg = lean.pgconn
             for _ in range(int(n)):

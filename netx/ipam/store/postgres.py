@@ -74,6 +74,11 @@ _SHARED = ("url", "schema", "timeout", "_conninfo", "_pg", "_statements", "_run_
            "_specs", "_errors", "schema_version")
 
 
+def _binary(state: PgState, owner: Owner) -> tuple[bytes, bytes | None]:
+    """The pool id (``bigint``) and the owner (``text``, or NULL) as the fast paths' statements take them."""
+    return state._id.to_bytes(8, "big", signed=True), None if owner is None else owner.encode()
+
+
 class _Statements(NamedTuple):
     """The statements the fast paths send by name (``PostgresStore._prepared``)."""
 
@@ -267,8 +272,9 @@ class PostgresStore(SqlStore):
         _STORES.add(self)
 
     # -- connections --------------------------------------------------------------------
-    def _new_connection(self, autocommit: bool) -> psycopg.Connection[Any]:
-        """A connection with netx's session settings: bounded waits, READ COMMITTED default."""
+    def _new_connection(self) -> psycopg.Connection[Any]:
+        """A connection with netx's session settings: bounded waits, READ COMMITTED default (in a transaction's
+        mode: ``_begin`` switches it to autocommit for the fast path)."""
         pg = self._pg
         conn = pg.connect(self._conninfo, autocommit=True, connect_timeout=max(1, round(self.timeout)))
         ms = max(1, int(self.timeout * 1000))
@@ -278,14 +284,14 @@ class PostgresStore(SqlStore):
             " SET default_transaction_isolation = 'read committed'; SET client_encoding = 'UTF8'"
         )
         conn.isolation_level = pg.IsolationLevel.READ_COMMITTED
-        conn.autocommit = autocommit
+        conn.autocommit = False
         return conn  # type: ignore[no-any-return]
 
     def _connect(self) -> None:
         """(Re)connect, dropping the previous connection if there is one."""
         self._close_conn(self._conn)
         self._conn = None
-        self._conn = self._new_connection(False)
+        self._conn = self._new_connection()
 
     def _forked(self) -> None:
         """In a child after ``os.fork()``: forget every inherited connection and lock; reconnect on next use."""
@@ -464,8 +470,8 @@ class PostgresStore(SqlStore):
         """``PgState.carve`` in autocommit mode: ``netx_carve`` (``_pgsql.py``), with the fast path's retries."""
         los, his = [kb(lo) for lo, _ in parents], [kb(hi) for _, hi in parents]
 
-        values = [state._id.to_bytes(8, "big", signed=True), None if owner is None else owner.encode(),
-                  str(size).encode(), plen.to_bytes(4, "big", signed=True), bytea_array(los), bytea_array(his)]
+        values = [*_binary(state, owner), str(size).encode(), plen.to_bytes(4, "big", signed=True), bytea_array(los),
+                  bytea_array(his)]
 
         def carve(conn: psycopg.Connection[Any]) -> int | None:
             row = self._retrying(state, owner, "subnet pool",
@@ -523,8 +529,7 @@ class PostgresStore(SqlStore):
         """The common case as one plain statement (``lowest_sql`` / ``draw_sql`` on the first draw); when that
         takes nothing, ``netx_take`` (on every draw: ``draws`` and then ``more()``) decides, in a transaction
         of its own. Deadlocks and serialization failures are retried (bounded), with backoff."""
-        pool = state._id
-        pool8, owner8 = pool.to_bytes(8, "big", signed=True), None if owner is None else owner.encode()
+        pool8, owner8 = _binary(state, owner)
         first: tuple[Prepared, list[bytes | None]] | None
         statements = self._statements
         if draws:
@@ -554,8 +559,8 @@ class PostgresStore(SqlStore):
         self, conn: psycopg.Connection[Any], stmt: Prepared, values: list[bytes | None]
     ) -> list[bytes | None] | None:
         """The values of ``stmt``'s first row (None: no row), in binary, through libpq's
-        prepared-statement calls directly: psycopg's ``execute`` (query conversion, adaptation, a cursor) is
-        about 95k of the 160k instructions an ``allocate()`` cost the client. netx's statements are prepared on
+        prepared-statement calls directly: psycopg's ``execute`` (query conversion, adaptation, a cursor) was
+        about 115k of the 162k instructions an ``allocate()`` cost the client. netx's statements are prepared on
         a connection before its first use (and again should the server have lost them: SQLSTATE 26000); errors
         are psycopg's own exceptions, and Ctrl-C cancels the statement, as in ``execute``."""
         pg, pgconn = self._pg, conn.pgconn
