@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ import netx.ipam as ipam
 from netx import IP
 from netx.ipam import IPAMError
 from netx.ipam.store import StoreError
-from netx.ipam.store._sql import SCHEMA_VERSION
+from netx.ipam.store._sql import SCHEMA_VERSION, kb
 
 from test_store import assert_partition
 
@@ -182,3 +183,49 @@ def test_allocate_runs_prepared_statements(pg_url: str) -> None:
         assert [str(ip) for ip, _ in lowest.allocations()] == [f"10.0.0.{i}" for i in range(1, 6)]
         assert_partition(lowest)
         assert_partition(rand)
+
+
+def test_a_statement_locking_an_interval_while_it_is_split_lands_on_its_lowest_piece(pg_url: str) -> None:
+    """``netx_take`` splits a large free interval after the block it takes from; the blocks split off are new
+    rows, which a concurrent statement whose snapshot predates the split cannot see. Such a statement can
+    still lock the interval's row after the split commits (``FOR UPDATE`` follows it to its latest version),
+    so that row must keep the lowest piece: kept as the highest, a concurrent ``lowest`` call took from past
+    16 blocks it could not see (a flaky 80-address hole in ``test_four_processes_never_share_an_address``)."""
+    schema = _schema(pg_url)
+    with ipam.open(pg_url) as store:
+        store.create_pool("lan", "10.0.0.0/20")
+    first = int(IP("10.0.0.1"))
+    with psycopg.connect(_plain(pg_url)) as splitter, psycopg.connect(_plain(pg_url)) as other:
+        pool_id = splitter.execute(f'SELECT id FROM "{schema}".pools WHERE name = %s', ["lan"]).fetchone()[0]
+        taken = splitter.execute(f'SELECT k FROM "{schema}".netx_take(%s, %s, %s, %s, %s::bytea[])',
+                                 [pool_id, "s", kb(0), kb(2**32 - 1), []]).fetchone()[0]
+        assert taken == kb(first)  # the split is not committed yet: its row stays locked
+        locked: list[tuple[bytes, bytes]] = []
+        pid = other.info.backend_pid
+
+        def lock_first() -> None:
+            locked.extend(other.execute(
+                f'SELECT lo, hi FROM "{schema}".free WHERE pool = %s AND hi >= %s AND hi <= %s'
+                " ORDER BY hi LIMIT 1 FOR UPDATE", [pool_id, kb(0), kb(2**32 - 1)]).fetchall())
+
+        thread = threading.Thread(target=lock_first)
+        thread.start()
+        try:
+            for _ in range(500):  # bounded: until the other statement waits for the row's lock (≤ 10 s)
+                waiting = splitter.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()
+                if waiting == ("Lock",):
+                    break
+                time.sleep(0.02)
+            else:
+                pytest.fail("the other statement never waited for the interval's lock")
+            splitter.commit()
+        finally:
+            thread.join(10)
+        assert not thread.is_alive()
+        assert locked == [(kb(first + 1), kb(int(IP("10.0.0.15"))))]
+        other.rollback()
+    with ipam.open(pg_url) as store:
+        pool = store.pool("lan")
+        assert [str(ip) for ip, _ in pool.allocations()] == ["10.0.0.1"]
+        assert pool.allocate("next") == IP("10.0.0.2")
+        assert_partition(pool)

@@ -48,7 +48,7 @@ BLOCK = 16
 AHEAD = 15
 """Blocks more that ``lowest`` splits off at once, so concurrent callers find that many unheld intervals."""
 
-FAST_VERSION = "netx fast path 9"
+FAST_VERSION = "netx fast path 10"
 """Version of the objects below, the comment on ``netx_take``; a different one is (re)created on open."""
 
 POOL_LOCK = 0x6E657470
@@ -70,6 +70,8 @@ keys, their last keys) -> the block's first key, or NULL when no parent has a fr
 # and then acts on the latest version. So a row whose `hi` changed meanwhile is not found (nothing happens and
 # the caller runs netx_take, whose statements each see afresh), and one whose `lo` alone changed is updated from
 # the values `f` locked. Either way the key taken is free at commit: that row is locked until then.
+# netx_take's lowest split keeps the first piece in the row it splits, so a row locked at its latest version
+# is never past free rows (the pieces split off) that the snapshot cannot see.
 def _pool_lock(s: str) -> str:
     """The CTE taking the pool's shared advisory lock, first (the free rows are scanned after it)."""
     return f"WITH lk AS (SELECT pg_advisory_xact_lock_shared({POOL_LOCK}, (%(pool)s %% {POOL_MOD})::int) AS v)"
@@ -206,6 +208,7 @@ def fast_sql(s: str) -> list[str]:
           d bytea;
           pieces bytea[] := '{{}}';
           npieces int;
+          keep int;
           attempt int := 0;
           nblocks int;
           waited boolean;
@@ -281,13 +284,19 @@ def fast_sql(s: str) -> list[str]:
             END LOOP;
           END IF;
           npieces := coalesce(array_length(pieces, 1), 0) / 2;
+          -- the row keeps one piece, the others are new rows, which a concurrent statement whose snapshot
+          -- predates this commit cannot see; it can lock the row, though (at its latest version, when its hi
+          -- still matches): so after a lowest split the row keeps the first piece, which such a statement
+          -- then takes from instead of past the blocks it cannot see; after a random one, the last piece
+          -- (as draw_sql does: its hi is unchanged, the update a HOT one)
+          keep := CASE WHEN cardinality(p_draws) > 0 THEN npieces ELSE 1 END;
           IF npieces = 0 THEN
             DELETE FROM {s}.free WHERE pool = p_pool AND hi = r.hi;
           ELSE
-            UPDATE {s}.free SET lo = pieces[2 * npieces - 1], hi = pieces[2 * npieces] WHERE pool = p_pool AND hi = r.hi;
+            UPDATE {s}.free SET lo = pieces[2 * keep - 1], hi = pieces[2 * keep] WHERE pool = p_pool AND hi = r.hi;
             IF npieces > 1 THEN
               INSERT INTO {s}.free (pool, lo, hi)
-                SELECT p_pool, pieces[2 * i - 1], pieces[2 * i] FROM generate_series(1, npieces - 1) AS i;
+                SELECT p_pool, pieces[2 * i - 1], pieces[2 * i] FROM generate_series(1, npieces) AS i WHERE i <> keep;
             END IF;
           END IF;
           INSERT INTO {s}.allocations (pool, key, address, owner) VALUES (p_pool, k, {s}.netx_inet(k), p_owner);

@@ -462,7 +462,7 @@ class PostgresStore(SqlStore):
         self, state: PgState, owner: Owner, lo: int, hi: int, draws: Sequence[int],
         more: Callable[[], Sequence[int]] | None,
     ) -> tuple[int | None, int]:
-        """``PgState.take`` in autocommit mode, on the main connection or a spare one."""
+        """``PgState.take`` in autocommit mode, on this thread's connection."""
         declined: tuple[int | None, int] = (-1, 0)
         return self._fast(lambda conn: self._call_take(state, conn, owner, lo, hi, draws, more), declined)
 
