@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,11 @@ from test_store import assert_partition
 WORKERS = Path(__file__).resolve().parent / "_workers.py"
 
 
-def _spawn(*args: str) -> subprocess.Popen[str]:
+def _spawn(*args: str, appname: str | None = None) -> subprocess.Popen[str]:
+    env = None if appname is None else {**os.environ, "PGAPPNAME": appname}  # (libpq reads it)
     proc = subprocess.Popen(
         [sys.executable, str(WORKERS), *args],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     assert proc.stdout is not None
     line = proc.stdout.readline()
@@ -89,7 +91,8 @@ def test_four_processes_never_share_an_address(durable_url: str) -> None:
 
 def kill_mid_stream(rng: random.Random, *args: str) -> list[str]:
     """Start a worker, let it print a random 40–200 more lines, SIGKILL it: every line it printed."""
-    proc = _spawn(*args)
+    appname = f"netx-killed-{os.getpid()}-{rng.getrandbits(32):08x}"
+    proc = _spawn(*args, appname=appname)
     _go(proc)
     assert proc.stdout is not None
     target = rng.randint(40, 200)
@@ -98,11 +101,37 @@ def kill_mid_stream(rng: random.Random, *args: str) -> list[str]:
         line = proc.stdout.readline()
         assert line, proc.stderr.read() if proc.stderr else ""
         mine.append(line.strip())
+    pg = args[1].startswith("postgres")
+    if pg:
+        assert _sessions(args[1], appname) >= 1  # (the wait below sees the worker's session)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
     mine += proc.stdout.read().split()  # whatever it printed before dying
     assert proc.returncode == -signal.SIGKILL
+    if pg:
+        _wait_for_session_end(args[1], appname)
     return mine
+
+
+def _wait_for_session_end(url: str, appname: str) -> None:
+    """Wait until the server session of a killed PostgreSQL client has ended: the server finishes (and
+    may commit) the statement in flight after the client is gone, so until then the test's reads, each a
+    snapshot of its own, could see that statement's allocation in one and not in the next."""
+    for _ in range(600):  # bounded: 30 s
+        if _sessions(url, appname) == 0:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the killed client's session {appname} did not end within 30 s")
+
+
+def _sessions(url: str, appname: str) -> int:
+    """How many server sessions of PostgreSQL database ``url`` the client named ``appname`` has."""
+    import psycopg
+
+    with psycopg.connect(url.rsplit("&schema=", 1)[0], autocommit=True) as conn:
+        row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [appname]).fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def check_integrity(url: str) -> None:
