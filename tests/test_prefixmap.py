@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import bisect
 import copy
 import ipaddress
+import itertools
 import pickle
 import random
 import time
@@ -456,3 +458,35 @@ def test_the_object_kind_in_the_generic_pydantic_schema() -> None:
     assert type(m) is PrefixMap and m.longest("10.1.1.1") == (IPNet("10.0.0.0/8"), 1)
     assert adapter.dump_json(m) == b'{"10.0.0.0/8":1,"::/0":[2]}'
     assert adapter.validate_python({"10.0.0.0/8": 1}) == {IPNet("10.0.0.0/8"): 1}
+
+
+def test_the_ordered_index_places_deferred_codes_for_every_reader() -> None:
+    """``_Codes`` defers the codes added until the order is read or a code removed: against a sorted
+    list, through every mix of adds (few and many at once), removes, ``since`` and iteration."""
+    from netx._prefixmap import _BLOCK, _Codes
+
+    rng = random.Random(2)
+    for start in (0, 3, 2 * _BLOCK + 1, 5000):
+        present = sorted(rng.sample(range(1 << 40), start))
+        codes = _Codes(list(present))
+        for _ in range(300):
+            op = rng.random()
+            if op < 0.45:  # a burst of adds: one, a few, or more than the placement threshold
+                for _ in range(rng.choice((1, 5, 40, 400))):
+                    c = rng.getrandbits(40)
+                    if c not in present:
+                        present.insert(bisect.bisect_left(present, c), c)
+                        codes.add(c)
+            elif op < 0.7 and present:
+                c = rng.choice(present)
+                present.remove(c)
+                codes.remove(c)
+            elif op < 0.9:
+                c = rng.getrandbits(40)
+                got = list(itertools.islice(codes.since(c), 50))
+                assert got == present[bisect.bisect_left(present, c):][:50]
+            else:
+                assert list(codes) == present
+            assert all(len(b) <= 2 * _BLOCK and b for b in codes.blocks)
+        assert list(codes) == present
+        assert codes.firsts == [b[0] for b in codes.blocks]
