@@ -47,6 +47,7 @@ from collections import Counter
 from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping
 from itertools import chain, compress, repeat
 from operator import and_, gt, not_, rshift
+from threading import RLock
 from typing import Any, Generic, TypeVar, overload
 
 from ._desc import TypeDesc
@@ -62,6 +63,10 @@ D = TypeVar("D")
 
 _CIDR4 = {text: v for text, v in _PREFIX4.items() if text}  # IPNet's "0".."32" (a bare address goes to IPNet)
 _MISSING: Any = object()
+_BUILDING: Any = []  # ``_pending`` while ``_ready`` builds (a list of its own, never the codes)
+_LAZY = RLock()
+"""Held while a map builds what a read needs (``_ready``, ``_Codes._placed``): reads may run in many
+threads, and each of these is more than one step."""
 _new = object.__new__
 _BITS = {4: 32, 6: 128}
 _BASE = {4: 0, 6: V6_BASE}
@@ -124,20 +129,24 @@ class _Codes:
 
     def _placed(self) -> None:
         """Put the codes added since the last read into the blocks: one by one when they are few,
-        else one merge of the sorted batch with the blocks."""
-        added = self.added
-        if not added:
+        else one merge of the sorted batch with the blocks. Under ``_LAZY``, and ``added`` is
+        emptied last: a reader in another thread waits until every code is in place."""
+        if not self.added:
             return
-        self.added = []
-        added.sort()
-        if len(added) * 256 < len(self.blocks) * _BLOCK:
-            for code in added:
-                self._insert(code)
-        else:  # two sorted runs: list.sort merges them in C, galloping through the long one
-            codes = list(chain.from_iterable(self.blocks))
-            codes += added
-            codes.sort()
-            self._block(codes)
+        with _LAZY:
+            added = self.added
+            if not added:
+                return
+            added.sort()
+            if len(added) * 256 < len(self.blocks) * _BLOCK:
+                for code in added:
+                    self._insert(code)
+            else:  # two sorted runs: list.sort merges them in C, galloping through the long one
+                codes = list(chain.from_iterable(self.blocks))
+                codes += added
+                codes.sort()
+                self._block(codes)
+            self.added = []
 
     def _insert(self, code: int) -> None:
         blocks, firsts = self.blocks, self.firsts
@@ -291,11 +300,18 @@ class PrefixMap(MutableMapping[IPNet, V], Generic[V]):
         return cls(zip(keys, repeat(value)))
 
     def _ready(self) -> None:
-        """Build the slots and buckets a bulk build left for later (lookups and changes call this)."""
-        codes = self._pending
-        if codes is not None:
-            self._pending = None
-            self._sweep(codes)
+        """Build the slots and buckets a bulk build left for later (lookups and changes call this).
+        Under ``_LAZY``, so that lookups from other threads wait for the build rather than read it
+        half made; the build itself reads ``_pending`` as ``_BUILDING`` (done, to its own calls)."""
+        if self._pending is not None:
+            with _LAZY:
+                codes = self._pending
+                if codes is not None and codes is not _BUILDING:
+                    self._pending = _BUILDING
+                    try:
+                        self._sweep(codes)
+                    finally:
+                        self._pending = None
 
     def _sweep(self, codes: list[int]) -> None:
         """Build the slots and buckets from the sorted codes (parents sort before their children).

@@ -9,6 +9,8 @@ import ipaddress
 import itertools
 import pickle
 import random
+import sys
+import threading
 import time
 from typing import Any
 
@@ -490,3 +492,56 @@ def test_the_ordered_index_places_deferred_codes_for_every_reader() -> None:
             assert all(len(b) <= 2 * _BLOCK and b for b in codes.blocks)
         assert list(codes) == present
         assert codes.firsts == [b[0] for b in codes.blocks]
+
+
+def test_reads_from_many_threads_wait_for_what_the_map_builds_lazily() -> None:
+    """A bulk build leaves the slots and buckets to the first lookup, and inserts leave the ordered
+    index to its next reader: reads racing in other threads must wait for either, not read it half
+    made (threads switching every microsecond, so that each build is interrupted many times)."""
+    rng = random.Random(4)
+    cidrs = sorted({str(IPNet((rng.getrandbits(32), plen), strict=False)) for plen in (12, 20, 24, 28)
+                    for _ in range(3000)})
+    probes = [IP(rng.getrandbits(32)) for _ in range(400)]
+    reference: PrefixMap[int] = PrefixMap(zip(cidrs, range(len(cidrs))))
+    expected = [reference.longest(p, None) for p in probes]
+    extra = sorted({str(IPNet((rng.getrandbits(32), 24), strict=False)) for _ in range(160)} - set(cidrs))
+    threads_n = 4
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(3):
+            m: PrefixMap[int] = PrefixMap(zip(cidrs, range(len(cidrs))))
+            looked: list[Any] = [None] * threads_n
+            start = threading.Barrier(threads_n)
+
+            def look(t: int) -> None:
+                start.wait(10)
+                looked[t] = [m.longest(p, None) for p in probes]
+
+            _run_threads(look, threads_n)
+            assert looked == [expected] * threads_n
+            keys = sorted(map(IPNet, cidrs))
+            for burst in range(8):  # a few inserts at a time: placed one by one by the first reader
+                for i, cidr in enumerate(extra[burst::8]):
+                    m[cidr] = -i
+                keys = sorted(keys + list(map(IPNet, extra[burst::8])))
+                listed: list[Any] = [None] * threads_n
+                start = threading.Barrier(threads_n)
+
+                def iterate(t: int) -> None:
+                    start.wait(10)
+                    listed[t] = list(m)
+
+                _run_threads(iterate, threads_n)
+                assert listed == [keys] * threads_n
+    finally:
+        sys.setswitchinterval(old)
+
+
+def _run_threads(target: Any, n: int) -> None:
+    threads = [threading.Thread(target=target, args=(t,)) for t in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)  # bounded
+    assert not any(thread.is_alive() for thread in threads)
