@@ -6,8 +6,9 @@ Layout (pure Python, tuned for CPython's C-speed dicts, lists and ``bisect``):
   network address in netx's one ordered key space (``netx._keys``). Codes sort exactly
   like ``IPNet``s, IPv4 before IPv6, so the same integers give the iteration order
   (``_order``: sorted blocks; a delete is one ``bisect`` and a short ``memmove``, an
-  insert waits for the order's next reader, which places the batch). Everywhere below a prefix is its code; the ``(IPNet, value)`` pair a
-  lookup returns is made on first use and kept (``_pairs``) until the value changes.
+  insert waits for the order's next reader, which places the batch). Everywhere below a
+  prefix is its code; the ``(IPNet, value)`` pair a lookup returns is made on first use
+  and kept (``_pairs``) until the value changes.
 * IPv4: a list of 65,536 slots, one per /16 block. Prefixes of /0 to /16 are written into
   every slot they cover (at most 65,536 slots for a /0, one for a /16: bounded, however
   big the map). A slot whose /16 holds longer prefixes instead holds a *bucket*: those
