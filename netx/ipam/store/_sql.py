@@ -430,6 +430,10 @@ class _Tx(_thread._local):
     stored: int | None  # PostgreSQL: pools.allocated_keys as entered (None: one key per allocation)
 
     def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        """No transaction: nothing loaded, nothing changed (this thread's fields only)."""
         self.ext, self.count, self.keys, self.dirty, self.stored = {}, 0, 0, False, None
 
 
@@ -443,7 +447,6 @@ class SqlState:
         self._id = pid
         self._name = name
         self._tx = _Tx()
-        self._reset()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} pool={self._name!r} id={self._id}>"
@@ -473,10 +476,7 @@ class SqlState:
             self._tx.dirty = False
 
     def _reset(self) -> None:
-        self._tx.ext = {}
-        self._tx.count = 0
-        self._tx.keys = 0
-        self._tx.dirty = False
+        self._tx.clear()
 
     # -- free intervals ---------------------------------------------------------------
     def free_floor(self, key: int) -> tuple[int, int] | None:

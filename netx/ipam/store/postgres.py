@@ -186,10 +186,6 @@ class PgState(SqlState):
             self._store._run(self._store._q.flush, (keys, ext, self._id))
             self._tx.dirty = False
 
-    def _reset(self) -> None:
-        super()._reset()
-        self._tx.stored = None
-
     def take(
         self, owner: Owner, lo: int, hi: int, draws: Sequence[int] = (), more: Callable[[], Sequence[int]] | None = None
     ) -> tuple[int | None, int]:
