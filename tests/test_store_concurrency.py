@@ -103,7 +103,8 @@ def kill_mid_stream(rng: random.Random, *args: str) -> list[str]:
         mine.append(line.strip())
     pg = args[1].startswith("postgres")
     if pg:
-        assert _sessions(args[1], appname) >= 1  # (the wait below sees the worker's session)
+        with _admin(args[1]) as admin:
+            assert _sessions(admin, appname) >= 1  # (the wait below sees the worker's session)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
     mine += proc.stdout.read().split()  # whatever it printed before dying
@@ -117,19 +118,24 @@ def _wait_for_session_end(url: str, appname: str) -> None:
     """Wait until the server session of a killed PostgreSQL client has ended: the server finishes (and
     may commit) the statement in flight after the client is gone, so until then the test's reads, each a
     snapshot of its own, could see that statement's allocation in one and not in the next."""
-    for _ in range(600):  # bounded: 30 s
-        if _sessions(url, appname) == 0:
-            return
-        time.sleep(0.05)
+    with _admin(url) as admin:
+        for _ in range(600):  # bounded: 30 s
+            if _sessions(admin, appname) == 0:
+                return
+            time.sleep(0.05)
     raise AssertionError(f"the killed client's session {appname} did not end within 30 s")
 
 
-def _sessions(url: str, appname: str) -> int:
-    """How many server sessions of PostgreSQL database ``url`` the client named ``appname`` has."""
+def _admin(url: str) -> Any:
+    """A plain autocommit psycopg connection to the database of store URL ``url``."""
     import psycopg
 
-    with psycopg.connect(url.rsplit("&schema=", 1)[0], autocommit=True) as conn:
-        row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [appname]).fetchone()
+    return psycopg.connect(url.rsplit("&schema=", 1)[0], autocommit=True)
+
+
+def _sessions(admin: Any, appname: str) -> int:
+    """How many server sessions the client named ``appname`` has (``admin``: from ``_admin``)."""
+    row = admin.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [appname]).fetchone()
     assert row is not None
     return int(row[0])
 
