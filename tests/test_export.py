@@ -70,9 +70,10 @@ def test_round_trip_within_and_across_backends(store_url: str, other_url: str) -
         assert target.subnet_pool("nodes").allocate(24) == source.subnet_pool("nodes").allocate(24)
     if other_url.startswith("postgresql"):
         import psycopg
+        from test_store_postgres import _plain, _schema
 
-        with psycopg.connect(other_url.rsplit("&schema=", 1)[0], autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{other_url.rsplit("schema=", 1)[1]}" CASCADE')
+        with psycopg.connect(_plain(other_url), autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{_schema(other_url)}" CASCADE')
 
 
 def test_chosen_pools_and_conflicts_are_all_or_nothing(durable_url: str) -> None:

@@ -32,15 +32,9 @@ from test_store import assert_partition
 
 psycopg = pytest.importorskip("psycopg")
 
+from test_store_postgres import _plain, _schema  # (after the skip: that module needs psycopg too)
+
 WORKERS = Path(__file__).resolve().parent / "_pg_workers.py"
-
-
-def _plain(url: str) -> str:
-    return url.rsplit("&schema=", 1)[0]
-
-
-def _schema(url: str) -> str:
-    return url.rsplit("schema=", 1)[1]
 
 
 def _spawn(*args: str) -> subprocess.Popen[str]:

@@ -21,6 +21,8 @@ from test_store import assert_partition
 
 psycopg = pytest.importorskip("psycopg")
 
+from test_store_postgres import _plain, _schema  # (after the skip: that module needs psycopg too)
+
 
 @pytest.mark.parametrize("strategy", ["lowest", "random"])
 def test_a_caller_alone_gets_the_in_memory_sequence(pg_url: str, strategy: str) -> None:
@@ -85,7 +87,7 @@ WORKERS = Path(__file__).resolve().parent / "_pg_workers.py"
 def test_deleting_a_pool_while_processes_allocate_leaves_no_orphan(pg_url: str, strategy: str) -> None:
     """No foreign keys on PostgreSQL: deletion takes the pool's advisory lock exclusively (allocate() holds it
     shared), so it waits for the calls in flight, deletes every row, and later calls fail cleanly."""
-    schema = pg_url.rsplit("schema=", 1)[1]
+    schema = _schema(pg_url)
     with ipam.open(pg_url) as store:
         store.create_pool("doomed", "10.0.0.0/16", strategy=strategy)
         store.create_pool("kept", "10.1.0.0/24", strategy=strategy).allocate("stays")
@@ -112,7 +114,7 @@ def test_deleting_a_pool_while_processes_allocate_leaves_no_orphan(pg_url: str, 
                 proc.wait(timeout=30)
     assert {r[0] for r in results} == {"PoolNotFound"}, results  # every caller stopped with a clean error
     assert sum(int(r[1]) for r in results) > 0
-    with psycopg.connect(pg_url.rsplit("&schema=", 1)[0]) as conn:
+    with psycopg.connect(_plain(pg_url)) as conn:
         counts = [conn.execute(f'SELECT count(*) FROM "{schema}".{t} WHERE pool NOT IN'
                                f' (SELECT id FROM "{schema}".pools)').fetchone()[0] for t in ("allocations", "free")]
         assert counts == [0, 0]  # no orphan

@@ -185,9 +185,11 @@ def test_read_only_open_creates_nothing(tmp_path: Path) -> None:
 
 
 def test_store_info_masks_passwords(pg_url: str) -> None:
+    from test_store_postgres import _schema
+
     with Service.open(pg_url) as s:
         info = s.store_info()
-        assert info.backend == "postgresql" and info.schema == pg_url.rsplit("schema=", 1)[1]
+        assert info.backend == "postgresql" and info.schema == _schema(pg_url)
         assert info.schema_version == SCHEMA_VERSION and info.exists
     secret = pg_url.replace("postgres@", "postgres:hunter2@")
     with Service.open(secret) as s:

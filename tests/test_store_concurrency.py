@@ -129,8 +129,9 @@ def _wait_for_session_end(url: str, appname: str) -> None:
 def _admin(url: str) -> Any:
     """A plain autocommit psycopg connection to the database of store URL ``url``."""
     import psycopg
+    from test_store_postgres import _plain
 
-    return psycopg.connect(url.rsplit("&schema=", 1)[0], autocommit=True)
+    return psycopg.connect(_plain(url), autocommit=True)
 
 
 def _sessions(admin: Any, appname: str) -> int:
